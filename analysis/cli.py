@@ -1,0 +1,74 @@
+"""Command line: `python -m analysis build` and `python -m analysis report` (each with --help)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from . import paths
+from .errors import AnalysisError
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print warnings as one plain line (no source-code echo)."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """Run the build and print its row accounting."""
+    from .builder import build, format_summary
+
+    manifest = build(args.raw, args.out)
+    print(format_summary(manifest, args.out))
+    return 0 if manifest["totals"]["unaccounted"] == 0 else 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Run the report notebooks (see analysis.report)."""
+    from .report import run_from_cli
+
+    return run_from_cli(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    main_parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Clean event tables of militia attacks and US responses, and report on them.",
+    )
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser(
+        "build", help="clean data/raw into data/processed",
+        description="Read every event table in the raw folder, clean and validate it, and write events.parquet, "
+        "casualties.parquet, quarantine.csv, unknown_names.csv, merges.csv, accounting.csv and manifest.json.",
+    )
+    build_parser.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="raw folder (default: %(default)s)")
+    build_parser.add_argument("--out", type=Path, default=paths.PROCESSED_DIR, help="output folder (default: %(default)s)")
+    build_parser.set_defaults(handler=_build)
+    try:
+        from .report import add_report_arguments
+    except ImportError:  # the report runner is optional until its module exists
+        add_report_arguments = None
+    if add_report_arguments:
+        report_parser = commands.add_parser("report", help="run the report notebooks into HTML",
+                                            description="Execute the report notebooks and write HTML reports.")
+        add_report_arguments(report_parser)
+        report_parser.set_defaults(handler=_report)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run a command, printing errors in data as one message instead of a traceback."""
+    args = parser().parse_args(argv)
+    warnings.showwarning = _show_warning
+    try:
+        return args.handler(args)
+    except AnalysisError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # schema failures and other data errors still get one readable line
+        if type(error).__name__ in ("SchemaErrors", "SchemaError"):
+            print(f"error: the cleaned tables fail validation:\n{error}", file=sys.stderr)
+            return 2
+        raise

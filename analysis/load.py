@@ -1,0 +1,88 @@
+"""Public loaders: raw files to canonical tables (load_events) and the built tables (load_processed)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import paths
+from .errors import AnalysisError, InputError
+from .model import EventData, conform, ACCOUNTING_COLUMNS, CASUALTY_COLUMNS, EVENT_COLUMNS, MERGE_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS
+from .storage import file_sha256
+
+PROCESSED_TABLES = {
+    "events": ("events.parquet", EVENT_COLUMNS),
+    "casualties": ("casualties.parquet", CASUALTY_COLUMNS),
+    "quarantine": ("quarantine.csv", QUARANTINE_COLUMNS),
+    "unknown_names": ("unknown_names.csv", UNKNOWN_NAME_COLUMNS),
+    "merges": ("merges.csv", MERGE_COLUMNS),
+    "accounting": ("accounting.csv", ACCOUNTING_COLUMNS),
+}
+
+
+def raw_files(directory: Path) -> list[Path]:
+    """List the event tables in a folder (top level; names starting with '.' or '_' are skipped)."""
+    from .sources import TABLE_SUFFIXES
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(directory, "is not a folder")
+    return sorted(
+        p for p in directory.iterdir()
+        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "_"))
+    )
+
+
+def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Turn one path, several paths or folders into a list of files."""
+    if isinstance(paths_or_dirs, (str, Path)):
+        paths_or_dirs = [paths_or_dirs]
+    files: list[Path] = []
+    for item in paths_or_dirs:
+        item = Path(item)
+        files.extend(raw_files(item) if item.is_dir() else [item])
+    if not files:
+        raise AnalysisError(f"no event tables found in {[str(p) for p in paths_or_dirs]}")
+    return files
+
+
+def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True) -> EventData:
+    """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
+
+    >>> data = load_events()            # doctest: +SKIP
+    >>> data.events, data.casualties, data.quarantine   # doctest: +SKIP
+    """
+    from .reference import load_reference
+    from .schema import check_unique_event_ids, validate as validate_tables
+    from .sources import load_file
+
+    reference = load_reference(reference_dir)
+    data = EventData.concat([load_file(path, reference) for path in _expand(paths_or_dirs or paths.RAW_DIR)])
+    check_unique_event_ids(data.events)
+    data.events = data.events.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
+    return validate_tables(data) if validate else data
+
+
+def read_manifest(directory: Path | None = None) -> dict:
+    """Return the build manifest of a processed folder."""
+    manifest_path = Path(directory or paths.PROCESSED_DIR) / "manifest.json"
+    if not manifest_path.exists():
+        raise AnalysisError(f"{manifest_path} does not exist: run `python -m analysis build` first")
+    return json.loads(manifest_path.read_text(encoding="utf-8"))
+
+
+def load_processed(directory: Path | None = None) -> EventData:
+    """Read what `python -m analysis build` wrote, refusing files that do not match their manifest."""
+    directory = Path(directory or paths.PROCESSED_DIR)
+    manifest = read_manifest(directory)
+    tables = {}
+    for name, (file_name, columns) in PROCESSED_TABLES.items():
+        path = directory / file_name
+        expected = manifest["outputs"][file_name]["sha256"]
+        if not path.exists() or file_sha256(path) != expected:
+            raise AnalysisError(f"{path} does not match {directory / 'manifest.json'}: rebuild with `python -m analysis build`")
+        frame = pd.read_parquet(path) if file_name.endswith(".parquet") else pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        tables[name] = conform(frame, columns)
+    return EventData(**tables)

@@ -1,0 +1,277 @@
+"""Parsers for the messy cells of hand-kept logs: dates, local times and casualty counts.
+
+Each scalar parser returns a value or raises ``CellError`` with a reason a person can act on; nothing here
+guesses. ``parse_unique`` applies a scalar parser once per distinct value, which keeps large files fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from .text import clean_text
+
+
+class CellError(ValueError):
+    """A cell whose text cannot be read; the message is the quarantine reason."""
+
+
+# ---------------------------------------------------------------- dates
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>[A-Za-z]+)\.?"
+_ISO = re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_DAY_MONTH_NAME = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})$")
+_MONTH_NAME_DAY = re.compile(rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})$")
+_NUMERIC = re.compile(r"^(?P<first>\d{1,2})[/.-](?P<second>\d{1,2})[/.-](?P<year>\d{4})$")
+_WEEKDAY_PREFIX = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
+
+
+def _checked_date(year: int, month: int, day: int, text: str) -> dt.date:
+    """Build a date or explain why the calendar has no such day."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"impossible date {text!r}: there is no day {day} in month {month} of {year}") from None
+
+
+def _month_number(name: str, text: str) -> int:
+    """Return the month number for an English month name or abbreviation."""
+    try:
+        return _MONTHS[name.casefold()]
+    except KeyError:
+        raise CellError(f"unrecognised month {name!r} in date {text!r}") from None
+
+
+def parse_date(value) -> dt.date:
+    """Parse one date cell; raise CellError for blank, ambiguous, impossible or unknown forms.
+
+    >>> parse_date("24 August 2022"), parse_date("Aug 24, 2022"), parse_date("24/08/2022")
+    (datetime.date(2022, 8, 24), datetime.date(2022, 8, 24), datetime.date(2022, 8, 24))
+    """
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = clean_text(value)
+    if text is None:
+        raise CellError("date is blank")
+    body = _WEEKDAY_PREFIX.sub("", text)
+    if match := _ISO.match(body):
+        return _checked_date(int(match["year"]), int(match["month"]), int(match["day"]), text)
+    if match := _DAY_MONTH_NAME.match(body) or _MONTH_NAME_DAY.match(body):
+        return _checked_date(int(match["year"]), _month_number(match["month"], text), int(match["day"]), text)
+    if match := _NUMERIC.match(body):
+        return _parse_numeric_date(int(match["first"]), int(match["second"]), int(match["year"]), text)
+    raise CellError(
+        f"unrecognised date {text!r}: write it as 2022-08-24, '24 August 2022' or 'Aug 24, 2022'"
+    )
+
+
+def _parse_numeric_date(first: int, second: int, year: int, text: str) -> dt.date:
+    """Read d/m/y or m/d/y only when a part above 12 or two equal parts make the order certain."""
+    if first > 12 and second > 12:
+        raise CellError(f"impossible date {text!r}: neither {first} nor {second} is a month")
+    if first == second or second > 12:
+        return _checked_date(year, first, second, text)  # month/day order
+    if first > 12:
+        return _checked_date(year, second, first, text)  # day/month order
+    raise CellError(
+        f"ambiguous date {text!r}: it could be day {first} of month {second} or day {second} of month "
+        f"{first}; write it as {year}-MM-DD"
+    )
+
+
+# ---------------------------------------------------------------- times
+
+_TIME_24H = re.compile(r"^(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?$")
+_TIME_12H = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
+
+
+def parse_local_time(value) -> dt.time:
+    """Parse a local clock time ('19:20', '7:20 p.m.'); raise CellError when it is not one."""
+    if isinstance(value, dt.time):
+        return value
+    text = clean_text(value)
+    if text is None:
+        raise CellError("time is blank")
+    if match := _TIME_24H.match(text):
+        hour, minute = int(match["hour"]), int(match["minute"])
+        second = int(match["second"] or 0)
+    elif match := _TIME_12H.match(text):
+        hour, minute, second = int(match["hour"]), int(match["minute"] or 0), 0
+        if not 1 <= hour <= 12:
+            raise CellError(f"impossible time {text!r}: a 12-hour clock has no hour {hour}")
+        is_afternoon = match["half"].lower().startswith("p")
+        hour = hour % 12 + (12 if is_afternoon else 0)
+    else:
+        raise CellError(f"unrecognised time {text!r}: write it as 24-hour HH:MM, e.g. 19:20")
+    if hour > 23 or minute > 59 or second > 59:
+        raise CellError(f"impossible time {text!r}")
+    return dt.time(hour, minute, second)
+
+
+# ---------------------------------------------------------------- counts
+
+@dataclass(frozen=True)
+class CountRange:
+    """A count read from text: low and best are known; high is None when open-ended."""
+
+    low: int
+    best: int
+    high: int | None
+
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+     "hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12, "a couple": 2,
+     "a couple of": 2, "single": 1, "a single": 1}
+_UNKNOWN_WORDS = {"unknown", "unreported", "not reported", "n/a", "na", "?", "-", "—", "unclear"}
+_NONE_WORDS = {"none", "no", "nil", "no casualties", "no injuries", "no deaths"}
+# Vague quantities follow ACLED's coding conventions where it has one ("dozens" is 12, "hundreds" 100),
+# read as a lower bound with no upper bound.
+_OPEN_ENDED_WORDS = {"dozens": 12, "dozens of": 12, "hundreds": 100, "several": 2, "multiple": 2}
+_NUMBER = r"(\d+|[a-z]+(?:[ -][a-z]+)*?)"
+_AT_LEAST = re.compile(rf"^(?:at least|a minimum of|minimum|min\.?|no fewer than|not less than)\s+{_NUMBER}$")
+_MORE_THAN = re.compile(rf"^(?:more than|over|upwards of)\s+{_NUMBER}$")
+_PLUS = re.compile(r"^(\d+)\s*\+$")
+_RANGE = re.compile(rf"^{_NUMBER}\s*(?:-|–|—|to|or)\s*{_NUMBER}$")
+_SIGNED = re.compile(r"^-\s*\d+$")
+
+
+def _number(token: str, text: str) -> int:
+    """Read one digit string or number word."""
+    token = token.strip().replace(",", "")
+    if token.isdigit():
+        return int(token)
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    raise CellError(f"unrecognised count {text!r}: {token!r} is not a number")
+
+
+def parse_count(value) -> CountRange | None:
+    """Read a count cell into a CountRange; None means not reported (NA, never zero).
+
+    >>> parse_count("at least 17"), parse_count("two or three")
+    (CountRange(low=17, best=17, high=None), CountRange(low=2, best=2, high=3))
+    >>> parse_count("unknown") is None
+    True
+    """
+    if isinstance(value, bool):
+        raise CellError(f"unrecognised count {value!r}")
+    if isinstance(value, (int, float)) and not pd.isna(value):
+        return _exact_count(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    lowered = text.casefold().rstrip(".")
+    if lowered in _UNKNOWN_WORDS:
+        return None
+    if lowered in _NONE_WORDS:
+        return CountRange(0, 0, 0)
+    if _SIGNED.match(lowered):
+        raise CellError(f"negative count {text!r}: counts cannot be below zero")
+    if lowered in _OPEN_ENDED_WORDS:
+        return CountRange(_OPEN_ENDED_WORDS[lowered], _OPEN_ENDED_WORDS[lowered], None)
+    if lowered.replace(",", "").isdigit() or lowered in _NUMBER_WORDS:
+        number = _number(lowered, text)
+        return CountRange(number, number, number)
+    if match := _AT_LEAST.match(lowered) or _PLUS.match(lowered):
+        number = _number(match[1], text)
+        return CountRange(number, number, None)
+    if match := _MORE_THAN.match(lowered):
+        number = _number(match[1], text) + 1
+        return CountRange(number, number, None)
+    if match := _RANGE.match(lowered):
+        low, high = _number(match[1], text), _number(match[2], text)
+        if low > high:
+            raise CellError(f"low > high in count {text!r}: {low} is more than {high}")
+        return CountRange(low, low, high)
+    raise CellError(
+        f"unrecognised count {text!r}: use a number, 'at least N', 'N+', 'N-M', a number word, "
+        "'dozens' or 'unknown'"
+    )
+
+
+def _exact_count(number: float) -> CountRange:
+    """Turn a numeric cell (from XLSX) into an exact count, refusing fractions and negatives."""
+    if number < 0:
+        raise CellError(f"negative count {number!r}: counts cannot be below zero")
+    if number != int(number):
+        raise CellError(f"unrecognised count {number!r}: counts are whole numbers")
+    return CountRange(int(number), int(number), int(number))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claimant's count for one cell."""
+
+    count: CountRange
+    claimant: str
+    text: str
+
+
+_CLAIMANT = re.compile(r"^(?P<count>.*?)\s*\[(?P<claimant>[^\]]*)\]\s*$", re.DOTALL)
+
+
+def parse_claims(value, default_claimant: str) -> list[Claim]:
+    """Split a casualty cell into claims ('1 [militia official]; at least 17 [local sources]').
+
+    >>> [(c.count.best, c.claimant) for c in parse_claims("1 [militia]; at least 17 [locals]", "DoD")]
+    [(1, 'militia'), (17, 'locals')]
+    """
+    text = clean_text(value)
+    if text is None:
+        return []
+    claims = []
+    for part in filter(None, (clean_text(piece) for piece in text.split(";"))):
+        match = _CLAIMANT.match(part)
+        count_text, claimant = (match["count"], clean_text(match["claimant"])) if match else (part, None)
+        if match and not claimant:
+            raise CellError(f"empty claimant in {part!r}: write the claimant inside the brackets")
+        count = parse_count(count_text)
+        if count is not None:
+            claims.append(Claim(count, claimant or default_claimant, part))
+    return claims
+
+
+# ---------------------------------------------------------------- vectorised application
+
+def parse_unique(values: pd.Series, parser: Callable, *, skip_blank: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Apply a scalar parser once per distinct value; return (parsed values, reasons) aligned to the input.
+
+    Blank cells give (None, None) when ``skip_blank``; a CellError gives (None, its message).
+    """
+    parsed: dict = {}
+    reasons: dict = {}
+    for value in pd.unique(values.astype(object)):
+        if skip_blank and clean_text(value) is None:
+            continue
+        try:
+            parsed[value] = parser(value)
+        except CellError as error:
+            reasons[value] = str(error)
+    as_object = values.astype(object)
+    return (
+        as_object.map(lambda v: parsed.get(v)).astype(object),
+        as_object.map(lambda v: reasons.get(v)).astype(object),
+    )

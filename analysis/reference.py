@@ -1,0 +1,105 @@
+"""Hand-kept lookup tables (places, actors, weapons) and the name resolution that uses them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import InputError
+from .model import SIDES, WEAPONS
+from .text import clean_text, name_key
+
+PLACE_COLUMNS = ["name", "aliases", "kind", "country", "admin1", "latitude", "longitude", "geo_precision"]
+ACTOR_COLUMNS = ["alias", "name", "side"]
+WEAPON_COLUMNS = ["alias", "weapon"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Lookup tables keyed by name_key: places, actors and weapons."""
+
+    places: pd.DataFrame  # index: key; columns: PLACE_COLUMNS
+    actors: pd.DataFrame  # index: key; columns: name, side
+    weapons: pd.DataFrame  # index: key; columns: weapon
+    files: tuple[Path, ...] = ()
+
+
+def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    """Read one reference CSV as text and check its header."""
+    if not path.exists():
+        raise InputError(path, f"reference table is missing; expected columns: {', '.join(required)}")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(path, f"reference table lacks columns {missing}; expected: {', '.join(required)}")
+    return frame
+
+
+def _keyed(frame: pd.DataFrame, key_source: pd.Series, path: Path) -> pd.DataFrame:
+    """Index frame by name_key of key_source, refusing one key that points at two different entries."""
+    keyed = frame.assign(key=key_source.map(name_key)).dropna(subset=["key"])
+    clashes = keyed.drop(columns=[c for c in ("alias", "aliases") if c in keyed]).drop_duplicates()
+    clashes = clashes[clashes.duplicated("key", keep=False)]
+    if len(clashes):
+        key = clashes["key"].iloc[0]
+        raise InputError(path, f"the name key {key!r} maps to different entries: {clashes.to_dict('records')}")
+    return keyed.drop_duplicates("key").set_index("key")
+
+
+def load_places(path: Path) -> pd.DataFrame:
+    """Read the gazetteer, one row per name or alias, with numeric coordinates."""
+    frame = _read_reference_csv(path, PLACE_COLUMNS)
+    frame = frame.assign(
+        latitude=pd.to_numeric(frame["latitude"], errors="raise"),
+        longitude=pd.to_numeric(frame["longitude"], errors="raise"),
+        geo_precision=pd.to_numeric(frame["geo_precision"], errors="raise").astype("Int64"),
+    )
+    spellings = frame.assign(alias=frame["name"] + ";" + frame["aliases"]).assign(alias=lambda f: f["alias"].str.split(";"))
+    spellings = spellings.explode("alias")
+    return _keyed(spellings, spellings["alias"], path)[PLACE_COLUMNS]
+
+
+def load_actors(path: Path) -> pd.DataFrame:
+    """Read actor aliases, refusing sides outside the vocabulary."""
+    frame = _read_reference_csv(path, ACTOR_COLUMNS)
+    bad = frame[~frame["side"].isin(SIDES)]
+    if len(bad):
+        row = bad.index[0] + 2
+        raise InputError(path, f"row {row}, column 'side', value {bad['side'].iloc[0]!r}: side must be one of {SIDES}")
+    names = pd.DataFrame({"alias": frame["name"], "name": frame["name"], "side": frame["side"]})
+    both = pd.concat([frame[ACTOR_COLUMNS], names], ignore_index=True)
+    return _keyed(both, both["alias"], path)[["name", "side"]]
+
+
+def load_weapons(path: Path) -> pd.DataFrame:
+    """Read weapon aliases, refusing weapons outside the controlled vocabulary."""
+    frame = _read_reference_csv(path, WEAPON_COLUMNS)
+    bad = frame[~frame["weapon"].isin(WEAPONS)]
+    if len(bad):
+        row = bad.index[0] + 2
+        raise InputError(path, f"row {row}, column 'weapon', value {bad['weapon'].iloc[0]!r}: weapon must be one of {WEAPONS}")
+    vocabulary = pd.DataFrame({"alias": list(WEAPONS), "weapon": list(WEAPONS)})
+    both = pd.concat([frame[WEAPON_COLUMNS], vocabulary], ignore_index=True)
+    return _keyed(both, both["alias"], path)[["weapon"]]
+
+
+def load_reference(directory: Path | None = None) -> Reference:
+    """Read places.csv, actors.csv and weapons.csv from a reference folder (default: data/raw/reference)."""
+    directory = Path(directory or paths.REFERENCE_DIR)
+    files = (directory / "places.csv", directory / "actors.csv", directory / "weapons.csv")
+    return Reference(load_places(files[0]), load_actors(files[1]), load_weapons(files[2]), files)
+
+
+def resolve(values: pd.Series, table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Look values up by name_key; return the matched table rows (NA where unknown) and an is_unknown flag."""
+    keys = values.map(name_key, na_action="ignore")
+    matched = table.reindex(keys.astype(object)).set_axis(values.index)
+    is_unknown = keys.notna() & matched.isna().all(axis=1)
+    return matched, is_unknown
+
+
+def tidy_names(values: pd.Series) -> pd.Series:
+    """Return names with Unicode variants and stray whitespace cleaned (how unknown names are kept)."""
+    return values.map(clean_text, na_action="ignore").astype("string")

@@ -1,0 +1,82 @@
+"""Shared fixtures: tiny reference tables and incident logs written to a temporary raw folder."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SHARED_DIR = PROJECT_DIR.parent / "shared"
+
+PLACES = [
+    ["name", "aliases", "kind", "country", "admin1", "latitude", "longitude", "geo_precision"],
+    ["MSS Conoco", "Conoco;Mission Support Site Conoco", "base", "Syria", "Deir ez-Zor", "35.39", "40.31", "1"],
+    ["Deir ez-Zor", "Deir Ezzor;Dayr az Zawr", "province", "Syria", "Deir ez-Zor", "35.33", "40.14", "3"],
+    ["Al-Asad Air Base", "Ain al-Asad;Al Asad", "base", "Iraq", "Anbar", "33.79", "42.44", "1"],
+    ["Tower 22", "", "base", "Jordan", "Mafraq", "33.32", "38.69", "1"],
+    ["Paris", "", "town", "France", "", "48.85", "2.35", "2"],
+]
+ACTORS = [
+    ["alias", "name", "side"],
+    ["KH", "Kata'ib Hizballah", "militia"],
+    ["Kataib Hezbollah", "Kata'ib Hizballah", "militia"],
+    ["US forces", "United States Armed Forces", "us"],
+]
+WEAPONS = [["alias", "weapon"], ["rockets", "rocket"], ["one-way attack drone", "drone"], ["precision strikes", "airstrike"]]
+LOG_HEADER = ["id", "date", "local_time", "country", "location", "kind", "actor", "target", "weapon",
+              "us_wounded", "militia_killed", "responds_to", "source"]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    """Write rows (header first) as a UTF-8 CSV."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def raw_dir(tmp_path: Path) -> Path:
+    """A raw folder holding only the tiny reference tables."""
+    raw = tmp_path / "raw"
+    write_csv(raw / "reference" / "places.csv", PLACES)
+    write_csv(raw / "reference" / "actors.csv", ACTORS)
+    write_csv(raw / "reference" / "weapons.csv", WEAPONS)
+    return raw
+
+
+def log_row(**cells: str) -> dict[str, str]:
+    """Return a valid attack row, with any cell overridden."""
+    row = {"id": "2022-08-24-a", "date": "2022-08-24", "local_time": "", "country": "Syria",
+           "location": "Conoco", "kind": "attack", "actor": "KH", "target": "US forces", "weapon": "rockets",
+           "us_wounded": "", "militia_killed": "", "responds_to": "", "source": "CENTCOM, 2022-08-24, release"}
+    row.update(cells)
+    return row
+
+
+@pytest.fixture
+def write_log(raw_dir: Path):
+    """Write a list of row dicts as raw/log.csv and return its path."""
+    def write(rows: list[dict[str, str]], name: str = "log.csv") -> Path:
+        header = list(dict.fromkeys(LOG_HEADER + [k for row in rows for k in row]))
+        return write_csv(raw_dir / name, [header] + [[row.get(c, "") for c in header] for row in rows])
+    return write
+
+
+@pytest.fixture
+def load_log(raw_dir: Path, write_log):
+    """Write rows as a log and read it back with load_events."""
+    import analysis as an
+
+    def load(rows: list[dict[str, str]]):
+        return an.load_events([write_log(rows)], reference_dir=raw_dir / "reference")
+    return load
+
+
+def needs_shared(*parts: str) -> Path:
+    """Return a path under ../shared, skipping the test with a reason when it is absent (a user's clone)."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs ../shared beside the project (CI has it)")
+    return path
