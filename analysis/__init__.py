@@ -18,6 +18,7 @@ _EXPORTS = {
     "EventData": "model",
     "load_events": "load",
     "load_processed": "load",
+    "load_data": "load",
     "read_manifest": "load",
     "is_stale": "builder",
     "build": "builder",

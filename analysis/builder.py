@@ -17,7 +17,7 @@ from .storage import file_sha256, staged_directory, write_json
 
 def input_hashes(raw_dir: Path, reference_dir: Path) -> dict[str, str]:
     """Return {relative path: sha256} for every input the build reads, reference tables included."""
-    files = list(raw_files(raw_dir)) + [reference_dir / n for n in ("places.csv", "actors.csv", "weapons.csv")]
+    files = list(raw_files(raw_dir)) + sorted(Path(reference_dir).glob("*.csv"))
     return {_relative(p, raw_dir): file_sha256(p) for p in files}
 
 

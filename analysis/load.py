@@ -86,3 +86,16 @@ def load_processed(directory: Path | None = None) -> EventData:
         frame = pd.read_parquet(path) if file_name.endswith(".parquet") else pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         tables[name] = conform(frame, columns)
     return EventData(**tables)
+
+
+def load_data(source: str | Path | None = None) -> EventData:
+    """Load what a notebook's `data` parameter names: blank -> data/processed; a built folder; raw files.
+
+    A folder holding manifest.json is read with load_processed; any other file or folder with load_events.
+    """
+    if source in (None, ""):
+        return load_processed()
+    source = Path(source)
+    if source.is_dir() and (source / "manifest.json").exists():
+        return load_processed(source)
+    return load_events(source)
