@@ -51,8 +51,9 @@ def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
 def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True) -> EventData:
     """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
 
-    >>> data = load_events()            # doctest: +SKIP
-    >>> data.events, data.casualties, data.quarantine   # doctest: +SKIP
+    >>> data = load_events()
+    >>> bool(len(data.events)), data.quarantine.empty
+    (True, True)
     """
     from .reference import load_reference
     from .schema import check_unique_event_ids, validate as validate_tables
