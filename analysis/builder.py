@@ -88,6 +88,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
                 lambda p: _relative(Path(p), raw_dir))).to_dict("records"),
             "totals": accounting_totals(data),
             "unknown_names": len(data.unknown_names),
+            "corrections_applied": len(data.corrections),
         }
         write_json(staging / "manifest.json", manifest)
     return manifest
@@ -106,6 +107,8 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
         f"  total: {totals['raw_rows']} rows -> {totals['events']} events, {totals['merged']} merged, "
         f"{totals['quarantined']} quarantined, {totals['unaccounted']} unaccounted"
     )
+    if manifest.get("corrections_applied"):
+        lines.append(f"  {manifest['corrections_applied']} corrections applied from reference/corrections.csv")
     if manifest["unknown_names"]:
         lines.append(f"  {manifest['unknown_names']} names not in the reference tables: see unknown_names.csv")
     lines.append(f"Wrote {', '.join(manifest['outputs'])} and manifest.json to {out_dir}")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import paths
 from .errors import AnalysisError, InputError
-from .model import EventData, conform, ACCOUNTING_COLUMNS, CASUALTY_COLUMNS, EVENT_COLUMNS, MERGE_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS
+from .model import EventData, conform, ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, CASUALTY_COLUMNS, EVENT_COLUMNS, MERGE_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS
 from .storage import file_sha256
 
 PROCESSED_TABLES = {
@@ -19,6 +19,7 @@ PROCESSED_TABLES = {
     "unknown_names": ("unknown_names.csv", UNKNOWN_NAME_COLUMNS),
     "merges": ("merges.csv", MERGE_COLUMNS),
     "accounting": ("accounting.csv", ACCOUNTING_COLUMNS),
+    "corrections": ("corrections_applied.csv", CORRECTION_COLUMNS),
 }
 
 

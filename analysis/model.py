@@ -80,6 +80,14 @@ MERGE_COLUMNS = {
     "source_row": "Int64",
     "reason": "string",
 }
+CORRECTION_COLUMNS = {
+    "source_file": "string",
+    "record_id": "string",
+    "column": "string",
+    "expected": "string",
+    "corrected": "string",
+    "reason": "string",
+}
 ACCOUNTING_COLUMNS = {
     "source_file": "string",
     "format": "string",
@@ -130,6 +138,7 @@ class EventData:
     unknown_names: pd.DataFrame = field(default_factory=lambda: empty_table(UNKNOWN_NAME_COLUMNS))
     merges: pd.DataFrame = field(default_factory=lambda: empty_table(MERGE_COLUMNS))
     accounting: pd.DataFrame = field(default_factory=lambda: empty_table(ACCOUNTING_COLUMNS))
+    corrections: pd.DataFrame = field(default_factory=lambda: empty_table(CORRECTION_COLUMNS))
 
     @classmethod
     def concat(cls, parts: list["EventData"]) -> "EventData":

@@ -24,6 +24,8 @@ class Reference:
     actors: pd.DataFrame  # index: key; columns: name, side
     weapons: pd.DataFrame  # index: key; columns: weapon
     files: tuple[Path, ...] = ()
+    corrections: pd.DataFrame | None = None  # declarative fixes of raw cells (analysis.corrections)
+    directory: Path | None = None
 
 
 def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:
@@ -89,7 +91,10 @@ def load_reference(directory: Path | None = None) -> Reference:
     """Read places.csv, actors.csv and weapons.csv from a reference folder (default: data/raw/reference)."""
     directory = Path(directory or paths.REFERENCE_DIR)
     files = (directory / "places.csv", directory / "actors.csv", directory / "weapons.csv")
-    return Reference(load_places(files[0]), load_actors(files[1]), load_weapons(files[2]), files)
+    from .corrections import load_corrections
+
+    return Reference(load_places(files[0]), load_actors(files[1]), load_weapons(files[2]), files,
+                     corrections=load_corrections(directory), directory=directory)
 
 
 def resolve(values: pd.Series, table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

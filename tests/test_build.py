@@ -34,7 +34,7 @@ def test_build__writes_tables_and_manifest_with_accounting(small_raw, tmp_path):
     assert manifest["totals"] == {"raw_rows": 3, "events": 2, "merged": 0, "quarantined": 1, "unaccounted": 0}
     assert {p.name for p in out.iterdir()} == {
         "events.parquet", "casualties.parquet", "quarantine.csv", "unknown_names.csv", "merges.csv",
-        "accounting.csv", "manifest.json"}
+        "accounting.csv", "corrections_applied.csv", "manifest.json"}
     assert set(manifest["inputs"]) == {"log.csv", "reference/places.csv", "reference/actors.csv", "reference/weapons.csv"}
     data = an.load_processed(out)
     assert data.events["event_id"].tolist() == ["log:2022-08-24-a", "log:r"]
@@ -123,3 +123,32 @@ def test_manifest__is_json_with_version_and_hashes(small_raw, tmp_path):
     assert manifest["package_version"] == an.__version__
     assert all(len(h) == 64 for h in manifest["inputs"].values())
     assert pd.read_csv(tmp_path / "out" / "accounting.csv")["raw_rows"].tolist() == [3]
+
+
+def write_corrections(raw_dir, *rows):
+    """Write reference/corrections.csv with the given fix rows."""
+    lines = ["source_file,record_id,column,expected,corrected,reason", *rows]
+    (raw_dir / "reference" / "corrections.csv").write_text("\n".join(lines) + "\n")
+
+
+def test_corrections__fix_a_raw_cell_without_touching_the_file(small_raw, tmp_path):
+    before = (small_raw / "log.csv").read_text()
+    write_corrections(small_raw, "log.csv,bad,date,03/04/2022,2022-04-03,source gives 3 April (checked)")
+    manifest = an.build(small_raw, tmp_path / "out")
+    assert manifest["totals"]["quarantined"] == 0 and manifest["corrections_applied"] == 1
+    assert (small_raw / "log.csv").read_text() == before
+    data = an.load_processed(tmp_path / "out")
+    assert data.corrections["record_id"].tolist() == ["bad"]
+    assert "log:bad" in set(data.events["event_id"])
+
+
+def test_corrections__stale_expected_value_is_refused(small_raw, tmp_path):
+    write_corrections(small_raw, "log.csv,bad,date,2022-01-01,2022-04-03,typo")
+    with pytest.raises(an.InputError, match="expected '2022-01-01'.*holds '03/04/2022'"):
+        an.build(small_raw, tmp_path / "out")
+
+
+def test_corrections__reason_is_required(small_raw, tmp_path):
+    write_corrections(small_raw, "log.csv,bad,date,03/04/2022,2022-04-03,")
+    with pytest.raises(an.InputError, match="every correction says why"):
+        an.build(small_raw, tmp_path / "out")

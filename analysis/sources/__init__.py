@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import InputError
-from ..model import ACCOUNTING_COLUMNS, EventData, conform
+from ..model import ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, EventData, conform
 from ..reference import Reference
 from ..text import column_key
 
@@ -28,6 +28,7 @@ class SourceFormat:
     required: tuple[str, ...]
     read: Callable[[pd.DataFrame, Path, Reference], EventData]
     header: bool = True
+    id_column: str | None = None  # the record's own id, which corrections.csv refers to
 
     def missing(self, columns) -> list[str]:
         """Return the required columns absent from columns."""
@@ -97,6 +98,16 @@ def detect_format(raw: pd.DataFrame, path: Path) -> SourceFormat:
     )
 
 
+def _corrected(raw: pd.DataFrame, path: Path, source_format: SourceFormat, reference: Reference):
+    """Apply the declarative corrections that name this file (see analysis.corrections)."""
+    from ..corrections import apply_corrections
+
+    if reference.corrections is None:
+        return raw, None
+    corrections_path = Path(reference.directory or ".") / "corrections.csv"
+    return apply_corrections(raw, path, source_format.id_column, reference.corrections, corrections_path)
+
+
 def display_path(path: Path) -> str:
     """Name a file relative to the project when it lies inside it, so outputs do not depend on the clone's place."""
     try:
@@ -112,7 +123,10 @@ def load_file(path: Path, reference: Reference) -> EventData:
         raise InputError(path, "does not exist")
     raw = read_table(path)
     source_format = detect_format(raw, path)
+    raw, applied = _corrected(raw, path, source_format, reference)
     data = source_format.read(raw, Path(display_path(path)), reference)
+    if applied is not None:
+        data.corrections = conform(applied.assign(source_file=display_path(path)), CORRECTION_COLUMNS)
     data.accounting = conform(pd.DataFrame([{
         "source_file": display_path(path),
         "format": source_format.name,

@@ -292,4 +292,4 @@ def _unknown_names(source_file, rows, text, flags) -> pd.DataFrame:
 
 from . import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
-FORMAT = SourceFormat(name="incident log", required=REQUIRED, read=read_incident_log)
+FORMAT = SourceFormat(name="incident log", required=REQUIRED, read=read_incident_log, id_column="id")
