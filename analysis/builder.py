@@ -111,6 +111,11 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
         lines.append(f"  {manifest['corrections_applied']} corrections applied from reference/corrections.csv")
     if manifest["unknown_names"]:
         lines.append(f"  {manifest['unknown_names']} names not in the reference tables: see unknown_names.csv")
+    if manifest["outputs"].get("merges.csv", {}).get("rows"):
+        from .dedupe import describe_merges  # the same incident found in several sources (analysis.dedupe)
+
+        lines.append("Merged records (the same incident in two sources; merged -> kept):")
+        lines.extend(describe_merges(pd.read_csv(Path(out_dir) / "merges.csv", dtype=str, keep_default_na=False)))
     lines.append(f"Wrote {', '.join(manifest['outputs'])} and manifest.json to {out_dir}")
     lines.append(f"Data fingerprint: {manifest['data_fingerprint']}")
     return "\n".join(lines)

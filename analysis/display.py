@@ -1,26 +1,83 @@
-"""Notebook display helpers shared by every report: offline plotly set-up, headers and safe tables."""
+"""Notebook display helpers shared by every report: offline plotly set-up, headers and safe tables.
+
+Everything shown from data goes through html.escape: a note holding `<script>` or `<img onerror=...>` is
+displayed as text, never run.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+
+# plotly renderer names: JupyterLab draws the plotly MIME type; nbconvert keeps the offline HTML part.
+OFFLINE_HTML_RENDERER = "offline_html"
+NOTEBOOK_RENDERERS = f"plotly_mimetype+{OFFLINE_HTML_RENDERER}"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# Set by the report runner for its kernels: the page it writes inlines plotly.js once in its <head>, so the
+# kernel need not push plotly.js (4.7 MB) through every executed notebook. Unset (JupyterLab, nbconvert by
+# hand): the first figure of a kernel displays plotly.js itself, inlined.
+PAGE_PROVIDES_PLOTLYJS = "ANALYSIS_PAGE_PROVIDES_PLOTLYJS"
+# inline, so the boxes look the same in JupyterLab (no report style sheet there) and in the HTML pages
+_BOX_STYLE = "border:1px solid #d5d0c4;border-radius:4px;padding:0.4em 0.8em;min-width:8em;background:#faf9f6"
+
+
+def _offline_html_renderer(page_provides_plotlyjs: bool = False):
+    """Build a renderer like plotly's 'notebook' one, minus its MathJax <script> from a CDN on every figure.
+
+    On first use in a kernel it displays plotly.js once (inlined, no CDN) unless the report runner's page
+    provides it; each figure is then a <div> and a short script calling Plotly.newPlot, which nbconvert keeps.
+    """
+    from plotly.io import to_html
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineHtmlRenderer(NotebookRenderer):
+        """plotly.js inlined once per kernel, figures as HTML, no MathJax and no other external request."""
+
+        def activate(self):
+            if not page_provides_plotlyjs:
+                super().activate()
+
+        def to_mimebundle(self, fig_dict):
+            figure_html = to_html(
+                fig_dict, config=self.config, include_plotlyjs=False, include_mathjax=False, full_html=False,
+                default_width="100%", default_height=525, validate=False,
+            )
+            return {"text/html": figure_html}
+
+    return OfflineHtmlRenderer(config=PLOTLY_CONFIG)
+
+
+def page_provides_plotlyjs() -> bool:
+    """Tell whether this kernel runs under the report runner, whose pages inline plotly.js themselves."""
+    import os
+
+    return os.environ.get(PAGE_PROVIDES_PLOTLYJS) == "1"
 
 
 def setup_notebook() -> None:
     """Make plotly figures show in JupyterLab and survive nbconvert, offline, with plotly.js embedded once.
 
-    The mimetype bundle is what JupyterLab draws; the 'notebook' part adds a text/html rendering that
-    nbconvert keeps (it drops plotly's own MIME type), with plotly.js inlined once per page, no CDN.
+    The MIME-type part is what JupyterLab draws; the HTML part is what nbconvert keeps (it drops plotly's
+    own MIME type), with plotly.js inlined once per page and no CDN request (not even MathJax). Under the
+    report runner the page itself carries plotly.js (see PAGE_PROVIDES_PLOTLYJS).
     """
     import plotly.io as pio
 
-    pio.renderers.default = "plotly_mimetype+notebook"
+    if OFFLINE_HTML_RENDERER not in pio.renderers:
+        pio.renderers[OFFLINE_HTML_RENDERER] = _offline_html_renderer(page_provides_plotlyjs())
+    pio.renderers.default = NOTEBOOK_RENDERERS
+    pio.templates.default = "plotly_white"
 
 
 def html_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) -> str:
-    """Render a frame as an HTML table whose cells are escaped text (a note holding markup is shown, not run)."""
+    """Render a frame as an HTML table whose cells are escaped text (a note holding markup is shown, not run).
+
+    >>> "&lt;script&gt;" in html_table(pd.DataFrame({"notes": ["<script>alert(1)</script>"]}))
+    True
+    """
     shown = frame.head(max_rows)
     table = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="data-table")
     more = f"<p><em>{len(frame) - max_rows} more rows not shown.</em></p>" if len(frame) > max_rows else ""
@@ -35,6 +92,11 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int
     display(HTML(html_table(frame, caption=caption, max_rows=max_rows)))
 
 
+def made_at() -> str:
+    """Return the current time as the pages print it (UTC, to the minute)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def header_html(title: str, parameters: Mapping[str, object], manifest: Mapping | None = None) -> str:
     """Describe a report page: its parameters, the data fingerprint, the package version and when it ran."""
     from . import __version__
@@ -43,11 +105,10 @@ def header_html(title: str, parameters: Mapping[str, object], manifest: Mapping 
         f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(repr(v))}</td></tr>" for k, v in parameters.items()
     )
     fingerprint = html.escape(str((manifest or {}).get("data_fingerprint", "not built")))
-    made = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"<h1>{html.escape(title)}</h1>"
         f"<p class='report-meta'>Data fingerprint <code>{fingerprint}</code> &middot; package version "
-        f"<code>{html.escape(__version__)}</code> &middot; made {made}</p>"
+        f"<code>{html.escape(__version__)}</code> &middot; made {made_at()}</p>"
         f"<details class='report-parameters'><summary>Parameters</summary><table>{rows}</table></details>"
     )
 
@@ -64,3 +125,43 @@ def show_text(message: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(f"<p>{html.escape(message)}</p>"))
+
+
+def manifest_for(source: str | Path | None) -> dict:
+    """Return the build manifest behind a notebook's `data` parameter (what show_header cites).
+
+    "" or None means data/processed; a folder holding manifest.json is a built folder. Raw files have no
+    manifest: the result then holds only their data fingerprint (the files and reference tables read), the
+    same one the report runner prints on the page.
+    """
+    from .load import read_manifest
+
+    if source in (None, ""):
+        return read_manifest()
+    source = Path(source)
+    if (source / "manifest.json").is_file():
+        return read_manifest(source)
+    from .reporting.runner import data_fingerprint
+
+    return {"data_fingerprint": data_fingerprint(source)}
+
+
+def headline_html(figures: Mapping[str, object]) -> str:
+    """Render headline figures as a row of labelled boxes (labels and values escaped).
+
+    >>> "12</strong><span>attacks</span>" in headline_html({"attacks": 12})
+    True
+    """
+    boxes = "".join(
+        f"<div class='headline-figure' style='{_BOX_STYLE}'><strong style='display:block;font-size:1.6em'>"
+        f"{html.escape(str(value))}</strong><span>{html.escape(str(label))}</span></div>"
+        for label, value in figures.items()
+    )
+    return f"<div class='headline-figures' style='display:flex;flex-wrap:wrap;gap:0.6em'>{boxes}</div>"
+
+
+def show_headline(figures: Mapping[str, object]) -> None:
+    """Display headline figures ({label: value}) as a row of boxes."""
+    from IPython.display import HTML, display
+
+    display(HTML(headline_html(figures)))

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -49,8 +50,14 @@ def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True) -> EventData:
+def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True,
+                merge_duplicates: bool = True) -> EventData:
     """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
+
+    Incident logs, ACLED exports and UCDP GED files are told apart by their columns. With
+    ``merge_duplicates`` (the default) the same incident found in two sources becomes one event listing
+    every record in ``source_records``, and ``data.merges`` says what was merged and why
+    (analysis.dedupe); pass False to keep them apart (``an.find_duplicates(data.events)`` still lists them).
 
     >>> data = load_events()
     >>> bool(len(data.events)), data.quarantine.empty
@@ -63,8 +70,55 @@ def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, valida
     reference = load_reference(reference_dir)
     data = EventData.concat([load_file(path, reference) for path in _expand(paths_or_dirs or paths.RAW_DIR)])
     check_unique_event_ids(data.events)
-    data.events = data.events.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)
+    data.events["source_records"] = data.events["source_records"].fillna(data.events["event_id"])
+    if merge_duplicates:
+        data = _merged(data)
+    data.events = _sorted_events(data.events)
     return validate_tables(data) if validate else data
+
+
+def _merged(data: EventData) -> EventData:
+    """Merge the same incident found in several sources, moving each merged row from `events` to `merged`."""
+    from .dedupe import merge_duplicates as merge
+
+    before = len(data.merges)
+    data = merge(data)
+    merged_per_file = data.merges.iloc[before:]["source_file"].value_counts()
+    moved = data.accounting["source_file"].map(merged_per_file).fillna(0).astype("Int64")
+    data.accounting = data.accounting.assign(events=data.accounting["events"] - moved, merged=data.accounting["merged"] + moved)
+    return data
+
+
+def _sorted_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Order events by date, then id (readers of big files already deliver them so: then nothing moves)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if events.empty or _is_sorted(events):
+        return events.reset_index(drop=True)
+    keys = pa.table({"event_date": pa.array(events["event_date"].to_numpy()), "event_id": _arrow_text(events["event_id"])})
+    order = pc.sort_indices(keys, sort_keys=[("event_date", "ascending"), ("event_id", "ascending")]).to_numpy()
+    return events.iloc[order].reset_index(drop=True)
+
+
+def _is_sorted(events: pd.DataFrame) -> bool:
+    """Tell, in two vectorised passes, whether events are already ordered by date, then id."""
+    import pyarrow.compute as pc
+
+    dates = events["event_date"].to_numpy()
+    if (dates[1:] < dates[:-1]).any():
+        return False
+    ids = _arrow_text(events["event_id"])
+    in_order = pc.less_equal(ids.slice(0, len(ids) - 1), ids.slice(1)).to_numpy(zero_copy_only=False)
+    return bool(in_order[dates[1:] == dates[:-1]].all())
+
+
+def _arrow_text(values: pd.Series):
+    """Return a text column as a pyarrow (chunked) array, without copying when it already is one."""
+    import pyarrow as pa
+
+    data = getattr(values.astype("string").array, "_pa_array", None)
+    return data if data is not None else pa.chunked_array([pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string())])
 
 
 def read_manifest(directory: Path | None = None) -> dict:

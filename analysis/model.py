@@ -49,6 +49,9 @@ EVENT_COLUMNS = {
     "notes": "string",
     "source_file": "string",
     "source_row": "Int64",
+    # every source record this event stands for ('; '-separated event ids): itself, plus the records of
+    # other sources merged into it as the same incident (analysis.dedupe)
+    "source_records": "string",
 }
 CASUALTY_COLUMNS = {
     "event_id": "string",

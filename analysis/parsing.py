@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from .text import clean_text
@@ -57,7 +58,7 @@ def _month_number(name: str, text: str) -> int:
         raise CellError(f"unrecognised month {name!r} in date {text!r}") from None
 
 
-def parse_date(value) -> dt.date:
+def parse_date(value, *, day_first: bool | None = None) -> dt.date:
     """Parse one date cell; raise CellError for blank, ambiguous, impossible or unknown forms.
 
     >>> parse_date("24 August 2022"), parse_date("Aug 24, 2022"), parse_date("24/08/2022")
@@ -76,10 +77,33 @@ def parse_date(value) -> dt.date:
     if match := _DAY_MONTH_NAME.match(body) or _MONTH_NAME_DAY.match(body):
         return _checked_date(int(match["year"]), _month_number(match["month"], text), int(match["day"]), text)
     if match := _NUMERIC.match(body):
-        return _parse_numeric_date(int(match["first"]), int(match["second"]), int(match["year"]), text)
+        first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+        if day_first is not None and first <= 12 and second <= 12:
+            # the column's other dates settle the order (see numeric_date_order)
+            day, month = (first, second) if day_first else (second, first)
+            return _checked_date(year, month, day, text)
+        return _parse_numeric_date(first, second, year, text)
     raise CellError(
         f"unrecognised date {text!r}: write it as 2022-08-24, '24 August 2022' or 'Aug 24, 2022'"
     )
+
+
+def numeric_date_order(values) -> bool | None:
+    """Tell from a column's numeric dates whether it writes day first (True), month first (False) or cannot tell.
+
+    One date with a first part above 12 ('16/05/2025') proves day-first for the whole column, one with a
+    second part above 12 proves month-first; a column with both (or neither) settles nothing.
+
+    >>> numeric_date_order(["16/05/2025", "03/04/2025"]), numeric_date_order(["05/16/2025"]), numeric_date_order(["03/04/2025"])
+    (True, False, None)
+    """
+    day_first = month_first = False
+    for value in values:
+        text = clean_text(value) if isinstance(value, str) else None
+        if text and (match := _NUMERIC.match(_WEEKDAY_PREFIX.sub("", text))):
+            day_first |= int(match["first"]) > 12
+            month_first |= int(match["second"]) > 12
+    return day_first if day_first != month_first else None
 
 
 def _parse_numeric_date(first: int, second: int, year: int, text: str) -> dt.date:
@@ -261,17 +285,64 @@ def parse_unique(values: pd.Series, parser: Callable, *, skip_blank: bool = True
 
     Blank cells give (None, None) when ``skip_blank``; a CellError gives (None, its message).
     """
-    parsed: dict = {}
-    reasons: dict = {}
-    for value in pd.unique(values.astype(object)):
-        if skip_blank and clean_text(value) is None:
-            continue
-        try:
-            parsed[value] = parser(value)
-        except CellError as error:
-            reasons[value] = str(error)
-    as_object = values.astype(object)
-    return (
-        as_object.map(lambda v: parsed.get(v)).astype(object),
-        as_object.map(lambda v: reasons.get(v)).astype(object),
-    )
+    parsed, reasons = parse_unique_arrays(values, parser, skip_blank=skip_blank)
+    return pd.Series(parsed, index=values.index, dtype=object), pd.Series(reasons, index=values.index, dtype=object)
+
+
+def parse_unique_arrays(values: pd.Series, parser: Callable, *, skip_blank: bool = True,
+                        dtype=object) -> tuple[np.ndarray, np.ndarray]:
+    """Like parse_unique, returning arrays: parsed values typed by ``dtype`` ('Int64', 'datetime64[ns]', 'string'
+    or object) and reasons (object). Parsed values are built once per distinct value and spread by index,
+    so no per-row Python object is made on typed paths.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed: list = []
+    reasons = np.empty(len(uniques) + 1, dtype=object)
+    for position, value in enumerate(list(uniques) + [None]):  # the last slot answers blank cells (code -1)
+        result = None
+        if not (skip_blank and clean_text(value) is None):
+            try:
+                result = parser(value)
+            except CellError as error:
+                reasons[position] = str(error)
+        parsed.append(result)
+    slots = np.where(codes < 0, len(uniques), codes)
+    if dtype == object:
+        parsed_array = np.empty(len(parsed), dtype=object)
+        for position, result in enumerate(parsed):  # one by one: lists and tuples stay whole cells
+            parsed_array[position] = result
+        return parsed_array[slots], reasons[slots]
+    return pd.array(parsed, dtype=dtype).take(slots), reasons[slots]
+
+
+def map_unique(values: pd.Series, function: Callable) -> np.ndarray:
+    """Return function(value) for every cell, calling it once per distinct value (blanks included).
+
+    The result is an object array aligned with values; a large file repeats few distinct values, so this
+    is what keeps per-cell Python work off the million-row path.
+
+    >>> map_unique(pd.Series(["a", "b", "a", None]), lambda v: v or "-").tolist()
+    ['a', 'b', 'a', '-']
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    for position, value in enumerate(uniques):  # one by one, so tuple results stay whole
+        results[position] = function(value)
+    results[-1] = function(None)  # code -1 (a blank cell) takes the last slot
+    return results[codes]
+
+
+def map_unique_series(values: pd.Series, function: Callable, dtype: str = "string") -> pd.Series:
+    """Like map_unique, as a Series with the given dtype and the input's index."""
+    return pd.Series(map_unique(values, function), index=values.index).astype(dtype)
+
+
+def map_unique_strings(values: pd.Series, function: Callable) -> pd.Series:
+    """Return function(value) (text or None) for every cell as a 'string' Series, computed per distinct value.
+
+    >>> map_unique_strings(pd.Series([" a", "b", " a", None]), lambda v: v and v.strip()).tolist()
+    ['a', 'b', 'a', <NA>]
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = pd.array([function(value) for value in uniques] + [function(None)], dtype="string")
+    return pd.Series(results.take(np.where(codes < 0, len(uniques), codes)), index=values.index)

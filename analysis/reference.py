@@ -14,6 +14,9 @@ from .text import clean_text, name_key
 PLACE_COLUMNS = ["name", "aliases", "kind", "country", "admin1", "latitude", "longitude", "geo_precision"]
 ACTOR_COLUMNS = ["alias", "name", "side"]
 WEAPON_COLUMNS = ["alias", "weapon"]
+ACTOR_PATTERN_COLUMNS = ["pattern", "match", "side", "name", "country"]
+ACTOR_PATTERN_MATCHES = ("exact", "prefix", "contains")
+ACTOR_PATTERNS_FILE = "actor_patterns.csv"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Reference:
     files: tuple[Path, ...] = ()
     corrections: pd.DataFrame | None = None  # declarative fixes of raw cells (analysis.corrections)
     directory: Path | None = None
+    actor_patterns: pd.DataFrame | None = None  # ACLED / UCDP actor names -> side (analysis.roles)
 
 
 def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:
@@ -87,14 +91,47 @@ def load_weapons(path: Path) -> pd.DataFrame:
     return _keyed(both, both["alias"], path)[["weapon"]]
 
 
+def load_actor_patterns(path: Path) -> pd.DataFrame:
+    """Read the ACLED / UCDP actor-name patterns: one row per pattern, keyed by name_key, longest first.
+
+    ``match`` is exact (the whole name), prefix (the name starts with it: ACLED adds periods and units, as in
+    'Military Forces of the United States (2021-) Marine Corps') or contains; ``country`` limits a row to
+    events in one country (blank: anywhere); ``name`` is the canonical name (blank: keep the source's).
+    """
+    frame = _read_reference_csv(path, ACTOR_PATTERN_COLUMNS)
+    for column, allowed in (("side", SIDES), ("match", ACTOR_PATTERN_MATCHES)):
+        bad = frame[~frame[column].isin(allowed)]
+        if len(bad):
+            row = bad.index[0] + 2
+            raise InputError(path, f"row {row}, column '{column}', value {bad[column].iloc[0]!r}: must be one of {allowed}")
+    keys = frame["pattern"].map(name_key)
+    if keys.isna().any():
+        raise InputError(path, f"row {keys.index[keys.isna()][0] + 2}, column 'pattern' is blank")
+    table = frame.assign(
+        key=keys, name=frame["name"].map(clean_text), country=frame["country"].map(clean_text),
+        row=frame.index + 2, key_length=keys.str.len(),
+    )
+    return table.sort_values(["key_length", "row"], ascending=[False, True]).reset_index(drop=True)
+
+
+def actor_patterns_path(directory: Path) -> Path:
+    """Return the reference folder's actor_patterns.csv, or the project's own when the folder has none."""
+    own = Path(directory) / ACTOR_PATTERNS_FILE
+    return own if own.exists() else paths.REFERENCE_DIR / ACTOR_PATTERNS_FILE
+
+
 def load_reference(directory: Path | None = None) -> Reference:
-    """Read places.csv, actors.csv and weapons.csv from a reference folder (default: data/raw/reference)."""
+    """Read places.csv, actors.csv and weapons.csv from a reference folder (default: data/raw/reference).
+
+    actor_patterns.csv (ACLED / UCDP actor names) is read from the same folder when present, else the project's.
+    """
     directory = Path(directory or paths.REFERENCE_DIR)
     files = (directory / "places.csv", directory / "actors.csv", directory / "weapons.csv")
     from .corrections import load_corrections
 
     return Reference(load_places(files[0]), load_actors(files[1]), load_weapons(files[2]), files,
-                     corrections=load_corrections(directory), directory=directory)
+                     corrections=load_corrections(directory), directory=directory,
+                     actor_patterns=load_actor_patterns(actor_patterns_path(directory)))
 
 
 def resolve(values: pd.Series, table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

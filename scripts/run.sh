@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Set up .venv if needed, clean data/raw into data/processed, then write the HTML reports.
+# Set up .venv if needed, clean data/raw into data/processed, then write the HTML reports of the default
+# report set (reports.yml) to reports/. Extra arguments go to the report command, e.g.
+#   bash scripts/run.sh --all-sets        bash scripts/run.sh --set syria-2022
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m analysis build
-if .venv/bin/python -m analysis report --help >/dev/null 2>&1; then
-  .venv/bin/python -m analysis report "$@"
-fi
+.venv/bin/python -m analysis report "$@"
+echo "Reports: $(pwd)/reports/index.html"

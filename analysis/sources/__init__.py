@@ -5,6 +5,8 @@ A reader is a ``SourceFormat``: the columns that identify it and a function from
 """
 from __future__ import annotations
 
+import csv
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -13,7 +15,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import InputError
-from ..model import ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, EventData, conform
+from ..model import ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, QUARANTINE_COLUMNS, EventData, conform
 from ..reference import Reference
 from ..text import column_key
 
@@ -29,6 +31,8 @@ class SourceFormat:
     read: Callable[[pd.DataFrame, Path, Reference], EventData]
     header: bool = True
     id_column: str | None = None  # the record's own id, which corrections.csv refers to
+    columns: tuple[str, ...] = ()  # for a format without a header row: every column, in order
+    looks_like: Callable[[list[str]], bool] | None = None  # for a format without a header row: does a first row fit?
 
     def missing(self, columns) -> list[str]:
         """Return the required columns absent from columns."""
@@ -37,65 +41,246 @@ class SourceFormat:
 
 
 def read_table(path: Path, *, header: bool = True) -> pd.DataFrame:
-    """Read a CSV or XLSX file as untyped cells with snake_case headers; blank cells become NA."""
+    """Read a CSV or XLSX file as untyped cells with snake_case headers; blank cells become NA.
+
+    CSV files may be UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252 /
+    Latin-1 (read with a warning); the delimiter (comma, semicolon, tab or bar) is taken from the first line.
+    Rows with the wrong number of cells (a truncated file, an unquoted delimiter) are left out of the table and
+    listed in ``frame.attrs["malformed_rows"]`` so the caller can quarantine them; the frame's index is then the
+    row's position in the file (row number - 2), so kept rows keep their true row numbers.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         frame = pd.read_excel(path, dtype=object, header=0 if header else None)
+        if not header:
+            frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     elif suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path, header=header, separator="\t" if suffix == ".tsv" else ",")
+        frame = _read_csv(path, header=header, separator="\t" if suffix == ".tsv" else None)
     else:
         raise InputError(path, f"unknown file type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}")
+    frame.attrs.setdefault("malformed_rows", [])
     if header:
         frame.attrs["original_columns"] = [str(c) for c in frame.columns]
         frame.columns = [column_key(c) for c in frame.columns]
+        frame.attrs["repeated_columns"] = _repeated_columns(frame)
     return frame
 
 
-def _read_csv(path: Path, *, header: bool, separator: str) -> pd.DataFrame:
-    """Read a delimited text file as strings, naming the file when its bytes are not UTF-8."""
+def _repeated_columns(frame: pd.DataFrame) -> str | None:
+    """Describe headers that name the same column once case and punctuation are folded away (None: none do)."""
+    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if not repeated:
+        return None
+    original = frame.attrs["original_columns"]
+    clashes = "; ".join(" and ".join(repr(o) for o, key in zip(original, frame.columns) if key == name) for name in repeated)
+    return f"has the same column twice: {clashes}; rename or delete one of them"
+
+
+_SAMPLE_BYTES = 1 << 16
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _read_csv(path: Path, *, header: bool, separator: str | None = None) -> pd.DataFrame:
+    """Read a delimited text file as strings (pyarrow), naming the file when it cannot be read as a table."""
+    with open(path, "rb") as handle:
+        sample = handle.read(_SAMPLE_BYTES)
+    if not sample.strip():
+        raise InputError(path, "is empty; expected a header row and one row per event")
+    encoding = _sniff_encoding(sample)
+    first_line = _first_line(sample, encoding)
+    separator = separator or _sniff_delimiter(first_line)
+    first_cells = next(csv.reader([first_line], delimiter=separator), [])
+    names = first_cells if header else [f"column_{i + 1}" for i in range(len(first_cells))]
     try:
-        return pd.read_csv(
-            path, sep=separator, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-            header=0 if header else None,
-        )
+        frame, malformed_count = _read_csv_arrow(path, names, header=header, separator=separator, encoding=encoding)
     except UnicodeDecodeError as error:
-        raise InputError(
-            path, f"is not UTF-8 text (byte {error.object[error.start:error.start + 1]!r} at offset "
-            f"{error.start}); save it as UTF-8 CSV"
-        ) from None
-    except pd.errors.ParserError as error:
+        encoding = "cp1252"
+        warnings.warn(
+            f"{path}: is not UTF-8 text (byte {error.object[error.start:error.start + 1]!r} at offset "
+            f"{error.start}); read it as Windows-1252 / Latin-1. If names look wrong, save the file as UTF-8 CSV.",
+            stacklevel=3,
+        )
+        frame, malformed_count = _read_csv_arrow(path, names, header=header, separator=separator, encoding=encoding)
+    malformed: list[dict] = []
+    if malformed_count:
+        frame, malformed = _read_csv_records(path, names, header=header, separator=separator, encoding=encoding)
+    frame.attrs["delimiter"] = separator
+    frame.attrs["encoding"] = encoding
+    frame.attrs["malformed_rows"] = malformed
+    return frame
+
+
+def _sniff_encoding(sample: bytes) -> str:
+    """Return the encoding a byte-order mark announces (UTF-8 when there is none)."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return "utf-8"
+
+
+def _first_line(sample: bytes, encoding: str) -> str:
+    """Decode the first line of a file sample (without a byte-order mark)."""
+    text = sample.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+
+
+def _sniff_delimiter(line: str) -> str:
+    """Pick the delimiter that splits the first line into the most cells (comma on a tie).
+
+    >>> _sniff_delimiter("id;date;country"), _sniff_delimiter('a,"b;c",d')
+    (';', ',')
+    """
+    def cells(delimiter: str) -> int:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+
+    return max(_DELIMITERS, key=lambda d: (cells(d), d == ","))
+
+
+def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: str, encoding: str):
+    """Read every cell as text with pyarrow's multi-threaded reader; return (frame, malformed-row count)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    malformed: list = []
+
+    def collect(row) -> str:
+        malformed.append(row)
+        return "skip"
+
+    unique_names = _placeholder_names(names)
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=unique_names, skip_rows=1 if header else 0, encoding=encoding),
+            parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=True, invalid_row_handler=collect),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in unique_names}, strings_can_be_null=True,
+                quoted_strings_can_be_null=True, null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if "UTF8" in str(error) or "UTF-8" in str(error):
+            with open(path, "rb") as handle:
+                raw_bytes = handle.read()
+            raw_bytes.decode("utf-8")  # raises UnicodeDecodeError with the offending byte and offset
         raise InputError(path, f"is not a well-formed CSV table ({error})") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(path, "is empty; expected a header row and one row per event") from None
+    frame = table.to_pandas()
+    frame.columns = names
+    return frame, len(malformed)
+
+
+def _placeholder_names(names: list[str]) -> list[str]:
+    """Make header cells unique for the reader (repeated ones are refused later, by their written names)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}\x00{seen[name]}")
+    return unique
+
+
+def _read_csv_records(path: Path, names: list[str], *, header: bool, separator: str, encoding: str):
+    """Slow, exact path for files with malformed rows: keep good rows at their row numbers, list the others.
+
+    A row's number is its record number with the header as row 1, the way a spreadsheet shows it.
+    """
+    good, good_rows, malformed = [], [], []
+    with open(path, newline="", encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+        records = csv.reader(handle, delimiter=separator)
+        for number, record in enumerate(records, start=1 if header else 2):
+            if header and number == 1:
+                continue
+            if not record:
+                continue  # a blank line is not a row
+            if len(record) == len(names):
+                good.append([cell if cell != "" else None for cell in record])
+                good_rows.append(number - 2)
+            else:
+                malformed.append({"source_row": number, "value": separator.join(record)[:200],
+                                  "reason": _malformed_reason(len(record), len(names), number, records.line_num)})
+    frame = pd.DataFrame(good, columns=_placeholder_names(names), index=pd.Index(good_rows, dtype="int64"), dtype="str")
+    frame.columns = names
+    return frame, malformed
+
+
+def _malformed_reason(found: int, expected: int, number: int, last_line: int) -> str:
+    """Explain a row with the wrong number of cells."""
+    if found < expected:
+        return (f"row has {found} cells, the header has {expected}: the file may be truncated or the row cut short "
+                f"(ends on line {last_line})")
+    return (f"row has {found} cells, the header has {expected}: a cell may hold an unquoted delimiter "
+            f"(ends on line {last_line})")
 
 
 def formats() -> list[SourceFormat]:
     """Return every known input format, most specific first."""
-    from . import incident_log
+    from . import acled, ged, incident_log, weekly
 
-    return [incident_log.FORMAT]
+    return [incident_log.FORMAT, acled.FORMAT, ged.FORMAT, weekly.FORMAT, ged.HEADERLESS_FORMAT]
 
 
 def detect_format(raw: pd.DataFrame, path: Path) -> SourceFormat:
-    """Pick the format whose required columns are all present, or explain what each format expects."""
+    """Pick the format whose required columns are all present, or explain what each format expects.
+
+    A file whose first row is data (no header) is matched against the formats that can come without one,
+    by the shape of that row; the caller then re-reads it with ``header=False``.
+    """
     columns = list(raw.columns)
     original = raw.attrs.get("original_columns", columns)
     candidates = formats()
+    repeated = raw.attrs.get("repeated_columns")
     for source_format in candidates:
         if source_format.header and not source_format.missing(columns):
+            if repeated:
+                raise InputError(path, repeated)
             return source_format
+    for source_format in candidates:
+        if not source_format.header and source_format.looks_like and source_format.looks_like(original):
+            if len(original) != len(source_format.columns):
+                raise InputError(
+                    path, f"looks like {source_format.name} (its first row is data), but has {len(original)} columns "
+                    f"where that layout has {len(source_format.columns)}: {', '.join(source_format.columns)}"
+                )
+            return source_format
+    if repeated:
+        raise InputError(path, repeated)
     expected = "; ".join(f"{f.name}: {', '.join(f.required)}" for f in candidates if f.header)
-    closest = min(candidates, key=lambda f: len(f.missing(columns)) / len(f.required))
+    with_header = [f for f in candidates if f.header]
+    closest = min(with_header, key=lambda f: len(f.missing(columns)) / len(f.required))
     hint = ""
+    delimiter = raw.attrs.get("delimiter", ",")
     if len(original) == 1 and any(sep in str(original[0]) for sep in ";\t|"):
         hint = " The file has a single column: is it separated by ';' or tabs instead of commas?"
     elif len(closest.missing(columns)) < len(closest.required):
-        hint = f" It looks most like {closest.name} but lacks {', '.join(closest.missing(columns))}."
+        hint = f" It looks most like {closest.name} but lacks {_missing_with_guesses(closest.missing(columns), columns)}."
+    if delimiter != ",":
+        hint += f" (The file was read as separated by {delimiter!r}.)"
     raise InputError(
         path, f"is not a known event table. Its columns are: {', '.join(map(str, original)) or '(none)'}. "
         f"Expected the columns of one of: {expected}.{hint}"
     )
+
+
+def _missing_with_guesses(missing: list[str], present: list[str]) -> str:
+    """List missing columns, each with the present column it was probably renamed to.
+
+    >>> _missing_with_guesses(["event_date"], ["eventdate", "notes"])
+    "event_date (renamed 'eventdate'?)"
+    """
+    import difflib
+
+    parts = []
+    for name in missing:
+        guess = difflib.get_close_matches(name, [c for c in present if c not in missing], n=1, cutoff=0.75)
+        parts.append(f"{name} (renamed {guess[0]!r}?)" if guess else name)
+    return ", ".join(parts)
+
+
+def malformed_row_quarantine(raw: pd.DataFrame, source_file: str) -> pd.DataFrame:
+    """Turn the rows read_table could not split into cells into quarantine rows."""
+    rows = raw.attrs.get("malformed_rows", [])
+    return conform(pd.DataFrame([{**row, "source_file": source_file, "column": "(whole row)"} for row in rows]),
+                   QUARANTINE_COLUMNS)
 
 
 def _corrected(raw: pd.DataFrame, path: Path, source_format: SourceFormat, reference: Reference):
@@ -123,14 +308,21 @@ def load_file(path: Path, reference: Reference) -> EventData:
         raise InputError(path, "does not exist")
     raw = read_table(path)
     source_format = detect_format(raw, path)
+    if not source_format.header:
+        raw = read_table(path, header=False)
+        raw.columns = list(source_format.columns)
     raw, applied = _corrected(raw, path, source_format, reference)
+    malformed = malformed_row_quarantine(raw, display_path(path))
+    raw_rows = len(raw) + len(malformed)  # counted first: a reader of big files may release raw's columns
     data = source_format.read(raw, Path(display_path(path)), reference)
+    if len(malformed):
+        data.quarantine = pd.concat([malformed, data.quarantine], ignore_index=True)
     if applied is not None:
         data.corrections = conform(applied.assign(source_file=display_path(path)), CORRECTION_COLUMNS)
     data.accounting = conform(pd.DataFrame([{
         "source_file": display_path(path),
         "format": source_format.name,
-        "raw_rows": len(raw),
+        "raw_rows": raw_rows,
         "events": len(data.events),
         "merged": len(data.merges),
         "quarantined": data.quarantine["source_row"].nunique(),

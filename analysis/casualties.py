@@ -1,0 +1,640 @@
+"""Casualty tallies that keep their ranges and their claimants (the rules in plain words: docs/casualties.md).
+
+The casualties table holds one row per event x side x outcome x claimant. An *incident cell* is one
+event x side x outcome: what several claimants may disagree about. Every tally here first chooses one claim
+per incident cell (the conservative or the maximal one), then sums low / best / high over the cells of each
+group, so no incident is counted twice and no claim is averaged away.
+
+Rules:
+- Credible claims are all claims except those whose claimant the caller lists in ``exclude_claimants``.
+- Conservative view: per incident cell, the credible claim with the lowest best; ties go to the lower low,
+  then to a bounded claim over an open-ended one (then the lower high), then to the claimant first in
+  alphabetical order. Maximal view: the highest best; ties go to an open-ended claim (else the higher
+  high), then the higher low, then the claimant first in alphabetical order.
+- A claim without a best figure counts its low as best (the incident log's own rule: "2-3" has best 2).
+- Sums: low and best add up. high adds up only when every part has a high: a missing high means "no upper
+  bound given", never zero, so one open-ended part makes the total's high NA (open-ended).
+- An event with no claim for a side and outcome adds nothing: it is not a claim of zero. A claim of 0 is 0.
+- Sides are kept as coded: ACLED's unattributed fatalities stay side "unknown", never folded into a side.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .counts import PERIOD_CODES as COUNT_PERIOD_CODES
+from .errors import AnalysisError, ParameterError
+from .model import OUTCOMES, SIDES
+from .text import name_key
+
+CELL_KEYS = ["event_id", "side", "outcome"]
+CLAIM_LEVEL_KEYS = ("event_id", "side", "outcome", "claimant")
+VIEWS = ("conservative", "maximal")
+MEASURES = ["low", "best", "high"]
+# An alias a user may write in `by`, and the events column it means.
+EVENT_KEY_ALIASES = {"actor": "initiator"}
+# Period names (and the pandas-style aliases accepted for them) -> pandas period frequency. Weeks and months
+# are those of an.event_counts (weeks run Saturday to Friday, as in ACLED's weekly files), so series line up.
+PERIODS = {"week": COUNT_PERIOD_CODES["W"], "month": COUNT_PERIOD_CODES["M"], "quarter": "Q", "year": "Y"}
+PERIOD_ALIASES = {
+    "w": "week", "week": "week", "weekly": "week",
+    "m": "month", "ms": "month", "me": "month", "month": "month", "monthly": "month",
+    "q": "quarter", "qs": "quarter", "qe": "quarter", "quarter": "quarter", "quarterly": "quarter",
+    "y": "year", "ys": "year", "ye": "year", "a": "year", "year": "year", "yearly": "year", "annual": "year",
+}
+TALLY_COUNTS = ["events", "disputed", "open_ended"]
+
+
+# ---------------------------------------------------------------- parameters
+
+def period_name(freq) -> str:
+    """Name the period a freq stands for ('M', 'MS', 'month' -> 'month').
+
+    >>> period_name("MS"), period_name("W")
+    ('month', 'week')
+    """
+    name = PERIOD_ALIASES.get(str(freq).strip().casefold()) if freq is not None else None
+    if name is None:
+        raise ParameterError(f"freq={freq!r} is not a period; use one of 'W' (week), 'M' (month), 'Q' (quarter), 'Y' (year)")
+    return name
+
+
+def _as_list(value) -> list:
+    """Turn None, one string or an iterable of strings into a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:
+        raise ParameterError(f"{value!r} is neither a name nor a list of names") from None
+
+
+def _split_keys(by, freq, events: pd.DataFrame) -> tuple[list[str], str | None]:
+    """Check the grouping keys; return (keys with aliases resolved, the period name or None)."""
+    keys, period = [], period_name(freq) if freq is not None else None
+    for key in _as_list(by):
+        if not isinstance(key, str):
+            raise ParameterError(f"by={by!r}: each key must be a column name, got {key!r}")
+        if key.casefold() in PERIODS:
+            if period is not None and period != key.casefold():
+                raise ParameterError(f"by asks for {key!r} but freq={freq!r} asks for {period!r}; give one period")
+            period = key.casefold()
+            continue
+        column = EVENT_KEY_ALIASES.get(key, key)
+        if column not in CLAIM_LEVEL_KEYS and column not in events.columns:
+            raise ParameterError(
+                f"cannot group by {key!r}: use side, outcome, claimant, actor, country, role, site, target, "
+                "week, month, quarter, year or another column of data.events"
+            )
+        if column in keys:
+            raise ParameterError(f"by={by!r} names {key!r} twice")
+        keys.append(column)
+    return keys, period
+
+
+def _check_data(data, exclude_claimants=()) -> None:
+    """Refuse what is not EventData or has casualty rows without their event; warn of unmatched exclusions."""
+    if not (hasattr(data, "events") and hasattr(data, "casualties")):
+        raise ParameterError(f"data must be an EventData (from an.load_data / an.load_events), got {type(data).__name__}")
+    has_event = _is_in(data.casualties["event_id"], data.events["event_id"])
+    orphans = sorted(set(data.casualties["event_id"][~has_event]))
+    if orphans:
+        raise AnalysisError(
+            f"casualty rows point to {len(orphans)} events that are not in data.events (e.g. {orphans[:3]}); "
+            "select events with an.filter_data so their casualties follow them"
+        )
+    _warn_unmatched_exclusions(data, exclude_claimants)
+
+
+def _is_in(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """Tell which values occur in allowed (pyarrow's is_in: ten times faster than Series.isin on text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.is_in(pa.array(values, from_pandas=True), value_set=pa.array(allowed, from_pandas=True))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _warn_unmatched_exclusions(data, exclude_claimants) -> None:
+    """Warn when a claimant to exclude made no claim in the data (most often a misspelt name)."""
+    known = {name_key(c) for c in data.casualties["claimant"].dropna().unique()}
+    unmatched = [n for n in _as_list(exclude_claimants) if name_key(n) not in known]
+    if unmatched:
+        warnings.warn(f"exclude_claimants: no claim in this data is by {unmatched}; nothing was excluded for "
+                      "them (check the spelling against data.casualties['claimant'])", stacklevel=3)
+
+
+def folded_claimants(claimants: pd.Series) -> pd.Series:
+    """Return each claimant's matching key (name_key), computed once per distinct name."""
+    return claimants.map({name: name_key(name) for name in claimants.dropna().unique()})
+
+
+def _claimant_keys(names, what: str) -> set[str]:
+    """Return the matching keys of claimant names (case, accents and punctuation folded)."""
+    names = _as_list(names)
+    keys = {name_key(n) for n in names}
+    if None in keys:
+        raise ParameterError(f"{what}={names!r} holds a blank claimant name")
+    return keys
+
+
+# ---------------------------------------------------------------- one claim per incident cell
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Return integer codes of a column in sorted order of its values (NA last, with its own code)."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniques), codes).astype(np.int64)
+
+
+def _cell_codes(claims: pd.DataFrame, cell: list[str]) -> np.ndarray:
+    """Number the incident cells so that sorting by the number sorts by the cell's columns."""
+    combined = np.zeros(len(claims), dtype=np.int64)
+    for column in cell:
+        codes = _codes(claims[column])
+        combined, _ = pd.factorize(combined * (codes.max(initial=0) + 1) + codes, sort=True)
+    return combined.astype(np.int64)
+
+
+def _view_order(claims: pd.DataFrame, cells: np.ndarray, view: str) -> np.ndarray:
+    """Return row positions sorted by cell, then so that each cell's first row is the claim the view chooses."""
+    low = claims["low"].to_numpy("float64", na_value=np.nan)
+    best = claims["best"].to_numpy("float64", na_value=np.nan)
+    high = claims["high"].to_numpy("float64", na_value=np.inf)  # open-ended: above any bounded figure
+    claimant = _codes(claims["claimant"])
+    if view == "conservative":
+        keys = (claimant, high, low, best, cells)  # np.lexsort sorts by the last key first
+    else:
+        keys = (claimant, -low, -high, -best, cells)
+    return np.lexsort(keys)
+
+
+def select_claims(casualties: pd.DataFrame, view: str = "conservative", *, exclude_claimants: Iterable[str] = (),
+                  claimants: Iterable[str] | None = None, per_claimant: bool = False) -> pd.DataFrame:
+    """Choose one credible claim per incident cell (event x side x outcome), with how many claims it had.
+
+    ``view`` is 'conservative' (lowest best) or 'maximal' (highest best); see the module rules for ties.
+    ``claimants`` keeps only the named claimants; ``per_claimant`` chooses one claim per claimant and cell.
+    Adds ``claims`` (credible claims in the cell) and ``is_disputed`` (they give different figures).
+
+    >>> table = pd.DataFrame({"event_id": ["e", "e"], "side": "militia", "outcome": "killed",
+    ...     "low": pd.array([1, 17], "Int64"), "best": pd.array([1, 17], "Int64"),
+    ...     "high": pd.array([None, None], "Int64"), "claimant": ["militia official", "local sources"]})
+    >>> select_claims(table, "maximal")[["claimant", "best", "claims", "is_disputed"]].values.tolist()
+    [['local sources', 17, 2, True]]
+    """
+    if view not in VIEWS:
+        raise ParameterError(f"view={view!r} is not a view; use 'conservative' or 'maximal'")
+    claims = casualties.assign(best=casualties["best"].fillna(casualties["low"]))
+    folded = folded_claimants(claims["claimant"])
+    keep = ~folded.isin(_claimant_keys(exclude_claimants, "exclude_claimants"))
+    if claimants is not None:
+        keep &= folded.isin(_claimant_keys(claimants, "claimant"))
+    claims = claims[keep.to_numpy()].reset_index(drop=True)
+    cells = _cell_codes(claims, CELL_KEYS + (["claimant"] if per_claimant else []))
+    order = _view_order(claims, cells, view)
+    is_first = np.ones(len(order), dtype=bool)
+    is_first[1:] = cells[order][1:] != cells[order][:-1]
+    chosen_rows = order[is_first]
+    claims_per_cell = np.bincount(cells, minlength=cells.max(initial=-1) + 1)
+    figures = pd.DataFrame({"cell": cells, **{m: claims[m].to_numpy("float64", na_value=-1.0) for m in MEASURES}})
+    distinct_per_cell = np.bincount(figures.drop_duplicates()["cell"].to_numpy(), minlength=len(claims_per_cell))
+    chosen_cells = cells[chosen_rows]
+    return claims.iloc[chosen_rows].assign(
+        claims=pd.array(claims_per_cell[chosen_cells], dtype="Int64"),
+        is_disputed=distinct_per_cell[chosen_cells] > 1,
+    ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- sums with the open-ended rule
+
+def sum_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum low / best / high per group: high is NA when any part is open-ended (a missing high is not zero).
+
+    >>> parts = pd.DataFrame({"g": ["a", "a", "b"], "low": [1, 17, 2], "best": [1, 17, 2],
+    ...                       "high": pd.array([1, None, 3], "Int64")})
+    >>> sum_ranges(parts, ["g"])[["g", "low", "high", "open_ended"]].values.tolist()
+    [['a', 18, <NA>, 1], ['b', 2, 3, 0]]
+    """
+    work = frame.assign(open_ended=frame["high"].isna().astype("int64"),
+                        high=frame["high"].astype("Float64").fillna(0))
+    sums = {"low": ("low", "sum"), "best": ("best", "sum"), "high": ("high", "sum"),
+            "open_ended": ("open_ended", "sum")}
+    if "event_id" in work:
+        sums["events"] = ("event_id", "nunique")
+    if "is_disputed" in work:
+        sums["disputed"] = ("is_disputed", "sum")
+    if keys:
+        out = work.groupby(keys, dropna=False, sort=True).agg(**sums).reset_index()
+    else:
+        out = pd.DataFrame({name: [work[column].agg(how)] for name, (column, how) in sums.items()})
+    out["high"] = out["high"].where(out["open_ended"] == 0)
+    for column in ("low", "best", "high", "open_ended", *(c for c in ("events", "disputed") if c in out)):
+        out[column] = out[column].astype("Float64").round().astype("Int64")
+    return out
+
+
+def _claims_with_events(data, view: str, keys: list[str], period: str | None, exclude_claimants,
+                        claimants=None) -> pd.DataFrame:
+    """Choose the claims of a view and attach the event columns the grouping needs."""
+    per_claimant = "claimant" in keys
+    chosen = select_claims(data.casualties, view, exclude_claimants=exclude_claimants, claimants=claimants,
+                           per_claimant=per_claimant)
+    event_columns = [k for k in keys if k not in CLAIM_LEVEL_KEYS]
+    events = data.events[list(dict.fromkeys(["event_id", "event_date", *event_columns]))]
+    chosen = chosen.drop(columns=[c for c in event_columns if c in chosen]).merge(events, on="event_id", how="left")
+    if period is not None:
+        chosen[period] = period_start(chosen["event_date"], period)
+    return chosen
+
+
+def period_start(dates: pd.Series, period: str) -> pd.Series:
+    """Return the first day of each date's week (a Saturday), month, quarter or year."""
+    return dates.dt.to_period(PERIODS[period]).dt.start_time.astype("datetime64[ns]")
+
+
+def _all_periods(events: pd.DataFrame, period: str) -> pd.DatetimeIndex:
+    """List every period from the first to the last event of the selection (empty without events)."""
+    dates = events["event_date"].dropna()
+    if dates.empty:
+        return pd.DatetimeIndex([], name=period)
+    first, last = period_start(pd.Series([dates.min(), dates.max()]), period)
+    periods = pd.period_range(first, last, freq=PERIODS[period])
+    return pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"), name=period)
+
+
+def _complete_periods(tally: pd.DataFrame, keys: list[str], period: str, events: pd.DataFrame) -> pd.DataFrame:
+    """Add zero rows for periods without claims, for every combination of the other keys seen (and both outcomes)."""
+    periods = _all_periods(events, period)
+    if keys:
+        combos = tally[keys].drop_duplicates()
+        if "outcome" in keys:
+            others = [k for k in keys if k != "outcome"]
+            base = combos[others].drop_duplicates() if others else pd.DataFrame(index=[0])
+            combos = base.merge(pd.DataFrame({"outcome": pd.array(OUTCOMES, dtype=tally["outcome"].dtype)}), how="cross")[keys]
+    else:
+        combos = pd.DataFrame(index=[0])
+    grid = combos.merge(pd.DataFrame({period: periods}), how="cross")
+    full = grid.merge(tally, on=[*keys, period], how="left", indicator="_found")
+    without_claims = full["_found"] == "left_only"  # only these rows become zero: an open-ended high stays NA
+    for column in MEASURES + [c for c in TALLY_COUNTS if c in full]:
+        full[column] = full[column].mask(without_claims, 0)
+    return full.drop(columns="_found")
+
+
+def _warn_side_overlap(chosen: pd.DataFrame) -> None:
+    """Warn when totals across sides add an unattributed figure to another source's attributed ones.
+
+    ACLED's fatalities (side 'unknown') count everyone killed in the event; when another claimant attributes
+    deaths of the same event to sides, adding both may count the same people twice.
+    """
+    is_unknown = (chosen["side"] == "unknown").to_numpy()
+    events_with_unknown = chosen["event_id"][is_unknown]
+    if not len(events_with_unknown):
+        return
+    candidates = chosen[_is_in(chosen["event_id"], events_with_unknown)]  # few events: group only those
+    summary = candidates.assign(is_unknown=candidates["side"] == "unknown").groupby(["event_id", "outcome"]).agg(
+        unknown=("is_unknown", "max"), only_unknown=("is_unknown", "min"), claimants=("claimant", "nunique"))
+    overlapping = summary[summary["unknown"] & ~summary["only_unknown"] & (summary["claimants"] > 1)]
+    if len(overlapping):
+        events = sorted(overlapping.index.get_level_values("event_id").unique())
+        warnings.warn(
+            f"{len(events)} events (e.g. {events[:3]}) carry an unattributed figure (side 'unknown') and another "
+            "claimant's figures by side; a total across sides adds them and may count the same people twice. "
+            "Put 'side' in by to keep them apart.", stacklevel=4)
+
+
+def _tally(data, keys: list[str], period: str | None, view: str, exclude_claimants, claimants=None) -> pd.DataFrame:
+    """Tally one view: choose claims, sum them per group, zero-fill periods."""
+    chosen = _claims_with_events(data, view, keys, period, exclude_claimants, claimants)
+    if "side" not in keys:
+        _warn_side_overlap(chosen)
+    group = keys + ([period] if period else [])
+    tally = sum_ranges(chosen, group)
+    if period is not None:
+        tally = _complete_periods(tally, keys, period, data.events)
+        tally = tally.sort_values(group, kind="stable")
+    order = group + ["events", "disputed", "open_ended", *MEASURES]
+    return tally[order].reset_index(drop=True)
+
+
+def casualty_tally(data, by: Iterable[str] | str | None = ("side", "outcome"), freq: str | None = None,
+                   claimant: str | Iterable[str] = "conservative", *,
+                   exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
+    """Sum low / best / high casualties per group, one claim per incident, keeping ranges open where they are.
+
+    by: any mix of side, outcome, claimant, country, actor (the event's initiator), target, role, site, any
+        other events column, and one period (week, month, quarter, year).
+    freq: a period ('W', 'M', 'Q', 'Y' or the words); the same as putting the period in ``by``. A tally
+        with a period lists every period from the first to the last event of the data, zero where no claim.
+    claimant: 'conservative' (lowest credible claim per incident), 'maximal' (highest), 'each' (every
+        claimant's own tally side by side: columns (claimant, events/low/best/high); blank where the claimant
+        said nothing), or one claimant name or a list of names (only their claims; conservative among them).
+    exclude_claimants: claimants you do not find credible (names matched without regard to case, accents or
+        punctuation); their claims are left out of every view.
+
+    Columns: the keys, events (distinct events summed), disputed (incidents whose credible claims differ),
+    open_ended (incidents with no upper bound), low, best, high (NA when any incident is open-ended).
+    """
+    _check_data(data, exclude_claimants)
+    keys, period = _split_keys(by, freq, data.events)
+    if isinstance(claimant, str) and claimant in VIEWS:
+        return _tally(data, keys, period, claimant, exclude_claimants)
+    if isinstance(claimant, str) and claimant == "each":
+        return _each_claimant(data, keys, period, exclude_claimants)
+    names = _as_list(claimant)
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ParameterError(f"claimant={claimant!r}: use 'conservative', 'maximal', 'each' or claimant names")
+    known = {name_key(c) for c in data.casualties["claimant"].dropna().unique()}
+    missing = [n for n in names if name_key(n) not in known]
+    if missing:
+        raise ParameterError(f"claimant {missing} made no claim in this data; claimants are "
+                             f"{sorted(data.casualties['claimant'].dropna().unique())}")
+    return _tally(data, keys, period, "conservative", exclude_claimants, claimants=names)
+
+
+def _each_claimant(data, keys: list[str], period: str | None, exclude_claimants) -> pd.DataFrame:
+    """Tally every claimant on its own and put the claimants side by side as column groups."""
+    if "claimant" in keys:
+        raise ParameterError("claimant='each' already puts claimants in columns; leave 'claimant' out of by")
+    long = _tally(data, keys + ["claimant"], period, "conservative", exclude_claimants)
+    silent = long["events"] == 0  # a period's zero row for a claimant who said nothing: no claim, not zero
+    long[["events", *MEASURES]] = long[["events", *MEASURES]].mask(silent)
+    group = keys + ([period] if period else [])
+    coverage = long.groupby("claimant")["events"].sum()
+    order = sorted(coverage.index, key=lambda name: (-coverage[name], name))  # widest coverage first
+    measures = ["events", *MEASURES]
+    index = group or ["_all"]
+    wide = long.assign(_all=0).set_index(index + ["claimant"])[measures].unstack("claimant")
+    wide = wide.swaplevel(axis=1).reindex(columns=pd.MultiIndex.from_product([order, measures]))
+    wide.columns.names = ["claimant", None]
+    return wide.reset_index(drop=not group)
+
+
+def casualty_views(data, by: Iterable[str] | str | None = ("side", "outcome"), freq: str | None = None, *,
+                   exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
+    """Put the conservative and the maximal tally side by side.
+
+    Columns: the keys, events, disputed, then for each view <view>_open_ended, <view>_low, <view>_best,
+    <view>_high. The spread between conservative_low and maximal_high is the range of credible claims.
+    """
+    _check_data(data, exclude_claimants)
+    keys, period = _split_keys(by, freq, data.events)
+    return _views(data, keys, period, exclude_claimants)
+
+
+def _views(data, keys: list[str], period: str | None, exclude_claimants) -> pd.DataFrame:
+    """Tally both views and join them on the keys."""
+    group = keys + ([period] if period else [])
+    tallies = [
+        _tally(data, keys, period, view, exclude_claimants).rename(
+            columns={m: f"{view}_{m}" for m in ["open_ended", *MEASURES]})
+        for view in VIEWS
+    ]
+    views = tallies[0].merge(tallies[1], on=group + ["events", "disputed"], how="outer", validate="one_to_one")
+    return views.sort_values(group, kind="stable").reset_index(drop=True) if group else views
+
+
+def cumulative_tally(tally: pd.DataFrame, period: str, keys: Iterable[str] = ()) -> pd.DataFrame:
+    """Running totals over periods per group; a running high turns NA from the first open-ended part on."""
+    keys = _as_list(keys)
+    if period not in tally:
+        raise ParameterError(f"the tally has no {period!r} column to accumulate over")
+    ordered = tally.sort_values([*keys, period], kind="stable").reset_index(drop=True)
+    group = [ordered[k] for k in keys] or [pd.Series(0, index=ordered.index)]
+    measures = [c for c in ordered.columns if c.endswith(("low", "best", "high", "open_ended")) or c in TALLY_COUNTS]
+    for column in measures:
+        values = ordered[column]
+        running = values.fillna(0).groupby(group, dropna=False).cumsum()
+        if column.endswith("high"):
+            ever_open = values.isna().astype("int64").groupby(group, dropna=False).cummax().astype(bool)
+            running = running.where(~ever_open)
+        ordered[column] = running.astype("Int64")
+    return ordered
+
+
+# ---------------------------------------------------------------- helpers the casualties notebook uses
+
+def us_casualties(data, freq: str = "M", *, exclude_claimants: Iterable[str] = (), cumulative: bool = False) -> pd.DataFrame:
+    """US personnel (side 'us', contractors included) killed and wounded per period, both views, zero-filled."""
+    _check_data(data, exclude_claimants)
+    period = period_name(freq)
+    us_only = replace(data, casualties=data.casualties[data.casualties["side"] == "us"])
+    views = _views(us_only, ["outcome"], period, exclude_claimants)
+    return cumulative_tally(views, period, ["outcome"]) if cumulative else views
+
+
+def claim_label(claim_text, claimant, low=None, best=None, high=None) -> str:
+    """Write one claim as text with its claimant in brackets ('at least 17 [local sources]').
+
+    >>> claim_label("3", "CENTCOM"), claim_label("1 [militia official]", "militia official")
+    ('3 [CENTCOM]', '1 [militia official]')
+    """
+    text = None if claim_text is None or pd.isna(claim_text) else str(claim_text)
+    if text is None:
+        text = range_text(low, best, high)
+    if claimant is None or pd.isna(claimant) or f"[{claimant}]" in text:
+        return text
+    return f"{text} [{claimant}]"
+
+
+def range_text(low, best, high) -> str:
+    """Write a low / best / high figure for readers ('3', '2 (2 to 3)', 'at least 17', '8 (at least 5)').
+
+    >>> range_text(3, 3, 3), range_text(2, 2, 3), range_text(17, 17, None), range_text(5, 8, None)
+    ('3', '2 (2 to 3)', 'at least 17', '8 (at least 5)')
+    """
+    if low is None or pd.isna(low):
+        return "not reported"
+    low, best = int(low), int(low if best is None or pd.isna(best) else best)
+    if high is None or pd.isna(high):
+        return f"at least {low}" if best == low else f"{best} (at least {low})"
+    high = int(high)
+    return str(best) if low == best == high else f"{best} ({low} to {high})"
+
+
+READER_NAMES = {"events": "incidents", "disputed": "disputed incidents", "is_disputed": "disputed"}
+
+
+def format_tally(table: pd.DataFrame) -> pd.DataFrame:
+    """Write a tally for readers: each low / best / high triple becomes one text column ('at least 17').
+
+    Counts get readers' names (events -> incidents, disputed -> disputed incidents).
+
+    Works on casualty_tally (column 'figure'), casualty_views, us_casualties and deadliest_incidents
+    (columns 'conservative' and 'maximal') and claimant='each' (one column per claimant, blank where the
+    claimant made no claim).
+    """
+    if isinstance(table.columns, pd.MultiIndex):
+        keys = [c for c in table.columns if c[1] == ""]
+        out = pd.DataFrame({key[0]: table[key] for key in keys})
+        for claimant in dict.fromkeys(c[0] for c in table.columns if c[1] != ""):
+            out[claimant] = [range_text(*f) if not pd.isna(f[0]) else "" for f in
+                             table[claimant][MEASURES].itertuples(index=False)]
+        return out
+    prefixes = [p for p in (*VIEWS, "") if all(f"{p}_{m}".lstrip("_") in table for m in MEASURES)]
+    triples = {p: [f"{p}_{m}".lstrip("_") for m in MEASURES] for p in prefixes}
+    dropped = {c for columns in triples.values() for c in columns} | {c for c in table if c.endswith("open_ended")}
+    texts = {columns[0]: (prefix or "figure", [range_text(*f) for f in table[columns].itertuples(index=False)])
+             for prefix, columns in triples.items()}
+    out = {}
+    for column in table.columns:  # each text column takes the place of its triple's low column
+        if column in texts:
+            out[texts[column][0]] = texts[column][1]
+        elif column not in dropped:
+            out[READER_NAMES.get(column, column)] = table[column].to_numpy()
+    return pd.DataFrame(out, index=table.index)
+
+
+def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: Iterable[str] | None = None,
+                        exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
+    """List the n incidents with the most killed (or wounded), sides added up, with every competing claim.
+
+    Per side the view's claim is chosen, then the sides are added (so a total may join two claimants).
+    ``sides`` keeps only those sides (e.g. ['us']). Rank: maximal best, then conservative best, then date.
+    Incidents whose maximal best is 0 are left out.
+    """
+    _check_data(data, exclude_claimants)
+    if outcome not in OUTCOMES:
+        raise ParameterError(f"outcome={outcome!r} is not an outcome; use 'killed' or 'wounded'")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ParameterError(f"n={n!r} must be a whole number of incidents, 1 or more")
+    casualties = data.casualties[data.casualties["outcome"] == outcome]
+    if sides is not None:
+        unknown = sorted(set(_as_list(sides)) - set(SIDES))
+        if unknown:
+            raise ParameterError(f"sides {unknown} are not sides; sides are {', '.join(SIDES)}")
+        casualties = casualties[casualties["side"].isin(_as_list(sides))]
+    per_view = [
+        sum_ranges(select_claims(casualties, view, exclude_claimants=exclude_claimants), ["event_id"])
+        .rename(columns={m: f"{view}_{m}" for m in MEASURES}) for view in VIEWS
+    ]
+    totals = per_view[0][["event_id", "disputed", *(f"conservative_{m}" for m in MEASURES)]].merge(
+        per_view[1][["event_id", *(f"maximal_{m}" for m in MEASURES)]], on="event_id", validate="one_to_one")
+    totals = totals[totals["maximal_best"] > 0]
+    events = data.events[["event_id", "event_date", "country", "location", "role", "initiator", "target"]]
+    ranked = totals.merge(events, on="event_id", how="left").sort_values(
+        ["maximal_best", "conservative_best", "event_date", "event_id"], ascending=[False, False, True, True],
+        kind="stable").head(n)
+    ranked = ranked.assign(is_disputed=ranked["disputed"] > 0).merge(
+        _claims_text(casualties, ranked["event_id"], exclude_claimants), on="event_id", how="left")
+    columns = ["event_id", "event_date", "country", "location", "role", "initiator", "target", "sides",
+               "is_disputed", *(f"{v}_{m}" for v in VIEWS for m in MEASURES), "claims"]
+    return ranked[columns].reset_index(drop=True)
+
+
+def _claims_text(casualties: pd.DataFrame, event_ids: pd.Series, exclude_claimants) -> pd.DataFrame:
+    """Describe each event's credible claims by side: 'militia: 1 [militia official]; at least 17 [locals]'."""
+    excluded = _claimant_keys(exclude_claimants, "exclude_claimants")
+    rows = casualties[casualties["event_id"].isin(event_ids)]
+    rows = rows[~folded_claimants(rows["claimant"]).isin(excluded)]
+    rows = rows.assign(label=[
+        claim_label(text, claimant, low, best, high) for text, claimant, low, best, high in
+        zip(rows["claim_text"] if "claim_text" in rows else [None] * len(rows),
+            rows["claimant"], rows["low"], rows["best"], rows["high"])
+    ])
+    described = []
+    ordered = rows.sort_values(["event_id", "side", "best", "claimant"], kind="stable")
+    for event_id, claims in ordered.groupby("event_id", sort=False):
+        by_side = [f"{side}: " + "; ".join(labels) for side, labels in claims.groupby("side", sort=True)["label"]]
+        described.append({"event_id": event_id, "sides": ", ".join(sorted(claims["side"].unique())),
+                          "claims": " | ".join(by_side)})
+    return pd.DataFrame(described, columns=["event_id", "sides", "claims"])
+
+
+def claim_coverage(data, *, exclude_claimants: Iterable[str] = ()) -> dict[str, int]:
+    """Count what the tallies rest on: events, credible and excluded claims, claimants, disputes, open ends."""
+    _check_data(data, exclude_claimants)
+    casualties = data.casualties
+    excluded = folded_claimants(casualties["claimant"]).isin(
+        _claimant_keys(exclude_claimants, "exclude_claimants"))
+    credible = casualties[~excluded]
+    cells = select_claims(credible, "conservative")
+    return {
+        "events": int(data.events["event_id"].nunique()),
+        "events_with_claims": int(credible["event_id"].nunique()),
+        "claims": int(len(credible)),
+        "excluded_claims": int(excluded.sum()),
+        "claimants": int(credible["claimant"].nunique()),
+        "incident_cells": int(len(cells)),
+        "disputed_cells": int(cells["is_disputed"].sum()),
+        "open_ended_claims": int(credible["high"].isna().sum()),
+        "unknown_side_claims": int((credible["side"] == "unknown").sum()),
+        "us_claims": int((credible["side"] == "us").sum()),
+    }
+
+
+SERIES_COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#762a83", "#e08214", "#4d4d4d", "#8c510a", "#01665e", "#c51b7d"]
+
+
+def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None = None, *, title: str = ""):
+    """Draw casualty_views over time: conservative best (solid), maximal best (dashed), a band over the range.
+
+    One line colour per ``series`` value, one panel per ``facet`` value (e.g. outcome). The band runs from
+    the conservative low to the maximal high; where the maximal claim is open-ended the band stops at its
+    best and a triangle marks "at least": no source gives an upper bound there.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    periods = [p for p in PERIODS if p in views]
+    if len(periods) != 1:
+        raise ParameterError("casualty_figure needs a table with one period column; make it with casualty_views(by=[...], freq='M')")
+    period = periods[0]
+    for column in (series, *([facet] if facet else [])):
+        if column not in views:
+            raise ParameterError(f"the table has no {column!r} column; make it with casualty_views(by=[...], freq=...)")
+    panels = sorted(views[facet].dropna().unique()) if facet else [None]
+    figure = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                           subplot_titles=[str(p) for p in panels] if facet else None)
+    names = sorted(views[series].dropna().unique())
+    colours = {name: SERIES_COLOURS[number % len(SERIES_COLOURS)] for number, name in enumerate(names)}
+    for row, panel in enumerate(panels, start=1):
+        rows_in_panel = views if facet is None else views[views[facet] == panel]
+        for name, rows in rows_in_panel.sort_values(period).groupby(series, sort=True):
+            for trace in _band_traces(rows, period, str(name), colours[name], show_legend=row == 1):
+                figure.add_trace(trace, row=row, col=1)
+        figure.update_yaxes(title_text="people", rangemode="tozero", row=row, col=1)
+    figure.update_layout(title=title or None, hovermode="x unified", template="plotly_white",
+                         height=320 * len(panels) + 120, legend={"orientation": "h", "y": -0.15})
+    return figure
+
+
+def _band_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_legend: bool) -> list:
+    """Return the plotly traces of one series: the range band, both views' best, open-ended markers."""
+    import plotly.graph_objects as go
+
+    x = rows[period]
+    open_ended = rows["maximal_high"].isna().to_numpy()
+    upper = rows["maximal_high"].astype("Float64").fillna(rows["maximal_best"].astype("Float64")).astype(float)
+    hover = [f"{name}: conservative {range_text(*c)}; maximal {range_text(*m)}" for c, m in zip(
+        rows[[f"conservative_{m}" for m in MEASURES]].itertuples(index=False),
+        rows[[f"maximal_{m}" for m in MEASURES]].itertuples(index=False))]
+    common = {"legendgroup": name, "x": x}
+    traces = [
+        go.Scatter(y=rows["conservative_low"].astype(float), mode="lines", line={"width": 0}, showlegend=False,
+                   hoverinfo="skip", **common),
+        go.Scatter(y=upper, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=_transparent(colour),
+                   name=f"{name}: range of claims", showlegend=show_legend, hoverinfo="skip", **common),
+        go.Scatter(y=rows["conservative_best"].astype(float), mode="lines", line={"color": colour},
+                   name=f"{name}: conservative", showlegend=show_legend, text=hover,
+                   hovertemplate="%{text}<extra></extra>", **common),
+        go.Scatter(y=rows["maximal_best"].astype(float), mode="lines", line={"color": colour, "dash": "dash"},
+                   name=f"{name}: maximal", showlegend=show_legend, hoverinfo="skip", **common),
+    ]
+    if open_ended.any():
+        traces.append(go.Scatter(x=x[open_ended], y=upper[open_ended], mode="markers", legendgroup=name,
+                                 marker={"symbol": "triangle-up", "size": 10, "color": colour},
+                                 name=f"{name}: open-ended (at least)", showlegend=show_legend, hoverinfo="skip"))
+    return traces
+
+
+def _transparent(colour: str, alpha: float = 0.2) -> str:
+    """Turn '#rrggbb' into an rgba() string for a band fill."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"

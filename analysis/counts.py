@@ -1,0 +1,440 @@
+"""Regular, zero-filled count series (weekly or monthly) of attacks, responses and intercepted attacks.
+
+Two inputs give the same table shape, so every trend helper and chart reads either:
+
+* ``event_counts(events, freq, by)`` counts the canonical event table (incident log, ACLED, UCDP GED);
+* ``counts_from_weekly(weekly, freq, by)`` re-shapes ACLED's aggregated weekly counts
+  (``load_weekly_counts``), which carry no actors: its attacks and responses are proxies read from the
+  sub-event type (see ``ACLED_ATTACK_SUB_EVENTS``) and say so in ``counts.attrs["basis"]``.
+
+Weeks run Saturday to Friday and are labelled by their Saturday, as in ACLED's weekly files (pandas
+period "W-FRI"), so the two sources line up week for week. Months are calendar months.
+
+One row per period x group; a period with nothing in it is a row of zeros, never a missing row.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .errors import AnalysisError, ParameterError, describe_cell
+from .model import EventData, split_ids
+from .select import filter_events, parse_period
+from .text import name_key
+
+# freq argument -> pandas period code. "W-FRI" periods end on Friday, so each starts on a Saturday.
+PERIOD_CODES = {"W": "W-FRI", "M": "M"}
+PERIOD_WORDS = {"W": "week", "M": "month"}
+GROUP = "group"
+COUNT_COLUMNS = (
+    "events", "attacks", "responses", "intercepted_attacks", "partly_intercepted_attacks", "coarse_dated_events",
+)
+# ACLED sub-event types read as proxies when a weekly file has no actors (matched with name_key).
+ACLED_ATTACK_SUB_EVENTS = (
+    "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Disrupted weapons use",
+)
+ACLED_RESPONSE_SUB_EVENTS = ("Air/drone strike",)
+ACLED_INTERCEPTED_SUB_EVENTS = ("Disrupted weapons use",)
+WEEKLY_REQUIRED_COLUMNS = ("week_start", "country", "sub_event_type", "events")
+WEEKLY_GROUP_COLUMNS = ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type")
+
+
+def check_frequency(freq: str) -> str:
+    """Return freq ("W" or "M") or raise a ParameterError naming the choices."""
+    if freq not in PERIOD_CODES:
+        raise ParameterError(f"freq={freq!r} is not a known frequency; use 'W' (weeks starting Saturday) or 'M' (calendar months)")
+    return freq
+
+
+def period_start(dates: pd.Series, freq: str) -> pd.Series:
+    """Return the first day of the week (a Saturday) or month holding each date.
+
+    >>> period_start(pd.Series(pd.to_datetime(["2023-10-17", "2023-10-21"])), "W").dt.strftime("%a %Y-%m-%d").tolist()
+    ['Sat 2023-10-14', 'Sat 2023-10-21']
+    """
+    return dates.dt.to_period(PERIOD_CODES[check_frequency(freq)]).dt.start_time.astype("datetime64[ns]")
+
+
+def period_last_day(starts: pd.Series, freq: str) -> pd.Series:
+    """Return the last calendar day of each period, given its first day."""
+    return starts.dt.to_period(PERIOD_CODES[freq]).dt.end_time.dt.normalize().astype("datetime64[ns]")
+
+
+def period_grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.Series:
+    """Return the start of every period from the one holding first to the one holding last."""
+    periods = pd.period_range(first.to_period(PERIOD_CODES[freq]), last.to_period(PERIOD_CODES[freq]))
+    return pd.Series(periods.start_time.astype("datetime64[ns]"), name="period_start")
+
+
+def covered_days(starts: pd.Series, freq: str, start=None, end=None) -> pd.Series:
+    """Count the days of each period that lie inside [start, end] (a whole period when unbounded)."""
+    first = starts if start is None else starts.clip(lower=start)
+    last = period_last_day(starts, freq)
+    last = last if end is None else last.clip(upper=end)
+    return ((last - first).dt.days + 1).clip(lower=0).astype("Int64")
+
+
+def infer_frequency(counts: pd.DataFrame) -> str:
+    """Return "W" or "M" for a counts table, from its attrs or the spacing of its periods."""
+    if counts.attrs.get("freq") in PERIOD_WORDS:
+        return counts.attrs["freq"]
+    starts = pd.Series(counts["period_start"].drop_duplicates().sort_values())
+    if len(starts) > 1 and starts.diff().dropna().dt.days.eq(7).all():
+        return "W"
+    if starts.dt.is_month_start.all():
+        return "M"
+    raise ParameterError("cannot tell whether the counts are weekly or monthly; make them with an.event_counts")
+
+
+def group_columns(counts: pd.DataFrame) -> list[str]:
+    """Return the grouping columns of a counts table (everything but the period and the counts)."""
+    return [c for c in counts.columns if c not in ("period_start", "period_days", *COUNT_COLUMNS)]
+
+
+def events_of(table) -> pd.DataFrame:
+    """Return the events table of an EventData, or the table itself."""
+    return table.events if isinstance(table, EventData) else table
+
+
+def _by_list(by: str | Sequence[str] | None) -> list[str]:
+    """Return by as a list of column names."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    if not all(isinstance(name, str) for name in by):
+        raise ParameterError(f"by={by!r} must be a column name or a list of column names")
+    return list(by)
+
+
+def militia_group(events: pd.DataFrame) -> pd.Series:
+    """Name the militia group in each event: the side coded 'militia', else attack initiator / response target.
+
+    The group is what analysts compare across attacks and responses: who attacked, or who was struck.
+    """
+    by_side = events["initiator"].where(events["initiator_side"].eq("militia").fillna(False))
+    by_side = by_side.fillna(events["target"].where(events["target_side"].eq("militia").fillna(False)))
+    by_role = events["initiator"].where(events["role"].eq("attack").fillna(False))
+    by_role = by_role.fillna(events["target"].where(events["role"].eq("response").fillna(False)))
+    return by_side.fillna(by_role).astype("string").rename(GROUP)
+
+
+def event_groups(events: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Return the grouping columns for each event; a blank value becomes 'unknown' (kept, never dropped)."""
+    columns = {}
+    for name in by:
+        if name == GROUP:
+            values = militia_group(events)
+        elif name in events.columns and name not in ("event_date", "event_id"):
+            values = events[name]
+        else:
+            choices = sorted(c for c in events.columns if c not in ("event_date", "event_id"))
+            raise ParameterError(
+                f"by={name!r} is not a column of the events; use 'group' (the militia group: who attacked, or "
+                f"who was struck) or one of {choices}"
+            )
+        columns[name] = values.astype("string").fillna("unknown")
+    return pd.DataFrame(columns, index=events.index)
+
+
+def _tally(rows: pd.DataFrame, by: list[str], measures: list[str], grid: pd.DataFrame) -> pd.DataFrame:
+    """Sum measures per period x group and zero-fill every period of the grid for every group seen."""
+    sums = rows.groupby(["period_start", *by], sort=False, dropna=False)[measures].sum()
+    if by:
+        combos = rows[by].drop_duplicates().sort_values(by, kind="stable")
+        full = grid.merge(combos, how="cross")
+    else:
+        full = grid
+    filled = full.merge(sums.reset_index(), on=["period_start", *by], how="left")
+    filled[measures] = filled[measures].fillna(0)
+    return filled.astype({m: "Int64" for m in measures}).sort_values(["period_start", *by], kind="stable")
+
+
+def _bounded_grid(dates: pd.Series, freq: str, start, end) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
+    """Return the period grid spanning [start, end], or the data's first to last period when unbounded."""
+    start, end = parse_period(start, end)
+    if dates.empty and (start is None or end is None):
+        raise AnalysisError("there is nothing to count: no events, and no start and end to lay out empty periods")
+    first = start if start is not None else dates.min()
+    last = end if end is not None else dates.max()
+    return period_grid(first, last, freq).to_frame(), start, end
+
+
+def event_counts(
+    events: pd.DataFrame, freq: str = "W", by: str | Sequence[str] | None = None, start=None, end=None,
+    countries: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Count events, attacks, responses and intercepted attacks per week or month, zero-filled, per group.
+
+    events is an event table (data.events) or, equally, an ACLED weekly table from load_weekly_counts, which
+    is passed on to counts_from_weekly (read its caveats: no actors). countries (None: all) keeps only events
+    in those countries.
+
+    by: None, an event column (country, weapon, initiator, target, site, ...) or 'group' (the militia group:
+    the initiator of an attack, the target of a response), or a list of them. start / end (inclusive) bound
+    the series; events outside them are not counted, and the edge periods' ``period_days`` say how many of
+    their days were inside. ``coarse_dated_events`` counts the events whose date is known only to a span
+    (week or month precision) that reaches outside their period: they are counted at their recorded date.
+
+    Columns: period_start, <by...>, period_days, events, attacks, responses, intercepted_attacks (intercepted
+    = yes), partly_intercepted_attacks (partial), coarse_dated_events.
+    """
+    events = events_of(events)
+    if "week_start" in events.columns and "event_date" not in events.columns:
+        return counts_from_weekly(events, freq, by, start, end, countries)
+    freq = check_frequency(freq)
+    by = _by_list(by)
+    if countries:
+        events = filter_events(events, countries=countries)
+    undated = events.loc[events["event_date"].isna(), "event_id"]
+    if len(undated):
+        raise AnalysisError(f"{len(undated)} events have no event_date ({', '.join(map(str, undated[:5]))}); they cannot be placed in a {PERIOD_WORDS[freq]}")
+    groups = event_groups(events, by)
+    grid, start, end = _bounded_grid(events["event_date"], freq, start, end)
+    inside = pd.Series(True, index=events.index)
+    if start is not None:
+        inside &= events["event_date"] >= start
+    if end is not None:
+        inside &= events["event_date"] <= end
+    events, groups = events[inside], groups[inside]
+    role = events["role"].astype("string")
+    is_attack = role.eq("attack").fillna(False)
+    intercepted = events["intercepted"].astype("string") if "intercepted" in events else pd.Series(pd.NA, index=events.index, dtype="string")
+    starts = period_start(events["event_date"], freq)
+    rows = pd.concat([groups, pd.DataFrame({
+        "period_start": starts,
+        "events": 1,
+        "attacks": is_attack.astype(int),
+        "responses": role.eq("response").fillna(False).astype(int),
+        "intercepted_attacks": (is_attack & intercepted.eq("yes").fillna(False)).astype(int),
+        "partly_intercepted_attacks": (is_attack & intercepted.eq("partial").fillna(False)).astype(int),
+        "coarse_dated_events": _is_coarse_dated(events, starts, freq).astype(int),
+    }, index=events.index)], axis=1)
+    counts = _tally(rows, by, list(COUNT_COLUMNS), grid)
+    counts.insert(len(by) + 1, "period_days", covered_days(counts["period_start"], freq, start, end))
+    counts = counts.reset_index(drop=True)
+    counts.attrs.update(freq=freq, by=by, basis=(
+        "event table: attacks and responses are the events' roles; intercepted attacks are attacks coded "
+        "intercepted = yes"
+    ))
+    return counts
+
+
+def _is_coarse_dated(events: pd.DataFrame, starts: pd.Series, freq: str) -> pd.Series:
+    """Flag events whose possible dates (date_earliest..date_latest) reach outside their counted period."""
+    if "date_earliest" not in events or "date_latest" not in events:
+        return pd.Series(False, index=events.index)
+    earliest = events["date_earliest"].fillna(events["event_date"])
+    latest = events["date_latest"].fillna(events["event_date"])
+    return (earliest < starts) | (latest > period_last_day(starts, freq))
+
+
+def _check_weekly(weekly: pd.DataFrame) -> None:
+    """Refuse a weekly table that lacks the columns or Saturday week starts the counts rely on."""
+    missing = [c for c in WEEKLY_REQUIRED_COLUMNS if c not in weekly.columns]
+    if missing:
+        raise ParameterError(
+            f"the weekly table lacks columns {missing}; pass what an.load_weekly_counts(path) returns"
+        )
+    problems = [
+        ("week_start", weekly["week_start"].isna() | weekly["week_start"].dt.day_of_week.ne(5),
+         "is not a Saturday; ACLED weekly files label each week by the Saturday it starts"),
+        ("events", weekly["events"].isna() | weekly["events"].lt(0).fillna(False), "is not a count of events"),
+    ]
+    for column, is_bad, reason in problems:
+        if is_bad.any():
+            row = weekly[is_bad].iloc[0]
+            where = describe_cell(row.get("source_file", "weekly table"), row.get("source_row", is_bad.idxmax()), column, row[column])
+            raise AnalysisError(f"{where} {reason} ({int(is_bad.sum())} such rows)")
+
+
+def _matches(values: pd.Series, names: Iterable[str]) -> pd.Series:
+    """Flag values equal to any of names, ignoring case, spacing and punctuation."""
+    keys = {name_key(n) for n in names}
+    return values.map(name_key, na_action="ignore").isin(keys).fillna(False).astype(bool)
+
+
+def counts_from_weekly(
+    weekly: pd.DataFrame, freq: str = "W", by: str | Sequence[str] | None = None, start=None, end=None,
+    countries: Iterable[str] | None = None, *,
+    attack_sub_events: Iterable[str] = ACLED_ATTACK_SUB_EVENTS,
+    response_sub_events: Iterable[str] = ACLED_RESPONSE_SUB_EVENTS,
+    intercepted_sub_events: Iterable[str] = ACLED_INTERCEPTED_SUB_EVENTS,
+) -> pd.DataFrame:
+    """Turn ACLED weekly aggregates (load_weekly_counts) into the table event_counts returns.
+
+    A weekly file has no actors, so attacks and responses cannot be told apart the way the event tables
+    allow: ``attacks`` sums the sub-event types in attack_sub_events (shelling / artillery / missile,
+    remote explosives, disrupted weapons use), ``responses`` those in response_sub_events (air / drone
+    strikes), by ANY actor; ``intercepted_attacks`` sums disrupted weapons use; partly intercepted attacks are
+    unknown (NA). by may name region, country, admin1, event_type, sub_event_type or disorder_type.
+    start / end keep the weeks that overlap [start, end], each counted whole (a week cannot be split), so
+    ``period_days`` is 7 per week. For freq="M" a week counts in the month of its Saturday and
+    ``coarse_dated_events`` holds the events of weeks that run into the next month.
+    """
+    freq = check_frequency(freq)
+    by = _by_list(by)
+    _check_weekly(weekly)
+    for name in by:
+        if name not in WEEKLY_GROUP_COLUMNS or name not in weekly.columns:
+            raise ParameterError(
+                f"by={name!r} cannot be counted from an ACLED weekly file, which has no actors, weapons or links; "
+                f"use one of {[c for c in WEEKLY_GROUP_COLUMNS if c in weekly.columns]} (sub_event_type is the "
+                f"nearest to a weapon), or count an event table with an.event_counts"
+            )
+    if countries:
+        countries = [countries] if isinstance(countries, str) else list(countries)
+        known = set(weekly["country"].dropna())
+        if not known & set(countries):
+            raise ParameterError(f"no weeks in countries {sorted(countries)}; the weekly table has {sorted(known)}")
+        weekly = weekly[weekly["country"].isin(countries)]
+    if weekly.empty and (start is None or end is None):
+        raise AnalysisError("the weekly table has no rows to count, and no start and end to lay out empty weeks")
+    start, end = parse_period(start, end)
+    week_starts = weekly["week_start"].astype("datetime64[ns]")
+    week_grid, _, _ = _bounded_grid(
+        week_starts, "W", None if start is None else period_start(pd.Series([start]), "W")[0], end,
+    )
+    inside = week_starts.isin(week_grid["period_start"])
+    weekly, week_starts = weekly[inside], week_starts[inside]
+    events = weekly["events"].astype("Int64")
+    sub_event = weekly["sub_event_type"].astype("string")
+    starts = week_starts if freq == "W" else period_start(week_starts, "M")
+    runs_into_next_month = (week_starts + pd.Timedelta(days=6)).dt.month.ne(week_starts.dt.month)
+    rows = pd.concat([
+        pd.DataFrame({name: weekly[name].astype("string").fillna("unknown") for name in by}, index=weekly.index),
+        pd.DataFrame({
+            "period_start": starts,
+            "events": events,
+            "attacks": events.where(_matches(sub_event, attack_sub_events), 0),
+            "responses": events.where(_matches(sub_event, response_sub_events), 0),
+            "intercepted_attacks": events.where(_matches(sub_event, intercepted_sub_events), 0),
+            "coarse_dated_events": events.where(runs_into_next_month, 0) if freq == "M" else events * 0,
+        }, index=weekly.index),
+    ], axis=1)
+    measures = ["events", "attacks", "responses", "intercepted_attacks", "coarse_dated_events"]
+    if freq == "W":
+        grid = week_grid
+        days = pd.Series(7, index=grid.index)
+    else:
+        months = period_start(week_grid["period_start"], "M")
+        days = (months.value_counts() * 7).rename("period_days")
+        grid = period_grid(months.min(), months.max(), "M").to_frame()
+        days = grid["period_start"].map(days).fillna(0)
+    grid = grid.assign(period_days=days.astype("Int64").to_numpy())
+    counts = _tally(rows, by, measures, grid)
+    counts["partly_intercepted_attacks"] = pd.array([pd.NA] * len(counts), dtype="Int64")   # a weekly file cannot tell
+    counts = counts[["period_start", *by, "period_days", *COUNT_COLUMNS]].reset_index(drop=True)
+    counts.attrs.update(freq=freq, by=by, basis=(
+        "ACLED weekly aggregates: no actors, so 'attacks' are all "
+        f"{', '.join(attack_sub_events)} events and 'responses' all {', '.join(response_sub_events)} events, by any "
+        "actor (not only militias and US forces); intercepted attacks are "
+        f"{', '.join(intercepted_sub_events)} events"
+    ))
+    return counts
+
+
+def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
+    """Flag each attack that drew a response: named in a response's responds_to, or (window_days) followed by one.
+
+    With window_days, an attack also counts as answered when any response in the table is dated between the
+    attack's date and window_days after it (the same day included; country not required, because US strikes
+    often answer an attack in one country with strikes in another).
+    """
+    if window_days is not None and (not isinstance(window_days, int) or isinstance(window_days, bool) or window_days < 0):
+        raise ParameterError(f"window_days={window_days!r} must be a whole number of days, 0 or more, or None")
+    events = events_of(events)
+    attacks = events[events["role"].eq("attack").fillna(False)]
+    responses = events[events["role"].eq("response").fillna(False)]
+    linked = {i for value in responses["responds_to"] for i in split_ids(value)}
+    answered = attacks["event_id"].isin(linked)
+    if window_days is not None and len(responses):
+        response_dates = responses["event_date"].dropna().sort_values().to_numpy()
+        attack_dates = attacks["event_date"].to_numpy()
+        first_after = response_dates.searchsorted(attack_dates, side="left")
+        window = pd.Timedelta(days=window_days).to_timedelta64()
+        has_next = first_after < len(response_dates)
+        next_dates = response_dates[first_after.clip(max=len(response_dates) - 1)]
+        answered |= pd.Series(has_next & (next_dates - attack_dates <= window), index=attacks.index)
+    return answered.astype(bool).rename("is_answered")
+
+
+def response_share(
+    events: pd.DataFrame, by: str | Sequence[str] | None = None, freq: str | None = None,
+    window_days: int | None = None, confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Share of attacks that drew a response, with a Wilson interval, per group and/or per period.
+
+    An attack is answered when a response names it in responds_to or, with window_days, when a response
+    follows within window_days (see answered_attacks). Only groups / periods with at least one attack have a
+    row (a share of no attacks is undefined). Columns: [period_start], <by...>, attacks, answered_attacks,
+    response_share, share_low, share_high.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    if not 0 < confidence < 1:
+        raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
+    events = events_of(events)
+    by = _by_list(by)
+    attacks = events[events["role"].eq("attack").fillna(False)]
+    keys = event_groups(attacks, by)
+    if freq is not None:
+        keys.insert(0, "period_start", period_start(attacks["event_date"], check_frequency(freq)))
+    keys = keys.assign(attacks=1, answered_attacks=answered_attacks(events, window_days).astype(int))
+    key_columns = [c for c in keys.columns if c not in ("attacks", "answered_attacks")]
+    if key_columns:
+        share = keys.groupby(key_columns, sort=True)[["attacks", "answered_attacks"]].sum().reset_index()
+    else:
+        share = keys[["attacks", "answered_attacks"]].sum().to_frame().T
+    share = share[share["attacks"] > 0].astype({"attacks": "Int64", "answered_attacks": "Int64"})
+    answered, total = share["answered_attacks"].to_numpy(int), share["attacks"].to_numpy(int)
+    low, high = proportion_confint(answered, total, alpha=1 - confidence, method="wilson") if len(share) else ([], [])
+    share = share.assign(response_share=answered / total if len(share) else [], share_low=low, share_high=high)
+    share.attrs["basis"] = (
+        "an attack counts as answered when a response names it in responds_to"
+        + (f", or when a response follows within {window_days} days" if window_days is not None else "")
+        + f"; intervals are {confidence:.0%} Wilson score intervals"
+    )
+    return share.reset_index(drop=True)
+
+
+def counts_summary(counts: pd.DataFrame) -> pd.DataFrame:
+    """Total each count over the periods of a counts table: one row per group (one row without groups).
+
+    Adds ``periods`` (how many weeks or months) and ``periods_with_attacks``. Counts a source cannot give
+    (partly intercepted attacks in ACLED weekly files) stay NA rather than 0.
+    """
+    groups = group_columns(counts)
+    measures = [c for c in COUNT_COLUMNS if c in counts.columns]
+    keyed = counts.assign(periods=1, periods_with_attacks=counts["attacks"].gt(0).astype(int), _all="all")
+    keys = groups or ["_all"]
+    totals = keyed.groupby(keys, sort=True).agg(
+        periods=("periods", "sum"), periods_with_attacks=("periods_with_attacks", "sum"),
+        **{m: (m, lambda values: values.sum(min_count=1) if values.notna().all() else pd.NA) for m in measures},
+    )
+    totals = totals.reset_index().drop(columns=["_all"], errors="ignore")
+    return totals.astype({c: "Int64" for c in ["periods", "periods_with_attacks", *measures]})
+
+
+def headline_counts(counts: pd.DataFrame) -> dict[str, object]:
+    """Return the headline figures of a counts table ({label: value}) for show_headline."""
+    measures = ["attacks", "responses", "intercepted_attacks"]
+    per_period = counts.groupby("period_start")[measures].sum(min_count=1)
+    word = PERIOD_WORDS[infer_frequency(counts)]
+    figures = {m.replace("_", " "): int(per_period[m].sum()) for m in measures}
+    figures[f"{word}s with any attack"] = f"{int(per_period['attacks'].gt(0).sum())} of {len(per_period)}"
+    return figures
+
+
+def counts_notes(counts: pd.DataFrame) -> list[str]:
+    """Describe in sentences where a counts table comes from and what to keep in mind when reading it."""
+    word = PERIOD_WORDS[infer_frequency(counts)]
+    notes = [f"Source of these counts: {counts.attrs.get('basis', 'not recorded')}."]
+    coarse = int(counts["coarse_dated_events"].sum())
+    if coarse:
+        notes.append(
+            f"{coarse} events are dated only to a span that reaches outside their {word} (week or month "
+            "precision, or an ACLED week that runs into the next month); they are counted at their recorded date."
+        )
+    return notes

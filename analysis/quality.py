@@ -1,0 +1,157 @@
+"""Data-quality tables: row accounting, quarantine, unknown names, field completeness and coverage."""
+from __future__ import annotations
+
+import pandas as pd
+
+ACCOUNTING_COUNTS = ("raw_rows", "events", "merged", "quarantined")
+# column -> what a reader should understand by "filled" (shown next to the share)
+COMPLETENESS_FIELDS = {
+    "event_time_utc": "time of day known",
+    "initiator": "who carried it out",
+    "target": "who or what was hit",
+    "weapon": "weapon named (not 'unknown')",
+    "munitions": "number of rockets / drones / bombs",
+    "intercepted": "whether it was intercepted",
+    "site": "a named US / coalition base",
+    "claimed_by": "a claim of responsibility",
+    "source_url": "a link to a source",
+}
+
+
+def accounting_table(accounting: pd.DataFrame) -> pd.DataFrame:
+    """Return the build's row accounting per file, with unaccounted rows and a total row.
+
+    Every raw row must end as an event, a merge into another event or a quarantine row: unaccounted is 0.
+
+    >>> table = accounting_table(pd.DataFrame({"source_file": ["a.csv"], "format": ["incident log"],
+    ...     "raw_rows": [5], "events": [3], "merged": [1], "quarantined": [1]}))
+    >>> table[["source_file", "raw_rows", "unaccounted"]].to_dict("records")
+    [{'source_file': 'a.csv', 'raw_rows': 5, 'unaccounted': 0}, {'source_file': 'Total', 'raw_rows': 5, 'unaccounted': 0}]
+    """
+    table = accounting[["source_file", "format", *ACCOUNTING_COUNTS]].copy()
+    for column in ACCOUNTING_COUNTS:
+        table[column] = table[column].fillna(0).astype(int)
+    table["unaccounted"] = table["raw_rows"] - table["events"] - table["merged"] - table["quarantined"]
+    total = {"source_file": "Total", "format": "", **{c: int(table[c].sum()) for c in [*ACCOUNTING_COUNTS, "unaccounted"]}}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def quarantine_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Count quarantined rows per file, column and reason (most frequent first)."""
+    if quarantine.empty:
+        return pd.DataFrame(columns=["source_file", "column", "reason", "rows", "example_rows"])
+    grouped = quarantine.groupby(["source_file", "column", "reason"], dropna=False, sort=False)["source_row"]
+    table = grouped.agg(rows="size", example_rows=lambda rows: ", ".join(map(str, sorted(rows.dropna())[:5])))
+    return table.reset_index().sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def unknown_name_counts(unknown_names: pd.DataFrame) -> pd.DataFrame:
+    """Count each name the reference tables do not know, per column (add it to data/raw/reference/ to fix)."""
+    if unknown_names.empty:
+        return pd.DataFrame(columns=["column", "value", "rows", "example_rows"])
+    grouped = unknown_names.groupby(["column", "value"], dropna=False, sort=False)["source_row"]
+    table = grouped.agg(rows="size", example_rows=lambda rows: ", ".join(map(str, sorted(rows.dropna())[:5])))
+    return table.reset_index().sort_values(["rows", "column", "value"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+def _is_filled(values: pd.Series, column: str) -> pd.Series:
+    """Tell which cells hold information ('unknown' weapons and blank text count as empty)."""
+    filled = values.notna()
+    if values.dtype == object or str(values.dtype) in ("string", "str"):
+        text = values.astype("string").str.strip()
+        filled &= text.ne("").fillna(False)
+        if column == "weapon":
+            filled &= text.ne("unknown").fillna(False)
+    return filled
+
+
+def field_completeness(events: pd.DataFrame) -> pd.DataFrame:
+    """Return, for each optional field, how many events have it filled and the share in percent."""
+    rows = []
+    for column, meaning in COMPLETENESS_FIELDS.items():
+        if column not in events:
+            continue
+        filled = int(_is_filled(events[column], column).sum())
+        share = round(100 * filled / len(events), 1) if len(events) else 0.0
+        rows.append({"field": column, "meaning": meaning, "events_with_it": filled, "percent": share})
+    return pd.DataFrame(rows, columns=["field", "meaning", "events_with_it", "percent"])
+
+
+def precision_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Count events by how exactly they are dated (day / week / month) and placed (geo_precision 1-3)."""
+    dated = events["date_precision"].astype("string").fillna("not given").value_counts()
+    placed = events["geo_precision"].astype("Int64").map(
+        {1: "1: the place itself", 2: "2: near it / a town", 3: "3: a province or wider"}).astype("string").fillna("not placed").value_counts()
+    return pd.concat([
+        pd.DataFrame({"measure": "date precision", "value": dated.index, "events": dated.to_numpy()}),
+        pd.DataFrame({"measure": "place precision", "value": placed.index, "events": placed.to_numpy()}),
+    ], ignore_index=True).astype({"events": int})
+
+
+def source_coverage(events: pd.DataFrame) -> pd.DataFrame:
+    """Return per source and country: number of events and the first and last event dates."""
+    if events.empty:
+        return pd.DataFrame(columns=["source", "country", "events", "first_event", "last_event"])
+    frame = events.assign(source=events["source"].astype("string").fillna("unknown"),
+                          country=events["country"].astype("string").fillna("unknown"))
+    table = frame.groupby(["source", "country"], sort=True)["event_date"].agg(events="size", first_event="min", last_event="max")
+    table["first_event"] = table["first_event"].dt.strftime("%Y-%m-%d")
+    table["last_event"] = table["last_event"].dt.strftime("%Y-%m-%d")
+    return table.reset_index()
+
+
+def longest_gaps(events: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """Return the n longest stretches without any event (a gap may be quiet, or a hole in the coverage).
+
+    >>> longest_gaps(pd.DataFrame({"event_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-02-01"])}), n=1)
+      after_event before_event  days_without_events
+    0  2024-01-03   2024-02-01                   28
+    """
+    dates = pd.Series(events["event_date"].dropna().sort_values().unique())
+    if len(dates) < 2:
+        return pd.DataFrame(columns=["after_event", "before_event", "days_without_events"])
+    gaps = pd.DataFrame({"after_event": dates[:-1].to_numpy(), "before_event": dates[1:].to_numpy()})
+    gaps["days_without_events"] = (gaps["before_event"] - gaps["after_event"]).dt.days - 1
+    gaps = gaps.sort_values("days_without_events", ascending=False, kind="stable").head(n)
+    for column in ("after_event", "before_event"):
+        gaps[column] = gaps[column].dt.strftime("%Y-%m-%d")
+    return gaps.reset_index(drop=True)
+
+
+def coverage_figure(events: pd.DataFrame, start=None, end=None, *, title: str = "Events per month and country"):
+    """Draw a month x country heat map of event counts: blank rows and columns show holes in the coverage."""
+    import plotly.graph_objects as go
+
+    from .counts import event_counts
+
+    counts = event_counts(events, freq="M", by="country", start=start, end=end)
+    table = counts.pivot_table(index="country", columns="period_start", values="events", aggfunc="sum", fill_value=0)
+    figure = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=list(table.columns), y=[str(c) for c in table.index], colorscale="Blues",
+        hovertemplate="%{y}, %{x|%B %Y}: %{z} events<extra></extra>", colorbar={"title": "events"},
+    ))
+    figure.update_layout(title=title, height=160 + 45 * max(len(table.index), 1),
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, xaxis={"tickformat": "%b %Y"})
+    return figure
+
+
+def accounting_note(table: pd.DataFrame) -> str:
+    """Say in one sentence whether every raw row is accounted for (table: from accounting_table).
+
+    >>> accounting_note(pd.DataFrame([{"source_file": "Total", "raw_rows": 5, "events": 3, "merged": 1, "quarantined": 1, "unaccounted": 0}]))
+    'All 5 raw rows are accounted for: 3 became events, 1 merged into other events, 1 quarantined.'
+    """
+    total = table.iloc[-1]
+    counts = f"{total['events']} became events, {total['merged']} merged into other events, {total['quarantined']} quarantined"
+    if total["unaccounted"] == 0:
+        return f"All {total['raw_rows']} raw rows are accounted for: {counts}."
+    return f"{total['unaccounted']} of {total['raw_rows']} raw rows are unaccounted for ({counts}): the build has a bug."
+
+
+def count_note(rows: int, what: str, none_text: str) -> str:
+    """Say how many rows a data-quality table has, or none_text when there are none.
+
+    >>> count_note(0, "quarantined rows", "No row was quarantined."), count_note(2, "quarantined rows", "")
+    ('No row was quarantined.', '2 quarantined rows.')
+    """
+    return none_text if rows == 0 else f"{rows} {what}."

@@ -1,0 +1,9 @@
+"""Report runner: execute the report notebooks of a named set with papermill and publish offline HTML pages.
+
+    python -m analysis report --set syria-2022
+
+Modules: config (reports.yml -> ReportSet), parameters (check values against a notebook's parameters cell),
+runner (locking, build-if-stale, parallel execution, publishing), worker (what runs in each worker process:
+papermill + nbconvert), pages (the HTML around each page, error pages and indexes), cli (the command line).
+Heavy libraries (papermill, nbconvert, nbformat) are imported only inside worker processes.
+"""

@@ -1,0 +1,315 @@
+"""Cell checks shared by the ACLED, UCDP GED and ACLED weekly readers, written for million-row files.
+
+Each check works once per distinct value (``parse_unique_arrays``) or with vectorised pandas operations and
+returns the cleaned values with a reason (or None) per row; ``Problems`` turns the reasons into quarantine
+rows that name file, row, column and value.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..cleaning import problem_rows
+from ..model import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
+from ..parsing import CellError, map_unique, parse_unique_arrays
+from ..text import clean_text
+
+
+class Problems:
+    """Collect per-row reasons from several columns into one quarantine table."""
+
+    def __init__(self, source_file: str, rows: pd.Series):
+        self.source_file = source_file
+        self.rows = rows
+        self.parts: list[pd.DataFrame] = []
+        self.is_bad = np.zeros(len(rows), dtype=bool)
+
+    def add(self, column: str, values, reasons) -> None:
+        """Record the non-empty reasons found in one column."""
+        reasons = pd.Series(reasons, index=self.rows.index, dtype=object)
+        has_reason = reasons.notna().to_numpy()
+        if not has_reason.any():
+            return
+        self.is_bad |= has_reason
+        values = pd.Series(values, index=self.rows.index)
+        self.parts.append(problem_rows(self.source_file, self.rows, column, values, reasons))
+
+    def table(self) -> pd.DataFrame:
+        """Return the quarantine rows, ordered by row and column."""
+        if not self.parts:
+            return conform(pd.DataFrame(), QUARANTINE_COLUMNS)
+        table = pd.concat(self.parts, ignore_index=True)
+        return table.sort_values(["source_row", "column"], kind="stable").reset_index(drop=True)
+
+
+def warn_extra_columns(raw: pd.DataFrame, known, path: Path, format_name: str) -> None:
+    """Warn about columns the reader does not use (the file is still read)."""
+    extra = [c for c in raw.columns if c not in set(known)]
+    if extra:
+        warnings.warn(f"{path}: ignoring columns that the {format_name} layout does not define: {', '.join(extra)}",
+                      stacklevel=3)
+
+
+def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False, rows: np.ndarray | None = None,
+                function=None) -> pd.Series:
+    """Return a text column cleaned like text.clean_text (NA when blank or absent), without a per-row Python call.
+
+    Names repeat, so they are cleaned once per distinct value; ``mostly_distinct`` columns (ids) are cleaned
+    in one vectorised pass instead. With ``rows`` (positions), only those rows are returned, in that order,
+    on a fresh 0..n-1 index. ``function`` (text or None -> text or None) is applied to each cleaned
+    distinct value, so a derived column costs one pass too.
+    """
+    index = raw.index if rows is None else pd.RangeIndex(len(rows))
+    if column not in raw:
+        value = function(None) if function else None
+        return pd.Series(pd.NA if value is None else value, index=index, dtype="string")
+    values = raw[column]
+    if mostly_distinct:
+        cleaned = clean_strings(values)
+        return cleaned if rows is None else cleaned.iloc[rows].reset_index(drop=True)
+    codes, uniques = distinct_values(values)
+    cleaned = clean_strings(pd.Series(uniques))
+    if function is not None:
+        cleaned = pd.Series([function(None if pd.isna(v) else v) for v in cleaned], dtype=object)
+    cleaned = pd.array(list(cleaned.astype(object).where(cleaned.notna(), None)) + [function(None) if function else None], dtype="string")
+    return pd.Series(cleaned.take(codes if rows is None else codes[rows]), index=index)
+
+
+def distinct_values(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Return (codes, distinct values) where blank cells get the code len(distinct) (one past the end)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniques), codes), uniques
+
+
+def blank_mask(raw: pd.DataFrame, column: str) -> np.ndarray:
+    """Tell which cells of a text column are blank (NA or whitespace), checking each distinct value once."""
+    if column not in raw:
+        return np.ones(len(raw), dtype=bool)
+    codes, uniques = distinct_values(raw[column])
+    is_blank = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
+    return is_blank[codes]
+
+
+def sorted_positions(positions: np.ndarray, dates, ids: pd.Series) -> np.ndarray:
+    """Return positions reordered by (date, id): the order load_events gives its events."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    every_row = len(positions) == len(ids)  # nothing quarantined: sort the columns as they are, no copies
+    dates = np.asarray(pd.Series(dates).to_numpy(dtype="datetime64[ns]"))
+    keys = pa.table({
+        "date": pa.array(dates if every_row else dates[positions]),
+        "id": pa_array(ids if every_row else ids.iloc[positions].reset_index(drop=True)),
+    })
+    order = pc.sort_indices(keys, sort_keys=[("date", "ascending"), ("id", "ascending")]).to_numpy()
+    return positions[order]
+
+
+def clean_strings(values: pd.Series) -> pd.Series:
+    """Apply clean_text's rules (NFKC, whitespace collapsed, blank -> NA) to a whole column at once."""
+    import pyarrow.compute as pc
+
+    if values.dtype == object or not isinstance(values.dtype, pd.StringDtype):
+        if values.dtype == object:
+            return values.map(clean_text, na_action="ignore").astype("string")
+        values = values.astype("string")
+    arrow = pa_array(values)
+    if not pc.any(pc.match_substring_regex(arrow, _NEEDS_CLEANING)).as_py():
+        return values.astype("string")  # already clean: the usual case for ids, kept without a copy
+    cleaned = _blank_as_null(pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), r"\s+", " ")))
+    return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=values.index).astype("string")
+
+
+# Text that clean_text would change: outer or doubled whitespace, other whitespace, any non-ASCII (NFKC), or blank.
+_NEEDS_CLEANING = r"^\s|\s$|\s\s|[\t\n\r\f\v]|[^\x00-\x7f]|^$"
+
+
+def _blank_as_null(text):
+    """Turn empty strings into nulls (a cheap check first: files rarely hold whitespace-only cells)."""
+    import pyarrow.compute as pc
+
+    is_blank = pc.equal(text, "")
+    return pc.if_else(is_blank, None, text) if pc.any(is_blank).as_py() else text
+
+
+def release_columns(raw: pd.DataFrame, keep=()) -> None:
+    """Drop a raw table's columns (all but `keep`) once a reader has read them, freeing their memory for reuse.
+
+    Only for readers of big files, whose caller needs nothing of the raw table but its row count.
+    """
+    for column in [c for c in raw.columns if c not in keep]:
+        del raw[column]
+
+
+def pa_array(values: pd.Series):
+    """Return the pyarrow (chunked) array behind a string Series, without copying it."""
+    import pyarrow as pa
+
+    array = values.astype("string").array
+    data = getattr(array, "_pa_array", None)
+    if data is None:
+        return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+    return data
+
+
+def free_text_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None) -> pd.Series:
+    """Return a long free-text column (notes) as written, blank cells as NA, without copying it cell by cell.
+
+    With ``rows`` (positions), only those rows, in that order, on a fresh 0..n-1 index.
+    """
+    import pyarrow.compute as pc
+
+    index = raw.index if rows is None else pd.RangeIndex(len(rows))
+    if column not in raw:
+        return pd.Series(pd.NA, index=index, dtype="string")
+    values = raw[column] if rows is None else raw[column].iloc[rows]
+    if values.dtype == object:
+        return pd.Series(values.map(clean_text, na_action="ignore").astype("string").to_numpy(), index=index, dtype="string")
+    text = pa_array(values)
+    is_blank = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text))
+    if pc.any(is_blank).as_py():
+        text = pc.if_else(is_blank, None, text)
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=index, dtype="string")
+
+
+def whole_number(value, *, what: str, low: int | None = 0, high: int | None = None) -> int:
+    """Read one whole-number cell ('3', '3.0', 3) within [low, high]; raise CellError otherwise."""
+    text = clean_text(value)
+    try:
+        number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise CellError(f"{what} {text!r} is not a whole number") from None
+    if number != int(number):
+        raise CellError(f"{what} {text!r} is not a whole number")
+    if (low is not None and number < low) or (high is not None and number > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise CellError(f"{what} {text!r} is out of range: it must be {bounds}")
+    return int(number)
+
+
+def whole_numbers(raw: pd.DataFrame, column: str, *, low: int | None = 0, high: int | None = None,
+                  required: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Return a column as Int64 with a reason per bad cell (blank: NA, or a reason when required)."""
+    if column not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="Int64"), np.full(len(raw), None, dtype=object)
+    values, reasons = parse_unique_arrays(raw[column], lambda v: whole_number(v, what=column, low=low, high=high), dtype="Int64")
+    numbers = pd.Series(values, index=raw.index)
+    if required:
+        reasons = np.where(pd.isna(raw[column]).to_numpy() & (reasons == None), f"{column} is blank (required)", reasons)  # noqa: E711
+    return numbers, reasons
+
+
+def decimal_numbers(raw: pd.DataFrame, column: str, *, low: float, high: float) -> tuple[pd.Series, np.ndarray]:
+    """Return a column as Float64 with a reason per cell that is not a number or lies outside [low, high]."""
+    if column not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="Float64"), np.full(len(raw), None, dtype=object)
+    values = raw[column]
+    numbers = _fast_float(values)
+    if numbers is None:
+        numbers = pd.to_numeric(values if values.dtype != object else values.map(_number_text), errors="coerce")
+    numbers = pd.Series(numbers, index=raw.index).astype("Float64")
+    given = values.notna().to_numpy() & ~values.astype("string").str.strip().eq("").fillna(False).to_numpy()
+    not_number = given & numbers.isna().to_numpy()
+    outside = (~numbers.between(low, high)).fillna(False).to_numpy()
+    reasons = np.full(len(raw), None, dtype=object)
+    reasons[not_number] = f"{column} is not a number"
+    reasons[outside] = f"{column} is outside {low}..{high}"
+    return numbers.where(~outside), reasons
+
+
+def _fast_float(values: pd.Series):
+    """Cast a text column of clean numbers to float in one pyarrow pass (None when some cell is not a number)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype == object or not isinstance(values.dtype, pd.StringDtype):
+        return None
+    try:
+        return pd.Series(pc.cast(pc.utf8_trim_whitespace(pa_array(values)), pa.float64()).to_numpy(zero_copy_only=False), index=values.index)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _number_text(value):
+    """Pass numbers through and clean text, so object columns from XLSX convert like CSV text."""
+    return value if isinstance(value, (int, float)) else clean_text(value)
+
+
+def blank_reasons(values: pd.Series, column: str) -> np.ndarray:
+    """Return a reason for every blank cell of a required column."""
+    return np.where(values.isna().to_numpy(), f"{column} is blank (required)", None).astype(object)
+
+
+def duplicate_reasons(ids: pd.Series, rows: pd.Series, column: str) -> np.ndarray:
+    """Return a reason for every repeat of an id, naming the row that used it first."""
+    import pyarrow.compute as pc
+
+    reasons = np.full(len(ids), None, dtype=object)
+    if pc.count_distinct(pa_array(ids)).as_py() == ids.notna().sum():
+        return reasons  # the usual case, answered by one hash pass
+    is_repeat = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
+    if is_repeat.any():
+        first_row = rows.groupby(ids.to_numpy(), sort=False).transform("min")
+        for position in np.flatnonzero(is_repeat):
+            reasons[position] = f"duplicate {column} {ids.iat[position]!r}: already on row {first_row.iat[position]}"
+    return reasons
+
+
+def first_unknown_names(source_file: str, rows: pd.Series, unlisted: list[tuple[int, int, str]], labels: tuple[str, str]) -> pd.DataFrame:
+    """List each actor name no reference table knows once per column, at the first row it appears in.
+
+    unlisted holds (party 0 or 1, row position, name), as roles.infer_roles reports them.
+    """
+    first: dict[tuple[str, str], int] = {}
+    for party, position, name in unlisted:
+        key = (labels[party], name)
+        first[key] = min(first.get(key, position), position)
+    records = [{"source_file": source_file, "source_row": rows.iat[position], "column": column, "value": name}
+               for (column, name), position in sorted(first.items(), key=lambda item: item[1])]
+    return conform(pd.DataFrame(records), UNKNOWN_NAME_COLUMNS)
+
+
+def place_lookup(places: pd.DataFrame):
+    """Return a function: place name as written -> (canonical name or the name itself, base name or None)."""
+    from ..text import name_key
+
+    def lookup(name):
+        if name is None:
+            return (None, None)
+        key = name_key(name)
+        if key is None or key not in places.index:
+            return (name, None)
+        row = places.loc[key]
+        return (str(row["name"]), str(row["name"]) if row["kind"] == "base" else None)
+    return lookup
+
+
+def resolve_unique(values: pd.Series, table: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, pd.Series]:
+    """Look names up in a keyed reference table once per distinct value; return the wanted columns as Series."""
+    from ..text import name_key
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    matched = table.reindex(pd.Index([name_key(u) for u in uniques] + [None], dtype=object))
+    slots = np.where(codes < 0, len(uniques), codes)
+    return {
+        column: pd.Series(pd.array(matched[column].to_numpy(dtype=object), dtype="string").take(slots), index=values.index)
+        for column in columns
+    }
+
+
+def typed_frame(columns: dict[str, str], values: dict, index: pd.Index) -> pd.DataFrame:
+    """Build a table with exactly these columns and dtypes; absent columns are NA (made without per-row work).
+
+    Scalars fill the whole column; Series are cast only when their dtype differs.
+    """
+    built = {}
+    for name, dtype in columns.items():
+        value = values.get(name, pd.NA)
+        if isinstance(value, pd.Series):
+            built[name] = value if str(value.dtype) == dtype else value.astype(dtype)
+        else:
+            built[name] = pd.Series(pd.NaT if dtype.startswith("datetime") and value is pd.NA else value, index=index, dtype=dtype)
+    return pd.DataFrame(built, index=index)

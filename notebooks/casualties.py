@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+data = ""                       # "" -> data/processed; or a raw file / folder, or a built folder
+start = "2019-01-01"            # first day, YYYY-MM-DD
+end = "2024-12-31"              # last day, YYYY-MM-DD
+countries = ["Iraq", "Syria", "Jordan"]
+exclude_claimants = []          # claimants whose figures you do not find credible, e.g. ["local sources"]
+top_incidents = 10              # rows in the tables of deadliest incidents
+freq = "M"                      # period of the charts: "W" (weeks from Saturday), "M", "Q" or "Y"
+
+# %%
+import analysis as an
+from analysis.display import manifest_for, setup_notebook, show_header, show_headline, show_table, show_text
+setup_notebook()
+
+parameters = {"data": data, "start": start, "end": end, "countries": countries,
+              "exclude_claimants": exclude_claimants, "top_incidents": top_incidents, "freq": freq}
+manifest = manifest_for(data)
+data = an.filter_data(an.load_data(data), start, end, countries)
+show_header("Casualties: who was killed and wounded, and who says so", parameters, manifest)
+
+# %% [markdown]
+# Casualty figures in this conflict are contested. The same strike can be "one fighter killed" according to a
+# militia official and "at least 17 dead" according to local sources. This page keeps every figure with the
+# person or body that gave it (the *claimant*), shows ranges instead of single numbers, and never averages
+# competing claims away. Every number below comes from a function in the `analysis` package, so code that
+# imports the package gets the same figures.
+#
+# ## How to read these figures
+#
+# * **A claim is a figure with its claimant.** "1 [militia official]" and "at least 17 [local sources]" about
+#   the same strike are two claims. Both are kept.
+# * **An incident** here is one event, one side (US, militia, civilians, ...) and one outcome (killed or
+#   wounded). Totals add incidents, one claim each, so no incident is counted twice.
+# * **Conservative view:** for each incident, the lowest credible claim. **Maximal view:** the highest.
+#   When two claims give the same figure, the narrower one counts for the conservative view and the
+#   open-ended one for the maximal view. The truth may lie outside both: they show how far the sources differ.
+# * **Credible** means every claimant except those you list in the `exclude_claimants` parameter (by default
+#   nobody is excluded; this page does not judge sources for you).
+# * **Ranges.** "2 (2 to 3)" reads: best figure 2, somewhere between 2 and 3. "At least 17" means no source
+#   gives an upper bound. A total is only as bounded as its parts: if any incident in a total is open-ended,
+#   the total is "at least" too. A missing upper bound is never read as zero.
+# * **No claim is not zero.** An event for which nobody reported casualties adds nothing to a total; an
+#   explicit "no casualties" adds 0.
+# * **Side "unknown"** holds figures that no source attributes to a side, such as ACLED's fatality counts.
+#   They are never folded into a side.
+# * **US personnel** are side "us": US service members and, where the sources count them with the US side,
+#   US contractors.
+
+# %%
+coverage = an.claim_coverage(data, exclude_claimants=exclude_claimants)
+show_headline({"events with casualty claims": coverage["events_with_claims"], "claims": coverage["claims"],
+               "claimants": coverage["claimants"], "disputed incidents": coverage["disputed_cells"]})
+show_text(
+    f"This selection holds {coverage['events']} events; {coverage['events_with_claims']} of them carry casualty "
+    f"claims: {coverage['claims']} claims by {coverage['claimants']} claimants "
+    f"({coverage['excluded_claims']} further claims left out as not credible). The claimants disagree on "
+    f"{coverage['disputed_cells']} of {coverage['incident_cells']} incidents, and {coverage['open_ended_claims']} "
+    f"claims give no upper bound."
+)
+
+# %% [markdown]
+# ## Totals by side and outcome
+#
+# *incidents*: how many incidents carry a credible claim; *disputed incidents*: how many of those have
+# claimants who disagree.
+
+# %%
+if coverage["claims"]:
+    totals = an.casualty_views(data, by=["side", "outcome"], exclude_claimants=exclude_claimants)
+    show_table(an.format_tally(totals), caption="Killed and wounded by side: conservative and maximal views")
+else:
+    show_text("No casualty claims in this selection, so there are no totals to show.")
+
+# %% [markdown]
+# ## Each claimant's figures, side by side
+#
+# Each claimant's own total over the incidents it spoke about. A blank cell means the claimant made no claim
+# for that side and outcome (which is not a claim of zero). Claimants cover different incidents, so their
+# columns are not directly comparable.
+
+# %%
+if coverage["claims"]:
+    by_claimant = an.casualty_tally(data, by=["side", "outcome"], claimant="each", exclude_claimants=exclude_claimants)
+    show_table(an.format_tally(by_claimant), caption="Totals by claimant")
+else:
+    show_text("No casualty claims in this selection.")
+
+# %% [markdown]
+# ## Over time
+#
+# Solid line: conservative view; dashed line: maximal view; shaded band: from the lowest to the highest
+# credible figure. A triangle marks a period whose highest figure is open-ended ("at least"), where the band
+# stops at that figure because no source gives an upper bound.
+
+# %%
+if coverage["claims"]:
+    over_time = an.casualty_views(data, by=["side", "outcome"], freq=freq, exclude_claimants=exclude_claimants)
+    an.casualty_figure(over_time, series="side", facet="outcome", title="Killed and wounded by side").show()
+else:
+    show_text("No casualty claims in this selection, so there is no chart.")
+
+# %% [markdown]
+# ## Deadliest incidents and their competing claims
+#
+# Incidents ranked by the maximal view of people killed (all sides added up), with every credible claim.
+
+# %%
+deadliest = an.deadliest_incidents(data, n=top_incidents, outcome="killed", exclude_claimants=exclude_claimants)
+if len(deadliest):
+    show_table(an.format_tally(deadliest), caption=f"The {len(deadliest)} deadliest incidents")
+else:
+    show_text("No incident in this selection has a claim of anyone killed.")
+
+# %% [markdown]
+# ## US personnel killed and wounded
+
+# %%
+if coverage["us_claims"]:
+    us_per_period = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants)
+    an.casualty_figure(us_per_period, series="outcome", title="US personnel killed and wounded per period").show()
+    us_running = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants, cumulative=True)
+    an.casualty_figure(us_running, series="outcome", title="US personnel killed and wounded, running total").show()
+else:
+    show_text("No claims of US personnel killed or wounded in this selection.")
+
+# %%
+for outcome in ("killed", "wounded"):
+    us_incidents = an.deadliest_incidents(data, n=top_incidents, outcome=outcome, sides=["us"],
+                                          exclude_claimants=exclude_claimants)
+    if len(us_incidents):
+        show_table(an.format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}")
+    else:
+        show_text(f"No incident in this selection has a claim of US personnel {outcome}.")

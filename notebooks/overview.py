@@ -1,0 +1,86 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+data = ""  # "" -> data/processed; or a raw file or folder, or a built folder
+start = "2019-01-01"  # first day, YYYY-MM-DD
+end = "2024-12-31"  # last day, YYYY-MM-DD
+countries = ["Iraq", "Syria", "Jordan"]
+latest_rows = 10  # how many of the most recent events to list
+
+# %%
+import analysis as an
+from analysis.display import manifest_for, setup_notebook, show_header, show_headline, show_table, show_text
+from analysis.maps import event_map, missing_coordinates
+from analysis.overview import headline_figures, latest_events, monthly_figure, role_counts_by_country, timeline_figure
+
+setup_notebook()
+manifest = manifest_for(data)
+parameters = {"data": data or "data/processed", "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
+data = an.filter_data(an.load_data(data), start, end, countries)
+events = data.events
+show_header("Overview", parameters, manifest)
+
+# %% [markdown]
+# Attacks by Iran-aligned militias on US and coalition forces (**attacks**) and the US or coalition strikes on
+# those militias (**strikes**, coded as role `response`) in the selected period and countries. Every figure on
+# this page is computed by the `analysis` package from the event table, so code that imports the package gets
+# the same numbers.
+
+# %%
+if events.empty:
+    show_text("No events in the selected period and countries, so there is nothing to summarise.")
+else:
+    show_headline(headline_figures(events))
+    show_table(role_counts_by_country(events), caption="Events by country and kind")
+
+# %% [markdown]
+# ## Where
+#
+# Marker area grows with the number of events at a place. Hollow markers are events that the sources place
+# only to a province or a country: they are drawn at its centre, not where they happened. Borders come from
+# Natural Earth (1:110m, public domain), shipped with the package, so the map draws offline.
+
+# %%
+if events.empty:
+    show_text("No events to map.")
+else:
+    event_map(events, countries).show()
+    unplaced = missing_coordinates(events)
+    if unplaced:
+        show_text(f"{unplaced} events have no coordinates and are not on the map.")
+
+# %% [markdown]
+# ## When
+#
+# One marker per event; hollow markers are events dated only to a week or a month (drawn at the date the
+# log records). Below it, attacks and strikes per calendar month; a month without bars had none.
+
+# %%
+if events.empty:
+    show_text("No events to draw on a timeline.")
+else:
+    timeline_figure(events).show()
+    monthly_figure(events, start, end).show()
+
+# %% [markdown]
+# ## Most recent events
+#
+# The coder's notes are shown as plain text, exactly as written in the raw file.
+
+# %%
+if events.empty:
+    show_text("No events in the selection.")
+else:
+    show_table(latest_events(events, latest_rows), caption=f"The {latest_rows} most recent events")

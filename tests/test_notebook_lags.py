@@ -1,0 +1,109 @@
+"""Execute notebooks/lags.ipynb with papermill on small built data sets and check what it shows."""
+import html
+import re
+
+import pytest
+
+import analysis as an
+from tests.conftest import PROJECT_DIR, log_row
+
+pytestmark = pytest.mark.notebooks
+NOTEBOOK = PROJECT_DIR / "notebooks" / "lags.ipynb"
+
+
+def run_notebook(tmp_path, **parameters):
+    """Execute the lag notebook into tmp_path and return its cells' outputs as (texts, plotly figures, errors)."""
+    import nbformat
+    import papermill
+
+    output = tmp_path / "lags.out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
+                               cwd=str(tmp_path), progress_bar=False)
+    notebook = nbformat.read(output, as_version=4)
+    texts, figures, errors = [], [], []
+    for cell in notebook.cells:
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error":
+                errors.append(out["ename"])
+            data = out.get("data", {})
+            if "application/vnd.plotly.v1+json" in data:
+                figures.append(data["application/vnd.plotly.v1+json"])
+            elif "text/html" in data:
+                plain = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", data["text/html"])))
+                texts.append(plain.strip())
+    return texts, figures, errors
+
+
+@pytest.fixture
+def small_built(raw_dir, write_log, tmp_path):
+    """A built folder from a log whose every lag and censoring flag is known."""
+    write_log([
+        log_row(id="2024-01-01-a", date="2024-01-01", us_wounded="2"),
+        log_row(id="2024-01-03-a", date="2024-01-03", kind="response", actor="US forces", target="KH",
+                weapon="precision strikes", responds_to="2024-01-01-a"),
+        log_row(id="2024-01-05-a", date="2024-01-05", country="Iraq", location="Al Asad"),
+        log_row(id="2024-01-06-a", date="2024-01-06"),
+        log_row(id="2024-01-08-a", date="2024-01-08", country="Iraq", location="Al Asad", kind="response",
+                actor="US forces", target="KH", weapon="precision strikes"),
+        log_row(id="2024-01-20-a", date="2024-01-20"),
+        log_row(id="2024-01-25-a", date="2024-01-25", country="Jordan", location="Tower 22"),
+    ])
+    out = tmp_path / "built"
+    an.build(raw_dir, out)
+    return out
+
+
+def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_path):
+    texts, figures, errors = run_notebook(
+        tmp_path, data=str(small_built), start="2024-01-01", end="2024-01-31", countries=["Iraq", "Syria", "Jordan"],
+        window_days=5, horizon_days=10, strategy="all_in_window", same="country", rate_freq="M",
+        periods={"early January": ["2024-01-01", "2024-01-10"], "late January": ["2024-01-11", "2024-01-31"]},
+    )
+    assert errors == []
+    page = "\n".join(texts)
+    assert ("Of 2 responses, 1 names the attack it answered in a source; 1 more was paired by inference "
+            "(every preceding attack within 5 days, same country); 0 have no attack to pair with.") in page
+    pairs_table = next(t for t in texts if t.startswith("2 attack-response pairs"))
+    assert "log:2024-01-01-a 2024-01-01 MSS Conoco Syria log:2024-01-03-a 2024-01-03 Syria explicit 2 2 2" in pairs_table
+    assert "log:2024-01-05-a 2024-01-05 Al-Asad Air Base Iraq log:2024-01-08-a 2024-01-08 Iraq inferred 3 3 3" in pairs_table
+    assert "log:2024-01-06-a" not in pairs_table  # a Syrian attack: same="country" keeps it from the Iraqi strike
+    assert ("Of 5 attacks, 2 were answered within 10 days (1 of them by a response that a source links to them) and 1 "
+            "went 10 days without a response. 2 more came less than 10 days before the data ends") in page
+    # every comparison has too few attacks per group: a sentence, not a crash or a NaN table
+    assert "Too few attacks to compare time to response by country" in page
+    assert "Too few attacks to compare time to response by has_us_casualties" in page
+    assert "Too few attacks to compare time to response by period" in page
+    titles = [figure["layout"]["title"]["text"] for figure in figures]
+    assert titles[:3] == ["Attacks, responses and the pairs between them", "Days from attack to response",
+                          "Share of attacks answered, by days since the attack"]
+    assert "Share of attacks answered, by US casualties" in titles
+    rates = next(t for t in texts if t.startswith("Attacks answered within the horizon, by period"))
+    assert "2024-01 5 2 1 2 0.667" in rates  # 2 answered, 1 unanswered, 2 still open: 2/3 answered
+    assert "Share answered within N days" in page and " 14 " not in next(
+        t for t in texts if t.startswith("Share answered within N days"))  # 14 days exceeds the 10-day horizon
+    timeline = figures[0]
+    pair_lines = [trace for trace in timeline["data"] if trace.get("mode") == "lines"]
+    assert sum(len(trace["x"]) for trace in pair_lines) == 6  # two pairs, each two ends and a gap
+
+
+def test_lags_notebook__selection_without_attacks_explains_instead_of_failing(small_built, tmp_path):
+    texts, figures, errors = run_notebook(tmp_path, data=str(small_built), start="2024-01-03", end="2024-01-03",
+                                          countries=["Syria"])
+    assert errors == []
+    page = "\n".join(texts)
+    assert "1 attack that a source links to a response is not in this selection" in page
+    assert "There are no attacks in this selection, so there is no time to response to measure." in page
+    assert "There are no attacks in this selection, so there is nothing to compare by country." in page
+    assert "No pair in this selection has a lag, so there is no lag distribution to show." in page
+
+
+def test_lags_notebook__defaults_on_the_shipped_log(tmp_path):
+    built = tmp_path / "built"
+    an.build(PROJECT_DIR / "data" / "raw", built)
+    texts, figures, errors = run_notebook(tmp_path, data=str(built))
+    assert errors == []
+    pairs_table = next(t for t in texts if re.match(r"\d+ attack-response pairs", t))
+    assert "log:2024-01-28-a 2024-01-28 Tower 22 Jordan log:2024-02-02-a 2024-02-02 Iraq explicit 5 5 5" in pairs_table
+    header = texts[0]
+    assert "strategy 'nearest_preceding'" in header and "horizon_days 30" in header
+    assert any(figure["layout"]["title"]["text"] == "Share of attacks answered, by period" for figure in figures)
