@@ -338,26 +338,20 @@ def counts_from_weekly(
 def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
     """Flag each attack that drew a response: named in a response's responds_to, or (window_days) followed by one.
 
-    With window_days, an attack also counts as answered when any response in the table is dated between the
-    attack's date and window_days after it (the same day included; country not required, because US strikes
-    often answer an attack in one country with strikes in another).
+    The rule is analysis.lags.pair_attacks_responses, so trends and lag reports agree on what "answered"
+    means: with window_days None only explicit links count ("explicit_only"); otherwise an attack also counts
+    when any unlinked response follows it within window_days ("all_in_window", in any country, because US
+    strikes often answer an attack in one country with strikes in another).
     """
+    from .lags import pair_attacks_responses
+
     if window_days is not None and (not isinstance(window_days, int) or isinstance(window_days, bool) or window_days < 0):
         raise ParameterError(f"window_days={window_days!r} must be a whole number of days, 0 or more, or None")
     events = events_of(events)
     attacks = events[events["role"].eq("attack").fillna(False)]
-    responses = events[events["role"].eq("response").fillna(False)]
-    linked = {i for value in responses["responds_to"] for i in split_ids(value)}
-    answered = attacks["event_id"].isin(linked)
-    if window_days is not None and len(responses):
-        response_dates = responses["event_date"].dropna().sort_values().to_numpy()
-        attack_dates = attacks["event_date"].to_numpy()
-        first_after = response_dates.searchsorted(attack_dates, side="left")
-        window = pd.Timedelta(days=window_days).to_timedelta64()
-        has_next = first_after < len(response_dates)
-        next_dates = response_dates[first_after.clip(max=len(response_dates) - 1)]
-        answered |= pd.Series(has_next & (next_dates - attack_dates <= window), index=attacks.index)
-    return answered.astype(bool).rename("is_answered")
+    strategy = "explicit_only" if window_days is None else "all_in_window"
+    pairs = pair_attacks_responses(events, window_days=window_days or 0, strategy=strategy)
+    return attacks["event_id"].isin(pairs["attack_id"]).astype(bool).rename("is_answered")
 
 
 def response_share(
