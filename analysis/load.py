@@ -68,7 +68,7 @@ def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, valida
     from .sources import load_file
 
     reference = load_reference(reference_dir)
-    data = EventData.concat([load_file(path, reference) for path in _expand(paths_or_dirs or paths.RAW_DIR)])
+    data = EventData.concat([load_file(path, reference) for path in _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)])
     check_unique_event_ids(data.events)
     data.events["source_records"] = data.events["source_records"].fillna(data.events["event_id"])
     if merge_duplicates:

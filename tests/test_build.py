@@ -152,3 +152,13 @@ def test_corrections__reason_is_required(small_raw, tmp_path):
     write_corrections(small_raw, "log.csv,bad,date,03/04/2022,2022-04-03,")
     with pytest.raises(an.InputError, match="every correction says why"):
         an.build(small_raw, tmp_path / "out")
+
+
+def test_build__folder_without_event_tables_is_an_error_not_the_project_data(raw_dir, tmp_path):
+    with pytest.raises(an.AnalysisError, match="no event tables found"):
+        an.build(raw_dir, tmp_path / "out")
+
+
+def test_load_events__empty_list_is_an_error(raw_dir):
+    with pytest.raises(an.AnalysisError, match="no event tables found"):
+        an.load_events([], reference_dir=raw_dir / "reference")

@@ -15,7 +15,7 @@ from analysis.reporting import config as report_config
 from analysis.reporting import pages, runner
 from analysis.reporting.cli import chosen_sets
 from analysis.reporting.parameters import (
-    declared_parameters, matches_type, notebook_parameters, parameter_problems, parameters_cell_source,
+    declared_parameters, matches_type, parameter_problems, parameters_cell_source,
 )
 from analysis.reporting.worker import PageJob, needs_plotlyjs, strip_for_page
 from tests.conftest import PROJECT_DIR
@@ -260,8 +260,9 @@ def test_setup_notebook__figure_html_has_no_external_script():
     import plotly.io as pio
 
     setup_notebook()
-    bundle = pio.renderers._build_mime_bundle(go.Figure(go.Bar(x=[1], y=[2])).to_dict(), "offline_html")
-    assert "Plotly.newPlot(" in bundle["text/html"]
+    bundle = pio.renderers._build_mime_bundle(go.Figure(go.Bar(x=[1], y=[2])).to_dict(), pio.renderers.default)
+    assert "application/vnd.plotly.v1+json" in bundle  # what JupyterLab draws
+    assert "Plotly.newPlot(" in bundle["text/html"]  # what nbconvert keeps in the HTML page
     assert "src=" not in bundle["text/html"] and "cdn" not in bundle["text/html"].lower()
 
 

@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -57,7 +57,7 @@ def exporter():
 
 @dataclass(frozen=True)
 class PageJob:
-    """Everything a worker needs to run one page of one report set (picklable)."""
+    """Everything needed to run one page of one report set."""
 
     set_name: str
     set_title: str
@@ -89,7 +89,6 @@ class PageOutcome:
     notebook: str | None = None
     made_at: str = ""
     messages: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def kernel_environment() -> dict[str, str]:
@@ -195,9 +194,15 @@ def _strip_ansi(text: str) -> str:
 
 def page_facts(job: PageJob, made_at: str) -> dict[str, Any]:
     """Collect the facts printed at the foot of every page."""
+    from .. import paths
+
+    try:
+        notebook = str(job.notebook.relative_to(paths.PROJECT_DIR))
+    except ValueError:  # a notebook from another folder (--notebooks)
+        notebook = str(job.notebook)
     return {"set_title": job.set_title, "page_title": job.page_title, "parameters": job.parameters,
             "data_fingerprint": job.data_fingerprint, "package_version": job.package_version,
-            "made_at": made_at, "notebook": f"notebooks/{job.notebook.name}"}
+            "made_at": made_at, "notebook": notebook}
 
 
 def needs_plotlyjs(body: str) -> bool:
