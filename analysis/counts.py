@@ -411,6 +411,22 @@ def counts_summary(counts: pd.DataFrame) -> pd.DataFrame:
     return totals.astype({c: "Int64" for c in ["periods", "periods_with_attacks", *measures]})
 
 
+# Headers in words for response_share tables (show_table(..., labels=SHARE_LABELS)).
+SHARE_LABELS = {"period_start": "month", "answered_attacks": "answered", "response_share": "share answered",
+                "share_low": "interval from", "share_high": "interval to"}
+
+
+def summary_labels(counts: pd.DataFrame) -> dict[str, str]:
+    """Return headers in words for counts_summary(counts): 'periods' become weeks or months.
+
+    >>> summary_labels(pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", "2024-02-01"])}))["periods"]
+    'months'
+    """
+    word = PERIOD_WORDS[infer_frequency(counts)]
+    return {"periods": f"{word}s", "periods_with_attacks": f"{word}s with attacks",
+            "coarse_dated_events": "coarsely dated events"}
+
+
 def headline_counts(counts: pd.DataFrame) -> dict[str, object]:
     """Return the headline figures of a counts table ({label: value}) for show_headline."""
     measures = ["attacks", "responses", "intercepted_attacks"]

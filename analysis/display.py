@@ -72,24 +72,66 @@ def setup_notebook() -> None:
     pio.templates.default = "plotly_white"
 
 
-def html_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) -> str:
+def readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy for display: every missing value blank (pandas' nullable NA too), flags as yes / no.
+
+    to_html's na_rep blanks NaN and NaT but prints pandas' nullable NA (Int64, Float64, string, boolean
+    columns) as "<NA>", which a reader takes for a value.
+
+    >>> readable_cells(pd.DataFrame({"days": pd.array([3, None], dtype="Int64"),
+    ...                              "answered": pd.array([True, None], dtype="boolean")})).to_dict("list")
+    {'days': [3, ''], 'answered': ['yes', '']}
+    """
+    columns = []
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        missing = column.isna()
+        if pd.api.types.is_bool_dtype(column.dtype):
+            column = column.astype(object).map({True: "yes", False: "no"}).where(~missing, "")
+        elif not missing.any() or pd.api.types.is_datetime64_any_dtype(column.dtype):
+            pass  # nothing missing, or NaT, which na_rep blanks
+        elif pd.api.types.is_float_dtype(column.dtype):
+            column = column.astype("float64")  # NaN keeps the float formatting and na_rep blanks it
+        else:
+            column = column.astype(object).where(~missing, "")
+        columns.append(column)
+    shown = pd.concat(columns, axis=1) if columns else frame.copy()
+    shown.columns = frame.columns
+    return shown
+
+
+def readable_header(name) -> str:
+    """Write a column name as words: underscores become spaces ('lag_days' -> 'lag days')."""
+    return str(name).replace("_", " ")
+
+
+def html_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200,
+               labels: Mapping[str, str] | None = None) -> str:
     """Render a frame as an HTML table whose cells are escaped text (a note holding markup is shown, not run).
+
+    Missing values are blank (never "<NA>", "nan" or "NaT"), flags read yes / no, and column names are shown
+    as words: labels ({column: header}) where given, else the name with underscores as spaces.
 
     >>> "&lt;script&gt;" in html_table(pd.DataFrame({"notes": ["<script>alert(1)</script>"]}))
     True
+    >>> "<th>date</th>" in html_table(pd.DataFrame({"event_date": ["2024-01-28"]}), labels={"event_date": "date"})
+    True
     """
-    shown = frame.head(max_rows)
+    shown = readable_cells(frame.head(max_rows))
+    if not isinstance(shown.columns, pd.MultiIndex):
+        shown.columns = [(labels or {}).get(name) or readable_header(name) for name in shown.columns]
     table = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="data-table")
     more = f"<p><em>{len(frame) - max_rows} more rows not shown.</em></p>" if len(frame) > max_rows else ""
     title = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
     return title + table + more
 
 
-def show_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) -> None:
-    """Display a frame as an escaped HTML table in a notebook."""
+def show_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200,
+               labels: Mapping[str, str] | None = None) -> None:
+    """Display a frame as an escaped HTML table in a notebook (labels: {column: header in words})."""
     from IPython.display import HTML, display
 
-    display(HTML(html_table(frame, caption=caption, max_rows=max_rows)))
+    display(HTML(html_table(frame, caption=caption, max_rows=max_rows, labels=labels)))
 
 
 def made_at() -> str:

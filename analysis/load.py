@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-import numpy as np
 import pandas as pd
 
 from . import paths
@@ -68,8 +67,10 @@ def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, valida
     from .sources import load_file
 
     reference = load_reference(reference_dir)
-    data = EventData.concat([load_file(path, reference) for path in _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)])
-    check_unique_event_ids(data.events)
+    files = _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)
+    data = EventData.concat([load_file(path, reference) for path in files])
+    if len(files) > 1:  # within one file, each reader already quarantines a repeated id
+        check_unique_event_ids(data.events)
     data.events["source_records"] = data.events["source_records"].fillna(data.events["event_id"])
     if merge_duplicates:
         data = _merged(data)

@@ -137,7 +137,7 @@ def border_traces(highlight: Iterable[str] = ()) -> list:
 
 
 def label_trace(extent: tuple[float, float, float, float]):
-    """Return the country names inside the map's extent, as a text trace (drawn last, above the markers)."""
+    """Return the country names inside the map's extent, as a text trace (drawn under the event markers)."""
     import plotly.graph_objects as go
 
     west, east, south, north = extent
@@ -146,7 +146,7 @@ def label_trace(extent: tuple[float, float, float, float]):
     return go.Scatter(
         x=[p["label_longitude"] for p in labels], y=[p["label_latitude"] for p in labels],
         text=[p["name"].upper() for p in labels], mode="text", hoverinfo="skip", showlegend=False,
-        textfont={"size": 12, "color": "#4a453c"},
+        textfont={"size": 12, "color": "#8a8374"},
     )
 
 
@@ -163,10 +163,13 @@ def event_map(events: pd.DataFrame, countries: Iterable[str] | None = None, *,
     extent = map_extent(countries)
     figure = go.Figure(border_traces(highlight=countries))
     counts = place_counts(events)
+    figure.add_trace(label_trace(extent))  # under the markers, so a marker at a country's centre stays visible
     for role, (colour, symbol, label) in ROLE_STYLES.items():
         rows = counts[counts["role"] == role]
         if rows.empty:
             continue
+        # plotly's legend draws a trace's first marker: put exact places first, so it shows a full one
+        rows = rows.sort_values("geo_precision", kind="stable")
         figure.add_trace(go.Scatter(
             x=rows["longitude"], y=rows["latitude"], mode="markers", name=f"{label} ({int(rows['events'].sum())})",
             marker={"size": marker_size(rows["events"]), "color": colour, "opacity": 0.75,
@@ -174,7 +177,6 @@ def event_map(events: pd.DataFrame, countries: Iterable[str] | None = None, *,
                     "line": {"color": colour, "width": 2}},
             hovertext=[_hover_text(row) for row in rows.itertuples()], hoverinfo="text",
         ))
-    figure.add_trace(label_trace(extent))
     west, east, south, north = extent
     middle_latitude = math.radians((south + north) / 2)
     figure.update_layout(

@@ -10,11 +10,38 @@ from .maps import ROLE_STYLES
 ROLE_ORDER = ("attack", "response", "other")
 ROLE_LABELS = {"attack": "attacks", "response": "responses", "other": "other events"}
 DAY = "day"
+# Headers of the latest-events table in words (show_table(..., labels=LATEST_EVENT_LABELS)).
+LATEST_EVENT_LABELS = {"event_date": "date", "location": "place", "role": "kind", "initiator": "carried out by"}
 
 
 def _role(events: pd.DataFrame) -> pd.Series:
     """Return each event's role as text, blank roles read as 'other'."""
     return events["role"].astype("string").fillna("other")
+
+
+def date_text(date: pd.Timestamp, precision: str | None = DAY) -> str:
+    """Write a date as exactly as it is known: a day, a week (recorded day, three days either side) or a month.
+
+    >>> date_text(pd.Timestamp("2024-01-28")), date_text(pd.Timestamp("2020-01-01"), "month")
+    ('2024-01-28', 'January 2020')
+    >>> date_text(pd.Timestamp("2024-02-05"), "week")
+    'week of 2024-02-05 (give or take 3 days)'
+    """
+    if precision == "month":
+        return date.strftime("%B %Y")
+    if precision == "week":
+        return f"week of {date:%Y-%m-%d} (give or take 3 days)"
+    return date.strftime("%Y-%m-%d")
+
+
+def _end_date_text(events: pd.DataFrame, first: bool) -> str:
+    """Write the first or last event date with its precision ('none' without dates)."""
+    dated = events[events["event_date"].notna()]
+    if dated.empty:
+        return "none"
+    row = dated.sort_values("event_date", kind="stable").iloc[0 if first else -1]
+    precision = row["date_precision"] if "date_precision" in dated and pd.notna(row["date_precision"]) else DAY
+    return date_text(row["event_date"], precision)
 
 
 def headline_figures(events: pd.DataFrame) -> dict[str, object]:
@@ -26,15 +53,14 @@ def headline_figures(events: pd.DataFrame) -> dict[str, object]:
     (2, '2024-01-09')
     """
     role = _role(events)
-    dates = events["event_date"].dropna()
     return {
         "attacks on US / coalition forces": int(role.eq("attack").sum()),
         "US / coalition strikes": int(role.eq("response").sum()),
         "other events": int(role.eq("other").sum()),
         "bases attacked": int(events.loc[role.eq("attack"), "site"].dropna().nunique()),
         "countries": int(events["country"].dropna().nunique()),
-        "first event": dates.min().strftime("%Y-%m-%d") if len(dates) else "none",
-        "last event": dates.max().strftime("%Y-%m-%d") if len(dates) else "none",
+        "first event": _end_date_text(events, first=True),
+        "last event": _end_date_text(events, first=False),
     }
 
 
@@ -91,6 +117,8 @@ def timeline_figure(events: pd.DataFrame, *, title: str = "Every event, by date 
         if rows.empty:
             continue
         coarse = rows["date_precision"].astype("string").fillna(DAY).ne(DAY)
+        # plotly's legend draws a trace's first marker: put exactly dated events first, so it shows a full one
+        rows, coarse = rows.loc[coarse.sort_values(kind="stable").index], coarse.sort_values(kind="stable")
         figure.add_trace(go.Scatter(
             x=rows["event_date"], y=rows["country"].map(row_of).astype(float) + offsets[name],
             mode="markers", name=f"{label} ({len(rows)})",

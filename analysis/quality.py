@@ -4,6 +4,17 @@ from __future__ import annotations
 import pandas as pd
 
 ACCOUNTING_COUNTS = ("raw_rows", "events", "merged", "quarantined")
+INCIDENT_LOG_SOURCE = "incident_log"
+SHIPPED_LOG_FILE = "data/raw/incidents.csv"
+# What data/raw/README.md ("What the log does not cover") says of the shipped log's sources: keep in step.
+SHIPPED_LOG_COVERAGE = (
+    "The shipped log (data/raw/incidents.csv) is coded from White House texts that date every US strike they "
+    "announce but only a few of the militia attacks: between October 2023 and November 2024 the same texts speak "
+    "of more than 180 attacks on US forces in the region, and the log has fewer than ten of them. Its counts, "
+    "trends, casualty totals and response rates describe the events those texts chose to describe, not the "
+    "conflict; for volume, use ACLED or UCDP GED files (data/raw/README.md, 'What the log does not cover')."
+)
+UNCOVERED_DAYS = 31  # a selection reaching further than this past the data's first or last event gets a warning
 # column -> what a reader should understand by "filled" (shown next to the share)
 COMPLETENESS_FIELDS = {
     "event_time_utc": "time of day known",
@@ -77,11 +88,25 @@ def field_completeness(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["field", "meaning", "events_with_it", "percent"])
 
 
+DATE_PRECISION_ORDER = ("day", "week", "month", "not given")
+PLACE_PRECISION_LABELS = {1: "1: the place itself", 2: "2: near it / a town", 3: "3: a province or wider"}
+
+
+def _in_order(counts: pd.Series, order) -> pd.Series:
+    """Put value counts in a fixed reading order (finest first), any other value after them."""
+    known = [value for value in order if value in counts.index]
+    return counts.reindex(known + [value for value in counts.index if value not in known])
+
+
 def precision_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Count events by how exactly they are dated (day / week / month) and placed (geo_precision 1-3)."""
-    dated = events["date_precision"].astype("string").fillna("not given").value_counts()
-    placed = events["geo_precision"].astype("Int64").map(
-        {1: "1: the place itself", 2: "2: near it / a town", 3: "3: a province or wider"}).astype("string").fillna("not placed").value_counts()
+    """Count events by how exactly they are dated (day / week / month) and placed (geo_precision 1-3), finest first.
+
+    >>> precision_counts(pd.DataFrame({"date_precision": ["month", "day", "day"], "geo_precision": [3, 1, 2]}))["value"].tolist()
+    ['day', 'month', '1: the place itself', '2: near it / a town', '3: a province or wider']
+    """
+    dated = _in_order(events["date_precision"].astype("string").fillna("not given").value_counts(), DATE_PRECISION_ORDER)
+    placed = _in_order(events["geo_precision"].astype("Int64").map(PLACE_PRECISION_LABELS).astype("string")
+                       .fillna("not placed").value_counts(), [*PLACE_PRECISION_LABELS.values(), "not placed"])
     return pd.concat([
         pd.DataFrame({"measure": "date precision", "value": dated.index, "events": dated.to_numpy()}),
         pd.DataFrame({"measure": "place precision", "value": placed.index, "events": placed.to_numpy()}),
@@ -155,3 +180,77 @@ def count_note(rows: int, what: str, none_text: str) -> str:
     ('No row was quarantined.', '2 quarantined rows.')
     """
     return none_text if rows == 0 else f"{rows} {what}."
+
+
+def _is_incident_log(events: pd.DataFrame) -> pd.Series:
+    """Flag the events that come from an incident log."""
+    return events["source"].astype("string").eq(INCIDENT_LOG_SOURCE).fillna(False) if "source" in events else \
+        pd.Series(False, index=events.index)
+
+
+def coverage_caveats(events: pd.DataFrame, start=None, end=None) -> list[str]:
+    """Say in sentences what the data cannot show: an incident log is not a complete count of attacks, and a
+    selection reaching past the data's first or last event counts days the data does not cover as quiet.
+
+    Pass the whole data's events (before filter_data), so "the data starts" means the data, not the selection.
+
+    >>> events = pd.DataFrame({"event_date": pd.to_datetime(["2020-01-01", "2024-11-26"]), "source": ["acled"] * 2})
+    >>> coverage_caveats(events, "2019-01-01", "2024-11-30")[0][:60]
+    'The selection starts on 2019-01-01, but the first event in t'
+    """
+    from .select import parse_period
+
+    notes = []
+    from_log = _is_incident_log(events)
+    if from_log.any():
+        notes.append(
+            "The incident log is not a complete count of attacks or strikes: it holds the events its sources "
+            "describe one by one, and attacks that the sources mention only as a total (\"more than a dozen attacks "
+            "last week\") have no row."
+        )
+        if "source_file" in events and events.loc[from_log, "source_file"].astype("string").eq(SHIPPED_LOG_FILE).any():
+            notes.append(SHIPPED_LOG_COVERAGE)
+    dates = events["event_date"].dropna()
+    if len(dates):
+        first, last = dates.min().normalize(), dates.max().normalize()
+        start, end = parse_period(start, end)
+        if start is not None and (first - start).days > UNCOVERED_DAYS:
+            notes.append(
+                f"The selection starts on {start:%Y-%m-%d}, but the first event in the data is dated {first:%Y-%m-%d}: "
+                "the time before it is not covered by the data, which is not the same as quiet (charts and counts "
+                "show it as zero)."
+            )
+        if end is not None and (end - last).days > UNCOVERED_DAYS:
+            notes.append(
+                f"The selection ends on {end:%Y-%m-%d}, but the last event in the data is dated {last:%Y-%m-%d}: the "
+                f"{(end - last).days} days after it may be a gap in the data rather than a quiet spell."
+            )
+    return notes
+
+
+def response_share_caveat(events: pd.DataFrame) -> str:
+    """Warn, for incident-log data, that shares of attacks answered are likely too high ("" for other data).
+
+    A log's attacks are those its sources describe; texts that announce US strikes name the attacks a strike
+    answered far more often than the others, so answered attacks are over-represented.
+
+    >>> response_share_caveat(pd.DataFrame({"source": ["acled"]}))
+    ''
+    """
+    from_log = _is_incident_log(events)
+    if not from_log.any():
+        return ""
+    shipped = "source_file" in events and events.loc[from_log, "source_file"].astype("string").eq(SHIPPED_LOG_FILE).any()
+    if shipped:
+        return (
+            "Read every share of attacks answered here as likely too high: most of the shipped log's attacks are "
+            "dated by the same official texts that announce the US strikes, and those texts describe the attacks a "
+            "strike answered far more often than the rest. Attacks that drew a strike are over-represented, so the "
+            "share answered here is likely far higher than the share of all attacks that drew one."
+        )
+    return (
+        "An incident log holds only the attacks its sources describe. If those sources are mostly announcements "
+        "of US strikes, which describe the attacks a strike answered far more often than the rest, attacks that "
+        "drew a strike are over-represented and every share of attacks answered here is too high."
+    )
+

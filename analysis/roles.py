@@ -194,14 +194,18 @@ def summarise_party(actor, associates, country, lookup: ActorLookup) -> Party:
 
 # ---------------------------------------------------------------- grouping rows by their distinct values
 
-def unique_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def unique_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     """Return (inverse, first) for the distinct combinations of several aligned columns.
 
     ``first[k]`` is the position of the first row holding combination k; ``inverse[i]`` is row i's combination.
+    A column may be a Series or an integer array of codes it was already reduced to (not factorised again).
     """
     combined = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
-        codes = pd.factorize(column, use_na_sentinel=True)[0].astype(np.int64) + 1  # blank -> 0
+        if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+            codes = column.astype(np.int64) + 1
+        else:
+            codes = pd.factorize(column, use_na_sentinel=True)[0].astype(np.int64) + 1  # blank -> 0
         combined = pd.factorize(combined * (codes.max() + 1 if len(codes) else 1) + codes)[0].astype(np.int64)
     count = combined.max() + 1 if len(combined) else 0
     first = np.empty(count, dtype=np.int64)
@@ -335,7 +339,7 @@ def _first_match(text, pattern: re.Pattern) -> np.ndarray:
 
 
 def infer_roles(
-    frame: pd.DataFrame, reference, *, first_label: str = "actor1",
+    frame: pd.DataFrame, reference, *, first_label: str = "actor1", codes: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Return role, role_basis, initiator(_side), target(_side) and intercepted for each row.
 
@@ -344,18 +348,20 @@ def infer_roles(
 
     frame holds actor1, assoc_actor_1, actor2, assoc_actor_2, country, event_type, sub_event_type and notes
     (any may be NA). Actor pairs and event types are decided once per distinct combination; only rows that
-    pit a militia against US / coalition forces have their notes read.
+    pit a militia against US / coalition forces have their notes read. ``codes`` may give, per column, the
+    integer codes a reader already reduced it to (same row order), which saves factorising it again.
     """
     lookup = ActorLookup(reference)
+    codes = codes or {}
     parties, party_firsts = [], []
     for actor, associates in (("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")):
-        inverse, first = unique_rows(frame[actor], frame[associates], frame["country"])
+        inverse, first = unique_rows(*(codes.get(c, frame[c]) for c in (actor, associates, "country")))
         summaries = np.empty(len(first), dtype=object)
         for k, row in enumerate(first):
             summaries[k] = summarise_party(frame[actor].iat[row], frame[associates].iat[row], frame["country"].iat[row], lookup)
         parties.append((inverse, summaries))
         party_firsts.append((summaries, first))
-    combination, first = unique_rows(parties[0][0], parties[1][0], frame["sub_event_type"], frame["event_type"])
+    combination, first = unique_rows(parties[0][0], parties[1][0], *(codes.get(c, frame[c]) for c in ("sub_event_type", "event_type")))
     decisions = np.empty(len(first), dtype=object)
     for k, row in enumerate(first):
         decisions[k] = decide(
@@ -422,16 +428,14 @@ def infer_weapons(role: pd.Series, sub_event: pd.Series, notes: pd.Series, initi
     sub-event as a militia uses it (air/drone strike -> drone). Responses: a raid or artillery when the notes
     say so, else the sub-event (air/drone strike -> airstrike). Other rows: the sub-event's weapon.
     """
-    from .parsing import map_unique
-
-    sub_events = pd.Series(map_unique(sub_event, clean_text), index=role.index)
-    codes, kinds = pd.factorize(sub_events, use_na_sentinel=True)
-    choices = [SUB_EVENT_WEAPONS.get(kind, "unknown") for kind in kinds] + ["unknown"]
-    slots = np.where(codes < 0, len(kinds), codes)
+    codes, kinds = pd.factorize(sub_event, use_na_sentinel=True)
+    kinds = np.array([clean_text(kind) for kind in kinds] + [None], dtype=object)
+    slots = np.where(codes < 0, len(kinds) - 1, codes)
+    choices = [SUB_EVENT_WEAPONS.get(kind or "", "unknown") for kind in kinds]
     for wanted, chooser in (("attack", _attack_weapons), ("response", _response_weapons)):
         rows = np.flatnonzero(role.eq(wanted).to_numpy(dtype=bool, na_value=False))
         if len(rows):
-            chosen = chooser(notes.iloc[rows], sub_events.iloc[rows].to_numpy(dtype=object))
+            chosen = chooser(notes.iloc[rows], kinds[slots[rows]])
             slots[rows] = len(choices) + np.arange(len(rows))
             choices = choices + chosen
     return pd.Series(pd.array(choices, dtype="string").take(slots), index=role.index)

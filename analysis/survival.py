@@ -25,6 +25,24 @@ MIN_ATTACKS_TO_COMPARE = 5
 BOOLEAN_LABELS = {
     "has_us_casualties": {True: "US personnel killed or wounded", False: "no US killed or wounded reported"},
 }
+# Headers in words for the tables below (show_table(..., labels=TABLE_LABELS)).
+TABLE_LABELS = {
+    "median_days": "median days", "median_lower": "interval from", "median_upper": "interval to",
+    "within_days": "within (days)", "followed_or_answered": "followed that long or answered",
+    "share_answered": "share answered", "share_lower": "interval from", "share_upper": "interval to",
+    "still_open": "still open",
+}
+# How a grouping column reads in sentences ("compare time to response by US casualties").
+GROUP_WORDS = {"has_us_casualties": "US casualties"}
+
+
+def group_words(by: str | None) -> str:
+    """Name a grouping column in words for sentences (a column without its own words reads as itself).
+
+    >>> group_words("has_us_casualties"), group_words("country")
+    ('US casualties', 'country')
+    """
+    return GROUP_WORDS.get(by, str(by).replace("_", " "))
 
 
 # ---------------------------------------------------------------- groups
@@ -82,7 +100,7 @@ def _left_out_sentence(count: int, by: str | None) -> str:
     """Say how many attacks were left out for having no group."""
     if not count:
         return ""
-    return f"{count} {'attack has' if count == 1 else 'attacks have'} no {by} (e.g. outside every period) and {'is' if count == 1 else 'are'} left out."
+    return f"{count} {'attack has' if count == 1 else 'attacks have'} no {group_words(by)} (e.g. outside every period) and {'is' if count == 1 else 'are'} left out."
 
 
 def _survival_function(group: pd.DataFrame):
@@ -334,6 +352,7 @@ def compare_response_times(ttr: pd.DataFrame, by: str, *, min_attacks: int = MIN
     if by is None:
         raise ParameterError("compare_response_times needs by=<column>, e.g. 'country', 'has_us_casualties' or 'period'")
     min_attacks = max(check_days("min_attacks", min_attacks), 1)
+    words = group_words(by)
     groups, left_out = _groups(ttr, by)
     summary = median_time_to_response(ttr, by)
     kept = [(name, g) for name, g in groups if len(g) >= min_attacks]
@@ -343,25 +362,25 @@ def compare_response_times(ttr: pd.DataFrame, by: str, *, min_attacks: int = MIN
     result = LogRankTest(by=by, groups=summary, sentence="", left_out=[s.rsplit(" (", 1)[0] for s in small])
     if len(kept) < 2:
         qualify = "none qualifies" if not kept else "only 1 qualifies"
-        result.sentence = (f"Too few attacks to compare time to response by {by}: a log-rank test needs at least two "
+        result.sentence = (f"Too few attacks to compare time to response by {words}: a log-rank test needs at least two "
                            f"groups with {min_attacks} or more attacks, and {qualify}.{dropped}")
         return result
     combined = pd.concat([g.assign(_group=name) for name, g in kept], ignore_index=True)
     if not combined["is_answered"].any():
-        result.sentence = f"No attack in these groups was answered within its follow-up, so there is nothing to compare by {by}.{dropped}"
+        result.sentence = f"No attack in these groups was answered within its follow-up, so there is nothing to compare by {words}.{dropped}"
         return result
     try:
         chi_square, p_value = survdiff(combined["duration_days"].to_numpy(dtype=float),
                                        combined["is_answered"].to_numpy(dtype=float), combined["_group"].to_numpy())
     except np.linalg.LinAlgError:
-        result.sentence = f"The log-rank test cannot be computed for {by}: the groups' answers carry no variation to compare.{dropped}"
+        result.sentence = f"The log-rank test cannot be computed by {words}: the groups' answers carry no variation to compare.{dropped}"
         return result
     result.chi_square, result.degrees_of_freedom, result.p_value = float(chi_square), len(kept) - 1, float(p_value)
     verdict = ("differs between these groups by more than chance alone would readily explain"
                if p_value < alpha else "does not differ clearly between these groups")
     degrees = f"{len(kept) - 1} degree{'s' if len(kept) > 2 else ''} of freedom"
     shown_p = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
-    result.sentence = (f"Time to response {verdict} (log-rank test by {by} across {', '.join(n for n, _ in kept)}: "
+    result.sentence = (f"Time to response {verdict} (log-rank test by {words} across {', '.join(n for n, _ in kept)}: "
                        f"chi-square {chi_square:.2f} on {degrees}, {shown_p}; threshold {alpha:g}).{dropped}")
     return result
 

@@ -504,20 +504,44 @@ def granger_causality(
     return TrendResult("Granger causality", pd.DataFrame(rows), notes)
 
 
+# The overview's colours (analysis.maps.ROLE_STYLES): attacks red, responses blue; intercepted attacks orange.
+COUNT_COLOURS = {"attacks": "#c0392b", "responses": "#1f5fa8", "intercepted_attacks": "#e67e22",
+                 "partly_intercepted_attacks": "#f0b27a", "events": "#7f7f7f", "coarse_dated_events": "#b0b0b0"}
+THIN_BARS_FROM = 60  # periods from which bars get no gap and no outline (else a six-year weekly chart is blank)
+
+
+def _readable_bars(figure, periods: int, most: float):
+    """Make bars visible however many periods there are, and count axes show whole numbers only."""
+    many = periods >= THIN_BARS_FROM
+    figure.update_traces(marker_line_width=0, selector={"type": "bar"})  # the template's white outline hides thin bars
+    figure.update_layout(bargap=0 if many else 0.15, bargroupgap=0)
+    figure.update_yaxes(rangemode="tozero", dtick=1 if most <= 8 else None, tickformat=",d")
+    return figure
+
+
 def counts_figure(counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "responses"), rolling: TrendResult | None = None, title: str = ""):
     """Bar chart of counts per period (summed over groups), with rolling-mean lines when given."""
     import plotly.graph_objects as go
 
     figure = go.Figure()
+    most, periods = 0, 0
     for column in columns:
         series = total_series(counts, column)
-        figure.add_bar(x=series["period_start"], y=series[column], name=column.replace("_", " "))
+        most, periods = max(most, series[column].max() if len(series) else 0), max(periods, len(series))
+        figure.add_bar(x=series["period_start"], y=series[column], name=column.replace("_", " "),
+                       marker_color=COUNT_COLOURS.get(column))
     if rolling is not None and rolling.ok and not group_columns(counts):
         for measure, part in rolling.table.groupby("measure", sort=False):
             if measure in columns:
-                figure.add_scatter(x=part["period_start"], y=part["rolling_mean"], mode="lines", name=f"{measure.replace('_', ' ')}, rolling mean")
-    figure.update_layout(barmode="group", title=title, xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting", yaxis_title="count")
-    return figure
+                figure.add_scatter(x=part["period_start"], y=part["rolling_mean"], mode="lines",
+                                   name=f"{measure.replace('_', ' ')}, rolling mean",
+                                   line={"color": COUNT_COLOURS.get(measure), "width": 2, "dash": "dot"})
+    figure.update_layout(barmode="overlay" if periods >= THIN_BARS_FROM else "group", title=title,
+                         xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting", yaxis_title="count",
+                         legend={"orientation": "h", "y": -0.2})
+    if periods >= THIN_BARS_FROM:
+        figure.update_traces(opacity=0.75, selector={"type": "bar"})  # overlaid: both series show in a shared period
+    return _readable_bars(figure, periods, most)
 
 
 def grouped_counts_figure(counts: pd.DataFrame, column: str = "attacks", title: str = ""):
@@ -529,13 +553,15 @@ def grouped_counts_figure(counts: pd.DataFrame, column: str = "attacks", title: 
         raise ParameterError(f"column={column!r} is not in the counts; choose one of {[c for c in COUNT_COLUMNS if c in counts]}")
     figure = go.Figure()
     if not groups:
-        figure.add_bar(x=counts["period_start"], y=counts[column], name=column.replace("_", " "))
+        figure.add_bar(x=counts["period_start"], y=counts[column], name=column.replace("_", " "),
+                       marker_color=COUNT_COLOURS.get(column))
     for key, part in counts.groupby(groups, sort=True) if groups else ():
         name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
         figure.add_bar(x=part["period_start"], y=part[column], name=name)
     figure.update_layout(barmode="stack", title=title, xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting",
-                         yaxis_title=column.replace("_", " "))
-    return figure
+                         yaxis_title=column.replace("_", " "), legend={"orientation": "h", "y": -0.2})
+    stacked = counts.groupby("period_start")[column].sum(min_count=1)
+    return _readable_bars(figure, len(stacked), float(stacked.max()) if len(stacked) and stacked.notna().any() else 0)
 
 
 def share_figure(share: pd.DataFrame, x: str, title: str = ""):

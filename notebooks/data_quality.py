@@ -30,7 +30,8 @@ from analysis.quality import (
 setup_notebook()
 manifest = manifest_for(data)
 parameters = {"data": data or "data/processed", "start": start, "end": end, "countries": countries, "max_rows": max_rows}
-data = an.filter_data(an.load_data(data), start, end, countries)
+everything = an.load_data(data)
+data = an.filter_data(everything, start, end, countries)
 events = data.events
 show_header("Data quality", parameters, manifest)
 
@@ -76,9 +77,11 @@ if len(unknown):
 #
 # Which sources and countries the selected events come from, how exactly they are dated and placed, and how
 # often the optional fields are filled in. Long stretches without events may be quiet periods or holes in
-# the coverage; the heat map shows months with no events as blank cells.
+# the coverage; the heat map shows months with no events in its palest colour.
 
 # %%
+for note in an.coverage_caveats(everything.events, start, end):
+    show_text(note)
 if events.empty:
     show_text("No events in the selected period and countries.")
 else:

@@ -13,15 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Time to response: how fast US strikes answer militia attacks
-#
-# When Iran-aligned militias hit US or coalition forces, does a US strike follow, and how soon? This page
-# pairs each US strike (a *response*) with the attack it answers, measures the time between them, and asks
-# how long an attack typically waits for an answer, which attacks go unanswered, and whether that has changed.
-# Every number below comes from a function in the `analysis` package, so code that imports the package gets
-# the same figures.
-
 # %% tags=["parameters"]
 data = ""                       # "" -> data/processed; or a raw file / folder, or a built folder
 start = "2019-01-01"            # first day, YYYY-MM-DD
@@ -41,6 +32,7 @@ rate_freq = "Q"                 # period of the response-rate table: "M", "Q" or
 # %%
 import analysis as an
 from analysis.display import manifest_for, setup_notebook, show_header, show_table, show_text
+from analysis.survival import TABLE_LABELS
 setup_notebook()
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "window_days": window_days,
@@ -50,6 +42,20 @@ manifest = manifest_for(data)
 everything = an.load_data(data)
 data = an.filter_data(everything, start, end, countries)
 show_header("Time to response: attacks, the strikes that answer them, and the lag between", parameters, manifest)
+
+# %% [markdown]
+# When Iran-aligned militias hit US or coalition forces, does a US strike follow, and how soon? This page
+# pairs each US strike (a *response*) with the attack it answers, measures the time between them, and asks
+# how long an attack typically waits for an answer, which attacks go unanswered, and whether that has changed.
+# Every number below comes from a function in the `analysis` package, so code that imports the package gets
+# the same figures.
+#
+# ## What the data can and cannot say
+
+# %%
+for note in an.coverage_caveats(everything.events, start, end) + [an.response_share_caveat(data.events)]:
+    if note:
+        show_text(note)
 
 # %% [markdown]
 # ## How attacks and responses are paired
@@ -62,26 +68,26 @@ show_header("Time to response: attacks, the strikes that answer them, and the la
 #   separates them); *all_in_window* pairs it with every attack in that window; *explicit_only* infers nothing.
 #   With `same` set to "country" or "theatre", an inferred pair stays within one country or theatre (Iraq;
 #   Syria together with the Jordanian posts that support al-Tanf).
-# * **Lag.** `lag_days` counts calendar days between the two recorded local dates (0 = same day);
-#   `lag_hours` is given only when both events have a clock time. When a source dates an event only to a week
-#   or a month, `lag_days_min` and `lag_days_max` give the shortest and longest lag the dates allow.
+# * **Lag.** *days* counts calendar days between the two recorded local dates (0 = same day); *hours* appear
+#   only when both events have a clock time. When a source dates an event only to a week or a month, the
+#   shortest and longest lag the dates allow follow in brackets: "3 (0 to 6)".
+#
+# In the tables, *link* says how a pair was made: **explicit** (a source ties the strike to that attack) or
+# **inferred** (this page's rule, from dates and places alone).
 
 # %%
 pairs = an.pair_attacks_responses(data.events, window_days, strategy=strategy, same=same or None)
 show_text(an.pairing_summary(data.events, pairs))
-pair_columns = ["attack_id", "attack_date", "attack_site", "attack_country", "response_id", "response_date",
-                "response_country", "link", "lag_days", "lag_days_min", "lag_days_max", "lag_hours",
-                "attacks_in_window"]
 if len(pairs):
-    show_table(pairs[pair_columns], caption=f"{len(pairs)} attack-response pairs")
+    show_table(an.pairs_table(pairs), caption=f"{len(pairs)} attack-response pairs")
 else:
     show_text("No response in this selection could be paired with an attack, so there is no pairs table.")
 
 # %% [markdown]
 # ## Timeline
 #
-# Triangles: attacks; circles: responses. A solid line joins a response to an attack a source names; a dotted
-# line is an inferred pair.
+# Red circles: attacks; blue diamonds: responses (the overview's colours). A solid line joins a response to an
+# attack a source names (explicit pair); a dotted line is an inferred pair.
 
 # %%
 if len(data.events):
@@ -98,7 +104,7 @@ else:
 # %%
 lags = an.lag_summary(pairs)
 if lags["pairs"].iloc[0]:
-    show_table(lags, caption="Lag in days by kind of link")
+    show_table(lags, caption="Lag in days by kind of link (explicit: a source ties the pair; inferred: this page's rule)")
     an.lag_histogram_figure(pairs).show()
 else:
     show_text("No pair in this selection has a lag, so there is no lag distribution to show.")
@@ -114,9 +120,9 @@ else:
 # %%
 data_end = an.follow_up_end(everything.events, end)
 ttr = an.time_to_response(data, horizon_days, pairs=pairs, data_end=data_end, periods=periods)
-show_text(an.summarise_time_to_response(ttr))
+show_text(an.summarise_time_to_response(ttr, pairs))
 if len(ttr):
-    show_table(ttr.drop(columns=["horizon_days"]), caption="Each attack, its first response and its follow-up")
+    show_table(an.time_to_response_table(ttr), caption="Each attack, its first response and its follow-up")
 
 # %% [markdown]
 # ## Share of attacks answered, day by day
@@ -128,9 +134,10 @@ if len(ttr):
 # %%
 if len(ttr):
     an.kaplan_meier_figure(an.kaplan_meier(ttr)).show()
-    show_table(an.median_time_to_response(ttr), caption="Median days to response (95% interval)")
+    show_table(an.median_time_to_response(ttr), caption="Median days to response (95% interval)", labels=TABLE_LABELS)
     share_days = [d for d in (1, 3, 7, 14) if d <= horizon_days]
-    show_table(an.share_answered_within(ttr, share_days).round(3), caption="Share answered within N days (95% interval)")
+    show_table(an.share_answered_within(ttr, share_days).round(3), caption="Share answered within N days (95% interval)",
+               labels=TABLE_LABELS)
 else:
     show_text("There are no attacks in this selection, so there is no time to response to estimate.")
 
@@ -149,7 +156,8 @@ for column, label in comparisons.items():
         show_text(f"There are no attacks in this selection, so there is nothing to compare by {label}.")
         continue
     an.kaplan_meier_figure(an.kaplan_meier(ttr, by=column), title=f"Share of attacks answered, by {label}").show()
-    show_table(an.median_time_to_response(ttr, by=column), caption=f"Median days to response by {label}")
+    show_table(an.median_time_to_response(ttr, by=column), caption=f"Median days to response by {label}",
+               labels=TABLE_LABELS)
     show_text(str(an.compare_response_times(ttr, by=column)))
 
 # %% [markdown]
@@ -158,15 +166,21 @@ for column, label in comparisons.items():
 # Of the attacks in each period, how many were answered within the horizon. Attacks still open when the data
 # ends are counted apart and left out of the share. Bars show the share with a 95% (Wilson) interval. Shares
 # are rounded to three decimals in the tables.
+#
+# These shares count an answer only within the horizon. The trends page counts every response a source ties
+# to an attack, however late, plus any response within its own window, so its shares can be higher.
 
 # %%
+if an.response_share_caveat(data.events):
+    show_text(an.response_share_caveat(data.events))
 rates = an.response_rates(ttr, freq=rate_freq)
-show_table(rates.round(3), caption="Attacks answered within the horizon, by period")
+show_table(rates.round(3), caption="Attacks answered within the horizon, by period", labels=TABLE_LABELS)
 if rates["share_answered"].notna().any():
     an.response_rates_figure(rates).show()
 else:
     show_text("No period has an attack whose outcome is known, so there is no chart.")
-show_table(an.response_rates(ttr, by="period").round(3), caption="Attacks answered within the horizon, by the periods set in the parameters")
+show_table(an.response_rates(ttr, by="period").round(3), caption="Attacks answered within the horizon, by the periods set in the parameters",
+           labels=TABLE_LABELS)
 
 # %% [markdown]
 # ## Caveats
@@ -179,7 +193,7 @@ show_table(an.response_rates(ttr, by="period").round(3), caption="Attacks answer
 #   the Kaplan-Meier estimates use the days it was followed. The follow-up ends at the earlier of the `end`
 #   parameter and the last event in the data.
 # * **Date precision.** Lags are between recorded dates. When an event is dated only to a week or a month, the
-#   lag could be anywhere between `lag_days_min` and `lag_days_max`; the estimates use the recorded dates.
+#   lag could be anywhere in the range shown in brackets; the estimates use the recorded dates.
 #   Official statements give Washington dates, so a strike "on the night of" a day may fall on the next local
 #   day; lags of 0 or 1 day are uncertain by about a day.
 # * **What the data does not cover.** Only the attacks and strikes in the data are counted. Many attacks are

@@ -23,12 +23,15 @@ latest_rows = 10  # how many of the most recent events to list
 import analysis as an
 from analysis.display import manifest_for, setup_notebook, show_header, show_headline, show_table, show_text
 from analysis.maps import event_map, missing_coordinates
-from analysis.overview import headline_figures, latest_events, monthly_figure, role_counts_by_country, timeline_figure
+from analysis.overview import (
+    LATEST_EVENT_LABELS, headline_figures, latest_events, monthly_figure, role_counts_by_country, timeline_figure,
+)
 
 setup_notebook()
 manifest = manifest_for(data)
 parameters = {"data": data or "data/processed", "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
-data = an.filter_data(an.load_data(data), start, end, countries)
+everything = an.load_data(data)
+data = an.filter_data(everything, start, end, countries)
 events = data.events
 show_header("Overview", parameters, manifest)
 
@@ -44,6 +47,15 @@ if events.empty:
 else:
     show_headline(headline_figures(events))
     show_table(role_counts_by_country(events), caption="Events by country and kind")
+
+# %% [markdown]
+# ## What these numbers count
+#
+# The figures count the events in the data, which is not the same as the events that happened.
+
+# %%
+for note in an.coverage_caveats(everything.events, start, end):
+    show_text(note)
 
 # %% [markdown]
 # ## Where
@@ -83,4 +95,6 @@ else:
 if events.empty:
     show_text("No events in the selection.")
 else:
-    show_table(latest_events(events, latest_rows), caption=f"The {latest_rows} most recent events")
+    latest = latest_events(events, latest_rows)
+    show_table(latest, caption="The most recent event" if len(latest) == 1 else f"The {len(latest)} most recent events",
+               labels=LATEST_EVENT_LABELS)

@@ -13,19 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # Trends: attacks and responses over time
-#
-# How many militia attacks on US and coalition forces, and how many US and coalition strikes in response, week
-# by week or month by month; which share of attacks drew a response; whether the attack rate changed at given
-# dates; and whether one series helps predict the other. Every number below comes from a function in the
-# `analysis` package (`an.event_counts`, `an.response_share`, `an.interrupted_time_series`, ...), so code that
-# imports the package gets the same figures.
-#
-# **Weeks** run Saturday to Friday and are labelled by their Saturday, as in ACLED's weekly files, so counts
-# from the incident log and from ACLED line up week for week. **Months** are calendar months. A week or month
-# with nothing in it is a zero, not a gap.
-
 # %% tags=["parameters"]
 data = ""                       # "" -> data/processed; or a raw file / folder, or a built folder
 start = "2019-01-01"            # first day, YYYY-MM-DD
@@ -41,6 +28,7 @@ answer_window_days = 14         # an attack counts as answered when a response n
 
 # %%
 import analysis as an
+from analysis.counts import SHARE_LABELS
 from analysis.display import setup_notebook, show_header, show_table, show_text, show_headline, manifest_for
 setup_notebook()
 
@@ -51,7 +39,8 @@ if weekly_counts:
     source, events, manifest = an.load_weekly_counts(weekly_counts), None, None
 else:
     manifest = manifest_for(data)
-    data = an.filter_data(an.load_data(data), start, end, countries)
+    everything = an.load_data(data)
+    data = an.filter_data(everything, start, end, countries)
     source = events = data.events
 show_header("Trends: attacks and responses over time", parameters, manifest)
 counts = an.event_counts(source, freq=freq, start=start, end=end, countries=countries)
@@ -59,6 +48,16 @@ by_country = an.event_counts(source, freq=freq, by="country", start=start, end=e
 window_days = None if answer_window_days < 0 else answer_window_days
 
 # %% [markdown]
+# How many militia attacks on US and coalition forces, and how many US and coalition strikes in response, week
+# by week or month by month; which share of attacks drew a response; whether the attack rate changed at given
+# dates; and whether one series helps predict the other. Every number below comes from a function in the
+# `analysis` package (`an.event_counts`, `an.response_share`, `an.interrupted_time_series`, ...), so code that
+# imports the package gets the same figures.
+#
+# **Weeks** run Saturday to Friday and are labelled by their Saturday, as in ACLED's weekly files, so counts
+# from the incident log and from ACLED line up week for week. **Months** are calendar months. A week or month
+# with nothing in the data counts as zero, although it may be a gap in the sources rather than a quiet spell.
+#
 # ## What is counted
 #
 # From an event table (the incident log, or ACLED / UCDP GED event exports read by `an.load_events`), an
@@ -76,10 +75,11 @@ window_days = None if answer_window_days < 0 else answer_window_days
 # a count of militia attacks and US responses; response shares need actors and links, so they are left out.
 
 # %%
-for note in an.counts_notes(counts):
+for note in an.counts_notes(counts) + ([] if events is None else an.coverage_caveats(everything.events, start, end)):
     show_text(note)
 show_headline(an.headline_counts(counts))
-show_table(an.readable_table(an.counts_summary(by_country)), caption="Totals by country")
+show_table(an.readable_table(an.counts_summary(by_country)), caption="Totals by country",
+           labels=an.summary_labels(by_country))
 
 # %% [markdown]
 # ## Attacks and responses over time
@@ -103,6 +103,10 @@ an.counts_figure(counts, columns=["attacks", "intercepted_attacks"], title="Atta
 # `answer_window_days` is -1, when any response follows within that many days. The first is a floor (sources
 # rarely tie a strike to one attack), the second generous (a strike a week later may answer something else).
 # Bars show the share with its 95% interval; a share from a handful of attacks has a wide interval.
+#
+# The lags page counts differently: there an attack is answered only when its response comes within a horizon
+# (30 days by default), so an attack a source ties to a strike two months later is answered here but not
+# there, and its shares can be lower.
 
 # %%
 if events is None:
@@ -111,9 +115,11 @@ if events is None:
 else:
     by_month = an.response_share(events, freq="M", window_days=window_days)
     if len(by_month):
+        if an.response_share_caveat(events):
+            show_text(an.response_share_caveat(events))
         show_text(f"How answered is decided: {by_month.attrs['basis']}.")
         an.share_figure(by_month, x="period_start", title="Share of attacks answered, by month").show()
-        show_table(an.readable_table(by_month), caption="Share of attacks answered, by month")
+        show_table(an.readable_table(by_month), caption="Share of attacks answered, by month", labels=SHARE_LABELS)
     else:
         show_text("No attacks in this selection, so there is no response share to show.")
 
@@ -124,7 +130,7 @@ for dimension, words in (("weapon", "weapon"), ("group", "militia group")):
     share = an.response_share(events, by=dimension, window_days=window_days)
     if len(share):
         an.share_figure(share, x=dimension, title=f"Share of attacks answered, by {words}").show()
-        show_table(an.readable_table(share), caption=f"Share of attacks answered, by {words}")
+        show_table(an.readable_table(share), caption=f"Share of attacks answered, by {words}", labels=SHARE_LABELS)
     else:
         show_text(f"No attacks in this selection, so there is no share by {words}.")
 
@@ -132,7 +138,7 @@ for dimension, words in (("weapon", "weapon"), ("group", "militia group")):
 # ## Did the attack rate change at the break dates?
 #
 # A **negative binomial count model** (an interrupted time series): the attack rate follows a trend, and may
-# jump at each break date (`break_dates`; by default 17 October 2023, when the current wave of attacks began,
+# jump at each break date (`break_dates`; by default 17 October 2023, when the 2023-24 wave of attacks began,
 # and 2 February 2024, the US strikes after the Tower 22 attack). The table gives **rate ratios**: 1 means no
 # change, 2 twice the rate, 0.5 half, each with a 95% interval; an interval that contains 1 is compatible with
 # no change at all. The dashed line continues the path from before the first break.

@@ -383,3 +383,11 @@ def test_generate_acled__generated_rows_load_with_every_row_accounted(raw_dir):
     totals = data.accounting[["raw_rows", "events", "merged", "quarantined"]].iloc[0].tolist()
     assert totals == [400, 400, 0, 0]
     assert {"attack", "response", "other"} <= set(data.events["role"])
+
+
+def test_load_events__acled_events_come_sorted_by_date_then_id(load_acled):
+    rows = [acled_row(event_id_cnty=i, event_date=d, year=d[:4]) for i, d in
+            (("SYR9", "2023-10-20"), ("SYR2", "2023-10-19"), ("SYR10", "2023-10-19"), ("SYR1", "2023-10-21"))]
+    data = load_acled(rows)
+    assert data.events["event_id"].tolist() == ["acled:SYR10", "acled:SYR2", "acled:SYR9", "acled:SYR1"]
+    assert data.events["source_row"].tolist() == [4, 3, 2, 5]

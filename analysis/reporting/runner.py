@@ -34,7 +34,7 @@ from ..errors import AnalysisError, ParameterError
 from . import pages
 from .config import ReportSet
 from .parameters import notebook_parameters, parameter_problems
-from .worker import PageJob, PageOutcome, prepare_runner, run_page
+from .worker import PageJob, PageOutcome, prepare_runner, run_page, start_fork_server
 
 LOCK_NAME = ".report.lock"
 EXIT_OK, EXIT_PAGE_FAILED, EXIT_LOCKED = 0, 1, 3
@@ -323,6 +323,7 @@ def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], No
     in parallel, while papermill and nbconvert are imported once for the whole run.
     """
     prepare_runner()
+    fork_server = start_fork_server([job.notebook for job in jobs])
     outcomes: dict[tuple[str, str], PageOutcome] = {}
     total, started, lock = len(jobs), [0], threading.Lock()
 
@@ -331,19 +332,23 @@ def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], No
             started[0] += 1
             progress(f"[{started[0]}/{total}] running {job.set_name}/{job.page_name}")
 
-    with ThreadPoolExecutor(max_workers=min(workers, total), thread_name_prefix="report-page") as pool:
-        futures = {pool.submit(run_page, job, show_start): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as error:  # a bug outside the notebook: this page fails, the others go on
-                outcome = _failed_outcome(job, error)
-            with lock:
-                outcomes[(job.set_name, job.page_name)] = outcome
-                verdict = "built" if outcome.status == "ok" else f"FAILED ({outcome.error})"
-                progress(f"[{len(outcomes)}/{total}] {job.set_name}/{job.page_name}: {verdict} in "
-                         f"{pages.duration_text(outcome.seconds)}")
+    try:
+        with ThreadPoolExecutor(max_workers=min(workers, total), thread_name_prefix="report-page") as pool:
+            futures = {pool.submit(run_page, job, show_start, fork_server): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as error:  # a bug outside the notebook: this page fails, the others go on
+                    outcome = _failed_outcome(job, error)
+                with lock:
+                    outcomes[(job.set_name, job.page_name)] = outcome
+                    verdict = "built" if outcome.status == "ok" else f"FAILED ({outcome.error})"
+                    progress(f"[{len(outcomes)}/{total}] {job.set_name}/{job.page_name}: {verdict} in "
+                             f"{pages.duration_text(outcome.seconds)}")
+    finally:
+        if fork_server is not None:
+            fork_server.close()
     return outcomes
 
 

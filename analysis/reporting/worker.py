@@ -98,19 +98,38 @@ def kernel_environment() -> dict[str, str]:
     return {**os.environ, PAGE_PROVIDES_PLOTLYJS: "1"}
 
 
-def kernel_manager(job: PageJob):
+def start_fork_server(notebooks: list[Path]):
+    """Start the run's kernel fork server (analysis.reporting.kernels), or return None where kernels cannot fork."""
+    from .kernels import KernelForkServer, can_fork, preload_modules
+
+    if not can_fork():
+        return None
+    return KernelForkServer(preload_modules(notebooks), env=kernel_environment())
+
+
+def kernel_manager(job: PageJob, fork_server=None):
     """Return a kernel manager whose kernel listens on IPC sockets in the job's private folder.
 
     It is an asynchronous manager, like the one nbclient makes for itself: with a blocking one, nbclient's
-    per-cell timeout never fires.
+    per-cell timeout never fires. With a fork server (analysis.reporting.kernels), the kernel is forked
+    from it instead of started as a new Python process.
     """
+    import uuid
+
     from jupyter_client import AsyncKernelManager
 
+    from .kernels import forking_provisioner_class
+
     class ReportKernelManager(AsyncKernelManager):
-        """A kernel manager that starts its kernel with the report environment."""
+        """A kernel manager that starts its kernel with the report environment, forked when it can."""
 
         async def start_kernel(self, **kw):
             kw.setdefault("env", kernel_environment())
+            if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = forking_provisioner_class()(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                               parent=self)
+                self.provisioner.fork_server = fork_server
             return await super().start_kernel(**kw)
 
     if os.name == "nt":  # no IPC transport on Windows: TCP with jupyter_client's own port choice
@@ -119,7 +138,7 @@ def kernel_manager(job: PageJob):
                                connection_file=str(job.kernel_dir / f"{job.page_name}.json"))
 
 
-def execute(job: PageJob, output_notebook: Path):
+def execute(job: PageJob, output_notebook: Path, fork_server=None):
     """Run the notebook with papermill into output_notebook and return the executed notebook.
 
     The kernel starts in the notebook's folder (resources path) rather than through papermill's cwd option,
@@ -127,7 +146,7 @@ def execute(job: PageJob, output_notebook: Path):
     """
     import papermill
 
-    manager = kernel_manager(job)
+    manager = kernel_manager(job, fork_server)
     try:
         return papermill.execute_notebook(
             str(job.notebook), str(output_notebook), parameters=job.parameters, kernel_name=job.kernel_name,
@@ -239,7 +258,7 @@ def _made_at() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) -> PageOutcome:
+def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None, fork_server=None) -> PageOutcome:
     """Execute one page and write its HTML (an error page when it fails); never raises for a notebook error."""
     started = time.perf_counter()
     if on_start is not None:
@@ -257,7 +276,7 @@ def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) ->
     output_notebook = notebooks_dir / job.notebook.name
     status, error, body, keep, messages = "ok", None, "", job.keep_notebook, 0
     try:
-        nb = execute(job, output_notebook)
+        nb = execute(job, output_notebook, fork_server)
         body, messages = notebook_body(nb)
     except PapermillExecutionError as failure:
         status, keep = "failed", True

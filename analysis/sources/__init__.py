@@ -153,8 +153,8 @@ def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: st
             path,
             read_options=pa_csv.ReadOptions(column_names=unique_names, skip_rows=1 if header else 0, encoding=encoding),
             parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=True, invalid_row_handler=collect),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in unique_names}, strings_can_be_null=True,
+            convert_options=pa_csv.ConvertOptions(  # large_string: what pandas keeps text in, so no copy follows
+                column_types={name: pa.large_string() for name in unique_names}, strings_can_be_null=True,
                 quoted_strings_can_be_null=True, null_values=[""],
             ),
         )

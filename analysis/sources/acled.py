@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from ..model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
-from ..parsing import CellError, map_unique, map_unique_strings, numeric_date_order, parse_date, parse_unique_arrays
+from ..parsing import CellError, map_unique_strings, numeric_date_order, parse_date, parse_unique_arrays
 from ..reference import Reference
 from ..roles import infer_roles, infer_sites, infer_weapons
 from ..text import clean_text
 from .checks import (
-    Problems, blank_mask, blank_reasons, decimal_numbers, distinct_values, duplicate_reasons, first_unknown_names,
+    Problems, blank_mask, blank_reasons, decimal_numbers, derived_text_columns, distinct_values, duplicate_reasons, first_unknown_names,
     free_text_column, place_lookup, release_columns, sorted_positions, text_column, typed_frame, warn_extra_columns, whole_number, whole_numbers,
 )
 
@@ -123,18 +123,19 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
     # The clean rows in (event_date, event id) order: every column below is built in that order from its
     # distinct values, so the events come out sorted without reordering a finished million-row table.
     chosen = sorted_positions(np.flatnonzero(~problems.is_bad), dates, ids)
-    text = {c: text_column(raw, c, rows=chosen) for c in (
-        "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "admin1", "event_type", "sub_event_type")}
+    role_columns = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")
+    text, codes = {}, {}
+    for column in role_columns:
+        text[column], codes[column] = text_column(raw, column, rows=chosen, with_codes=True)
+    text["admin1"] = text_column(raw, "admin1", rows=chosen)
     text["sources"] = text_column(raw, "source", rows=chosen, function=lambda s: f"ACLED ({s})" if s else "ACLED")
     place = place_lookup(reference.places)
-    text["location"] = text_column(raw, "location", rows=chosen, function=lambda name: place(name)[0])
-    text["location_site"] = text_column(raw, "location", rows=chosen, function=lambda name: place(name)[1])
+    text |= derived_text_columns(raw, "location", {"location": lambda name: place(name)[0],
+                                                   "location_site": lambda name: place(name)[1]}, rows=chosen)
     release_columns(raw, keep=("notes",))
     notes = free_text_column(raw, "notes", rows=chosen)
     release_columns(raw)
-    roles = infer_roles(pd.DataFrame({
-        **{c: text[c] for c in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")},
-        "notes": notes}), reference)
+    roles = infer_roles(pd.DataFrame({**{c: text[c] for c in role_columns}, "notes": notes}), reference, codes=codes)
     pick = {name: pd.Series(values).iloc[chosen].reset_index(drop=True) for name, values in (
         ("ids", ids), ("dates", dates), ("precision", precision), ("latitude", latitude), ("longitude", longitude),
         ("geo_precision", geo_precision), ("fatalities", fatalities), ("rows", rows))}
@@ -188,10 +189,12 @@ def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], roles: pd.Da
 def _casualties(event_ids: pd.Series, fatalities: pd.Series) -> pd.DataFrame:
     """One row per event with a fatality count: side unknown, killed, low = best = the count, high open."""
     has_count = fatalities.notna().to_numpy()
-    index = pd.RangeIndex(int(has_count.sum()))
-    counts = fatalities[has_count].reset_index(drop=True)
+    if not has_count.all():  # (usually every row has a figure: then nothing is copied)
+        event_ids, fatalities = event_ids[has_count].reset_index(drop=True), fatalities[has_count].reset_index(drop=True)
+    index = pd.RangeIndex(len(fatalities))
+    counts = fatalities
     return typed_frame(CASUALTY_COLUMNS, {
-        "event_id": event_ids[has_count].reset_index(drop=True),
+        "event_id": event_ids,
         "side": "unknown",
         "outcome": "killed",
         "low": counts,
