@@ -80,6 +80,7 @@ _EXPORTS = {
     "deadliest_incidents": "casualties",
     "claim_coverage": "casualties",
     "format_tally": "casualties",
+    "claim_coverage_text": "casualties",
     "casualty_figure": "casualties",
     "range_text": "casualties",
     "event_map": "maps",

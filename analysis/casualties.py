@@ -459,12 +459,27 @@ def range_text(low, best, high) -> str:
 
 
 READER_NAMES = {"events": "incidents", "disputed": "disputed incidents", "is_disputed": "disputed"}
+# Sides as readers write them; the others (militia, coalition, partner, ...) read as they are coded.
+SIDE_WORDS = {"us": "US", "iran": "Iran"}
+# Headers in words for the incident tables (show_table(..., labels=INCIDENT_LABELS)).
+INCIDENT_LABELS = {"event_id": "event", "event_date": "date", "location": "place", "role": "kind",
+                   "initiator": "carried out by"}
+
+
+def side_text(side) -> str:
+    """Write a coded side as readers write it ('us' -> 'US').
+
+    >>> side_text("us"), side_text("militia")
+    ('US', 'militia')
+    """
+    return SIDE_WORDS.get(side, side) if isinstance(side, str) else side
 
 
 def format_tally(table: pd.DataFrame) -> pd.DataFrame:
     """Write a tally for readers: each low / best / high triple becomes one text column ('at least 17').
 
-    Counts get readers' names (events -> incidents, disputed -> disputed incidents).
+    Counts get readers' names (events -> incidents, disputed -> disputed incidents), sides read as written
+    ('us' -> 'US').
 
     Works on casualty_tally (column 'figure'), casualty_views, us_casualties and deadliest_incidents
     (columns 'conservative' and 'maximal') and claimant='each' (one column per claimant, blank where the
@@ -472,7 +487,7 @@ def format_tally(table: pd.DataFrame) -> pd.DataFrame:
     """
     if isinstance(table.columns, pd.MultiIndex):
         keys = [c for c in table.columns if c[1] == ""]
-        out = pd.DataFrame({key[0]: table[key] for key in keys})
+        out = pd.DataFrame({key[0]: table[key].map(side_text) if key[0] == "side" else table[key] for key in keys})
         for claimant in dict.fromkeys(c[0] for c in table.columns if c[1] != ""):
             out[claimant] = [range_text(*f) if not pd.isna(f[0]) else "" for f in
                              table[claimant][MEASURES].itertuples(index=False)]
@@ -486,9 +501,33 @@ def format_tally(table: pd.DataFrame) -> pd.DataFrame:
     for column in table.columns:  # each text column takes the place of its triple's low column
         if column in texts:
             out[texts[column][0]] = texts[column][1]
+        elif column == "side":
+            out[column] = table[column].map(side_text).to_numpy()
         elif column not in dropped:
             out[READER_NAMES.get(column, column)] = table[column].to_numpy()
     return pd.DataFrame(out, index=table.index)
+
+
+def claim_coverage_text(coverage: dict[str, int]) -> str:
+    """Say in words what claim_coverage counted (events with claims, claimants, disputes, open-ended claims).
+
+    >>> claim_coverage_text({"events": 52, "events_with_claims": 16, "claims": 32, "claimants": 13,
+    ...     "excluded_claims": 0, "disputed_cells": 4, "incident_cells": 28, "open_ended_claims": 1}).split(". ")[1]
+    'The claimants disagree on 4 of the 28 incidents that carry a claim (one event, one side, killed or wounded); 1 claim gives no upper bound.'
+    """
+    def count(number: int, one: str, many: str) -> str:
+        return f"{number} {one if number == 1 else many}"
+
+    excluded = coverage["excluded_claims"]
+    return (
+        f"This selection holds {count(coverage['events'], 'event', 'events')}; "
+        f"{coverage['events_with_claims']} of them carry casualty claims: {count(coverage['claims'], 'claim', 'claims')} "
+        f"by {count(coverage['claimants'], 'claimant', 'claimants')}"
+        + (f" ({count(excluded, 'further claim', 'further claims')} left out as not credible)" if excluded else "")
+        + f". The claimants disagree on {coverage['disputed_cells']} of the "
+        f"{count(coverage['incident_cells'], 'incident', 'incidents')} that carry a claim (one event, one side, "
+        f"killed or wounded); {count(coverage['open_ended_claims'], 'claim gives', 'claims give')} no upper bound."
+    )
 
 
 def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: Iterable[str] | None = None,
@@ -541,8 +580,8 @@ def _claims_text(casualties: pd.DataFrame, event_ids: pd.Series, exclude_claiman
     described = []
     ordered = rows.sort_values(["event_id", "side", "best", "claimant"], kind="stable")
     for event_id, claims in ordered.groupby("event_id", sort=False):
-        by_side = [f"{side}: " + "; ".join(labels) for side, labels in claims.groupby("side", sort=True)["label"]]
-        described.append({"event_id": event_id, "sides": ", ".join(sorted(claims["side"].unique())),
+        by_side = [f"{side_text(side)}: " + "; ".join(labels) for side, labels in claims.groupby("side", sort=True)["label"]]
+        described.append({"event_id": event_id, "sides": ", ".join(side_text(s) for s in sorted(claims["side"].unique())),
                           "claims": " | ".join(by_side)})
     return pd.DataFrame(described, columns=["event_id", "sides", "claims"])
 
@@ -597,9 +636,12 @@ def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None
     for row, panel in enumerate(panels, start=1):
         rows_in_panel = views if facet is None else views[views[facet] == panel]
         for name, rows in rows_in_panel.sort_values(period).groupby(series, sort=True):
-            for trace in _band_traces(rows, period, str(name), colours[name], show_legend=row == 1):
+            label = side_text(name) if series == "side" else str(name)
+            for trace in _band_traces(rows, period, label, colours[name], show_legend=row == 1):
                 figure.add_trace(trace, row=row, col=1)
-        figure.update_yaxes(title_text="people", rangemode="tozero", row=row, col=1)
+        highest = rows_in_panel[["conservative_high", "maximal_best", "maximal_high"]].astype("Float64").max().max()
+        small = pd.isna(highest) or highest <= 8  # whole people: no 2.5 tick on a small axis
+        figure.update_yaxes(title_text="people", rangemode="tozero", dtick=1 if small else None, row=row, col=1)
     figure.update_layout(title=title or None, hovermode="x unified", template="plotly_white",
                          height=320 * len(panels) + 120, legend={"orientation": "h", "y": -0.15})
     return figure
@@ -621,8 +663,9 @@ def _band_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_l
                    hoverinfo="skip", **common),
         go.Scatter(y=upper, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=_transparent(colour),
                    name=f"{name}: range of claims", showlegend=show_legend, hoverinfo="skip", **common),
-        go.Scatter(y=rows["conservative_best"].astype(float), mode="lines", line={"color": colour},
-                   name=f"{name}: conservative", showlegend=show_legend, text=hover,
+        # markers on the periods: monthly figures joined by lines would otherwise read as a steady rise
+        go.Scatter(y=rows["conservative_best"].astype(float), mode="lines+markers", line={"color": colour},
+                   marker={"size": 4}, name=f"{name}: conservative", showlegend=show_legend, text=hover,
                    hovertemplate="%{text}<extra></extra>", **common),
         go.Scatter(y=rows["maximal_best"].astype(float), mode="lines", line={"color": colour, "dash": "dash"},
                    name=f"{name}: maximal", showlegend=show_legend, hoverinfo="skip", **common),

@@ -34,7 +34,7 @@ def date_text(date: pd.Timestamp, precision: str | None = DAY) -> str:
     return date.strftime("%Y-%m-%d")
 
 
-def _end_date_text(events: pd.DataFrame, first: bool) -> str:
+def end_date_text(events: pd.DataFrame, first: bool) -> str:
     """Write the first or last event date with its precision ('none' without dates)."""
     dated = events[events["event_date"].notna()]
     if dated.empty:
@@ -59,8 +59,8 @@ def headline_figures(events: pd.DataFrame) -> dict[str, object]:
         "other events": int(role.eq("other").sum()),
         "bases attacked": int(events.loc[role.eq("attack"), "site"].dropna().nunique()),
         "countries": int(events["country"].dropna().nunique()),
-        "first event": _end_date_text(events, first=True),
-        "last event": _end_date_text(events, first=False),
+        "first event": end_date_text(events, first=True),
+        "last event": end_date_text(events, first=False),
     }
 
 

@@ -212,17 +212,21 @@ def coverage_caveats(events: pd.DataFrame, start=None, end=None) -> list[str]:
             notes.append(SHIPPED_LOG_COVERAGE)
     dates = events["event_date"].dropna()
     if len(dates):
+        from .overview import end_date_text
+
         first, last = dates.min().normalize(), dates.max().normalize()
         start, end = parse_period(start, end)
         if start is not None and (first - start).days > UNCOVERED_DAYS:
             notes.append(
-                f"The selection starts on {start:%Y-%m-%d}, but the first event in the data is dated {first:%Y-%m-%d}: "
+                f"The selection starts on {start:%Y-%m-%d}, but the first event in the data is dated "
+                f"{end_date_text(events, first=True)}: "
                 "the time before it is not covered by the data, which is not the same as quiet (charts and counts "
                 "show it as zero)."
             )
         if end is not None and (end - last).days > UNCOVERED_DAYS:
             notes.append(
-                f"The selection ends on {end:%Y-%m-%d}, but the last event in the data is dated {last:%Y-%m-%d}: the "
+                f"The selection ends on {end:%Y-%m-%d}, but the last event in the data is dated "
+                f"{end_date_text(events, first=False)}: the "
                 f"{(end - last).days} days after it may be a gap in the data rather than a quiet spell."
             )
     return notes

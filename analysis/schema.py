@@ -1,6 +1,8 @@
 """Pandera schemas for the processed tables: the contract every analysis relies on."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .model import (
@@ -8,8 +10,12 @@ from .model import (
 )
 
 
-def _schemas():
-    """Build the schemas (pandera is imported here so `import analysis` stays fast)."""
+def _schemas(check_unique_ids: bool = True):
+    """Build the schemas (pandera is imported here so `import analysis` stays fast).
+
+    ``check_unique_ids=False`` leaves event_id uniqueness out of the events schema, for a caller that has
+    already checked it (validate does, in the same pass as the casualty -> event links).
+    """
     import pandera.pandas as pa
 
     def text(allowed=None, nullable=True, **kw):
@@ -18,7 +24,7 @@ def _schemas():
 
     events = pa.DataFrameSchema(
         {
-            "event_id": text(nullable=False, unique=True),
+            "event_id": text(nullable=False, unique=check_unique_ids),
             "source": text(nullable=False),
             "event_date": pa.Column("datetime64[ns]", nullable=False),
             "date_earliest": pa.Column("datetime64[ns]", nullable=False),
@@ -62,14 +68,56 @@ def _schemas():
 
 
 def validate(data: EventData) -> EventData:
-    """Check the canonical tables against their schemas and each other; raise SchemaErrors if they break."""
-    events_schema, casualties_schema = _schemas()
-    events_schema.validate(data.events, lazy=True)
+    """Check the canonical tables against their schemas and each other; raise SchemaErrors if they break.
+
+    Event ids must be unique and every casualty row must point to an event. Both are answered by one hash
+    pass over the ids (event_id_links); only when that pass finds a repeated id does pandera check uniqueness
+    again, so that its report names the repeated rows as before.
+    """
+    links = event_id_links(data.events["event_id"], data.casualties["event_id"])
+    events_schema, casualties_schema = _schemas(check_unique_ids=links is None or not links.is_unique)
+    events_schema.validate(data.events, lazy=True)  # a blank event id (links is None) fails here
     casualties_schema.validate(data.casualties, lazy=True)
-    orphans = set(data.casualties["event_id"]) - set(data.events["event_id"])
-    if orphans:
-        raise ValueError(f"casualty rows point to events that do not exist: {sorted(orphans)[:5]}")
+    if links.orphans:
+        raise ValueError(f"casualty rows point to events that do not exist: {links.orphans[:5]}")
     return data
+
+
+@dataclass(frozen=True)
+class EventIdLinks:
+    """What one pass over the ids found: whether event ids are unique, and the casualty ids no event has (sorted)."""
+
+    is_unique: bool
+    orphans: list[str]
+
+
+def event_id_links(event_ids: pd.Series, casualty_ids: pd.Series) -> EventIdLinks | None:
+    """Tell whether event ids are unique and which casualty ids have no event, in one vectorised hash pass.
+
+    The ids of both tables are dictionary-encoded together, events first: codes are handed out in order of
+    first appearance, so the events hold distinct ids exactly when their largest code is their count - 1, and
+    a casualty id names no event exactly when its code lies beyond that. None when an event id is blank.
+
+    >>> links = event_id_links(pd.Series(["a", "b"], dtype="string"), pd.Series(["b", "c", "c"], dtype="string"))
+    >>> links.is_unique, links.orphans
+    (True, ['c'])
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .sources.checks import pa_array
+
+    if event_ids.isna().any():
+        return None
+    chunks = [chunk for ids in (event_ids, casualty_ids) for chunk in pa_array(ids).cast(pa.large_string()).chunks]
+    codes = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()).indices
+    event_count = len(event_ids)
+    distinct_events = int(pc.max(codes.slice(0, event_count)).as_py()) + 1 if event_count else 0
+    casualty_codes = codes.slice(event_count)  # a blank casualty id has no code: it names no event either
+    has_no_event = pc.fill_null(pc.greater_equal(casualty_codes, distinct_events), True).to_numpy(zero_copy_only=False)
+    orphans = casualty_ids[np.asarray(has_no_event, dtype=bool)]
+    return EventIdLinks(is_unique=distinct_events == event_count, orphans=sorted(map(str, orphans.unique())))
 
 
 def check_unique_event_ids(events: pd.DataFrame) -> None:

@@ -24,13 +24,15 @@ freq = "M"                      # period of the charts: "W" (weeks from Saturday
 
 # %%
 import analysis as an
+from analysis.casualties import INCIDENT_LABELS, period_name
 from analysis.display import manifest_for, setup_notebook, show_header, show_headline, show_table, show_text
 setup_notebook()
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries,
               "exclude_claimants": exclude_claimants, "top_incidents": top_incidents, "freq": freq}
 manifest = manifest_for(data)
-data = an.filter_data(an.load_data(data), start, end, countries)
+everything = an.load_data(data)
+data = an.filter_data(everything, start, end, countries)
 show_header("Casualties: who was killed and wounded, and who says so", parameters, manifest)
 
 # %% [markdown]
@@ -58,20 +60,20 @@ show_header("Casualties: who was killed and wounded, and who says so", parameter
 #   explicit "no casualties" adds 0.
 # * **Side "unknown"** holds figures that no source attributes to a side, such as ACLED's fatality counts.
 #   They are never folded into a side.
-# * **US personnel** are side "us": US service members and, where the sources count them with the US side,
+# * **US personnel** are side "US": US service members and, where the sources count them with the US side,
 #   US contractors.
+#
+# Totals cover only the events in the data, which is not every event of the conflict:
+
+# %%
+for note in an.coverage_caveats(everything.events, start, end):
+    show_text(note)
 
 # %%
 coverage = an.claim_coverage(data, exclude_claimants=exclude_claimants)
 show_headline({"events with casualty claims": coverage["events_with_claims"], "claims": coverage["claims"],
                "claimants": coverage["claimants"], "disputed incidents": coverage["disputed_cells"]})
-show_text(
-    f"This selection holds {coverage['events']} events; {coverage['events_with_claims']} of them carry casualty "
-    f"claims: {coverage['claims']} claims by {coverage['claimants']} claimants "
-    f"({coverage['excluded_claims']} further claims left out as not credible). The claimants disagree on "
-    f"{coverage['disputed_cells']} of {coverage['incident_cells']} incidents, and {coverage['open_ended_claims']} "
-    f"claims give no upper bound."
-)
+show_text(an.claim_coverage_text(coverage))
 
 # %% [markdown]
 # ## Totals by side and outcome
@@ -89,14 +91,15 @@ else:
 # %% [markdown]
 # ## Each claimant's figures, side by side
 #
-# Each claimant's own total over the incidents it spoke about. A blank cell means the claimant made no claim
-# for that side and outcome (which is not a claim of zero). Claimants cover different incidents, so their
-# columns are not directly comparable.
+# Each claimant's own total over the incidents it spoke about, one row per claimant, side and outcome, so that
+# competing figures for the same side and outcome sit next to each other. A claimant missing from a side and
+# outcome made no claim there (which is not a claim of zero). Claimants cover different incidents, so their
+# totals are not directly comparable: compare them incident by incident in the tables further down.
 
 # %%
 if coverage["claims"]:
-    by_claimant = an.casualty_tally(data, by=["side", "outcome"], claimant="each", exclude_claimants=exclude_claimants)
-    show_table(an.format_tally(by_claimant), caption="Totals by claimant")
+    by_claimant = an.casualty_tally(data, by=["side", "outcome", "claimant"], exclude_claimants=exclude_claimants)
+    show_table(an.format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant")
 else:
     show_text("No casualty claims in this selection.")
 
@@ -122,7 +125,8 @@ else:
 # %%
 deadliest = an.deadliest_incidents(data, n=top_incidents, outcome="killed", exclude_claimants=exclude_claimants)
 if len(deadliest):
-    show_table(an.format_tally(deadliest), caption=f"The {len(deadliest)} deadliest incidents")
+    show_table(an.format_tally(deadliest), labels=INCIDENT_LABELS,
+               caption="The deadliest incident" if len(deadliest) == 1 else f"The {len(deadliest)} deadliest incidents")
 else:
     show_text("No incident in this selection has a claim of anyone killed.")
 
@@ -132,7 +136,7 @@ else:
 # %%
 if coverage["us_claims"]:
     us_per_period = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants)
-    an.casualty_figure(us_per_period, series="outcome", title="US personnel killed and wounded per period").show()
+    an.casualty_figure(us_per_period, series="outcome", title=f"US personnel killed and wounded per {period_name(freq)}").show()
     us_running = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants, cumulative=True)
     an.casualty_figure(us_running, series="outcome", title="US personnel killed and wounded, running total").show()
 else:
@@ -143,6 +147,6 @@ for outcome in ("killed", "wounded"):
     us_incidents = an.deadliest_incidents(data, n=top_incidents, outcome=outcome, sides=["us"],
                                           exclude_claimants=exclude_claimants)
     if len(us_incidents):
-        show_table(an.format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}")
+        show_table(an.format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}", labels=INCIDENT_LABELS)
     else:
         show_text(f"No incident in this selection has a claim of US personnel {outcome}.")

@@ -168,11 +168,10 @@ for column, label in comparisons.items():
 # are rounded to three decimals in the tables.
 #
 # These shares count an answer only within the horizon. The trends page counts every response a source ties
-# to an attack, however late, plus any response within its own window, so its shares can be higher.
+# to an attack, however late, plus any response within its own window, so its shares can be higher. Like every
+# share on this page, they are likely too high for the reason given at the top.
 
 # %%
-if an.response_share_caveat(data.events):
-    show_text(an.response_share_caveat(data.events))
 rates = an.response_rates(ttr, freq=rate_freq)
 show_table(rates.round(3), caption="Attacks answered within the horizon, by period", labels=TABLE_LABELS)
 if rates["share_answered"].notna().any():

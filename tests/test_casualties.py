@@ -270,7 +270,7 @@ def test_casualty_figure__band_lines_and_open_ended_marker():
     views = an.casualty_views(make_data(CONTESTED), by=["side", "outcome"], freq="M")
     figure = an.casualty_figure(views, series="side", facet="outcome")
     names = {trace.name for trace in figure.data}
-    assert {"militia: conservative", "militia: maximal", "militia: range of claims", "us: conservative"} <= names
+    assert {"militia: conservative", "militia: maximal", "militia: range of claims", "US: conservative"} <= names  # sides as written
     maximal = next(t for t in figure.data if t.name == "militia: maximal" and max(t.y) > 0)
     assert max(maximal.y) == 17 + 2  # February: "at least 17" and CENTCOM's 2-3
     marker = next(t for t in figure.data if t.name == "militia: open-ended (at least)")

@@ -15,24 +15,32 @@ Python's ipykernel, or when the server is not ready, kernels start the usual way
 """
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Iterable
 
 # What every ipykernel kernel imports before it runs a cell.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display")
-# What the analysis package's report functions import when they run (most of them inside the functions, so
-# that `import analysis` stays fast): imported once by the fork server when a page imports `analysis`.
+KERNEL_MODULES = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython.display",
+    "jupyter_client.session",
+)
+# What every report page of the analysis package imports before its own work (the notebook conventions'
+# preamble: `import analysis`, setup_notebook(), load_data(), filter_data(), show_header()), most of it inside
+# functions so that `import analysis` stays fast. Preloaded when a page imports `analysis`. The statistics
+# libraries (scipy, statsmodels) are not: only some pages use them, and they import them in parallel.
 ANALYSIS_MODULES = (
-    "pandas", "pyarrow.parquet", "analysis.display", "plotly.graph_objects", "plotly.subplots", "plotly.io",
-    "scipy.stats", "statsmodels.api", "statsmodels.duration.survfunc", "statsmodels.stats.proportion",
-    "statsmodels.tsa.seasonal", "statsmodels.tsa.stattools",
+    "pandas", "pyarrow.parquet", "plotly.graph_objects", "plotly.io", "plotly.io._renderers",
+    "analysis.display", "analysis.load", "analysis.select", "analysis.model",
 )
 LAUNCHER_MODULE = "ipykernel_launcher"
 READY_TIMEOUT_SECONDS = 120.0
@@ -71,10 +79,13 @@ def notebook_imports(notebook: Path) -> set[str]:
 
 
 def preload_modules(notebooks: Iterable[Path]) -> list[str]:
-    """Return what the fork server imports for a run: the kernel's own modules, plus what the pages use.
+    """Return what the fork server imports for a run: the kernel's own modules, plus what the pages import.
 
-    A page that imports `analysis` brings the libraries its report functions import (ANALYSIS_MODULES);
-    any other package a page imports is preloaded as it is. The rule is the same for every page.
+    A page that imports `analysis` brings what every report page of the package imports (ANALYSIS_MODULES);
+    any other package a page imports is preloaded as it is. The same rule for every page, trivial or not.
+
+    >>> preload_modules([])[:2]
+    ['ipykernel.kernelapp', 'ipykernel.ipkernel']
     """
     wanted = list(KERNEL_MODULES)
     for notebook in notebooks:
@@ -254,10 +265,18 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def forking_provisioner_class():
-    """Return a jupyter_client provisioner that asks the fork server for the kernel when it can."""
-    import asyncio
+@functools.lru_cache(maxsize=None)
+def report_kernel_classes():
+    """Return the kernel manager class the report runner uses (built on first use: jupyter_client is heavy).
 
+    Besides forking (ForkingProvisioner), it removes two fixed waits jupyter_client adds to every kernel:
+    a 0.2 s IOPub flush after the kernel first answers, and 0.1 s steps while waiting for a killed kernel.
+    """
+    import asyncio
+    from queue import Empty
+
+    import zmq
+    from jupyter_client import AsyncKernelClient, AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkingProvisioner(LocalProvisioner):
@@ -292,7 +311,83 @@ def forking_provisioner_class():
                 self.process = None
             return status
 
-    return ForkingProvisioner
+    class ReportKernelClient(AsyncKernelClient):
+        """A kernel client that is ready as soon as the kernel's answer and its IOPub messages have arrived."""
+
+        def _context_default(self):
+            context = super()._context_default()
+            # retry a connection to a kernel still starting after 10 ms rather than zmq's default 100 ms
+            context.setsockopt(zmq.RECONNECT_IVL, 10)
+            return context
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            """Ask for kernel_info until it is answered and its 'idle' status arrives on IOPub.
+
+            jupyter_client's version then waits for 0.2 s of IOPub silence; the 'idle' status of our own
+            request already proves IOPub is connected and that every earlier message has arrived (a zmq
+            publisher delivers in order).
+            """
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                request = self.kernel_info()
+                reply = await self._reply_to(request, min(1.0, max(deadline - time.monotonic(), 0.01)))
+                if reply is not None and await self._idle_after(request):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        async def _reply_to(self, request: str, seconds: float) -> dict | None:
+            """Return the shell reply to a request, or None when none came within `seconds`."""
+            until = time.monotonic() + seconds
+            while (left := until - time.monotonic()) > 0:
+                try:
+                    message = await self.shell_channel.get_msg(timeout=left)
+                except Empty:
+                    return None
+                if message.get("parent_header", {}).get("msg_id") == request:
+                    return message
+            return None
+
+        async def _idle_after(self, request: str) -> bool:
+            """Read IOPub up to the 'idle' status of a request; False when IOPub goes quiet for 0.2 s first."""
+            while True:
+                try:
+                    message = await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    return False
+                if (message["msg_type"] == "status" and message["content"].get("execution_state") == "idle"
+                        and message.get("parent_header", {}).get("msg_id") == request):
+                    return True
+
+    class ReportKernelManager(AsyncKernelManager):
+        """Starts its kernel with the report environment, forked from the fork server when it can.
+
+        It is an asynchronous manager, like the one nbclient makes for itself: with a blocking one,
+        nbclient's per-cell timeout never fires.
+        """
+
+        fork_server: KernelForkServer | None = None
+        environment: dict[str, str] | None = None
+
+        def _client_factory_default(self):
+            return ReportKernelClient
+
+        async def start_kernel(self, **kw):
+            if self.environment is not None:
+                kw.setdefault("env", self.environment)
+            if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+                self.provisioner.fork_server = self.fork_server
+            return await super().start_kernel(**kw)
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            await super()._async_wait(pollinterval=min(pollinterval, 0.01))
+
+    return ReportKernelManager, ReportKernelClient, ForkingProvisioner
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -304,22 +399,53 @@ def _send(channel, message: dict) -> None:
     channel.sendall((json.dumps(message) + "\n").encode("utf-8"))
 
 
+def _import_plotly_validators() -> None:
+    """Import the validators plotly loads lazily when it checks a layout template, changing no setting.
+
+    setup_notebook's `pio.templates.default = ...` validates a template, which imports some 180 modules;
+    validating plotly's own default template imports the same ones.
+    """
+    import plotly.io as pio
+
+    pio.templates._validate(pio.templates.default)
+
+
+# Import steps that are not a module name, run when their package has been preloaded.
+WARM_UPS = {"plotly": _import_plotly_validators}
+
+
 def _preload(modules: list[str]) -> tuple[list[str], float]:
     """Import the modules; return those that failed and the seconds taken."""
     import importlib
 
     started, failed = time.perf_counter(), []
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except Exception as error:  # a page that needs it will raise the same error itself, in its kernel
-            failed.append(f"{name}: {type(error).__name__}: {error}")
+    # debugpy (imported by ipykernel.debugger) warns on stderr about frozen modules when imported outside a
+    # kernel, which captures stderr; the variable is its documented switch for that check alone
+    quiet = "PYDEVD_DISABLE_FILE_VALIDATION" not in os.environ
+    if quiet:
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    try:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception as error:  # a page that needs it will raise the same error itself, in its kernel
+                failed.append(f"{name}: {type(error).__name__}: {error}")
+        for package, warm_up in WARM_UPS.items():
+            if package in sys.modules:
+                try:
+                    warm_up()
+                except Exception as error:
+                    failed.append(f"{package} warm-up: {type(error).__name__}: {error}")
+    finally:
+        if quiet:
+            del os.environ["PYDEVD_DISABLE_FILE_VALIDATION"]
     return failed, time.perf_counter() - started
 
 
 def _run_kernel(request: dict, ready_fd: int) -> None:
     """In a forked child: become a kernel process as `python -m ipykernel_launcher ARGS` would be."""
     os.setsid()  # the kernel leads its own process group, as jupyter_client's launcher makes it
+    gc.enable()
     os.write(ready_fd, b"1")
     os.close(ready_fd)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -398,7 +524,9 @@ def serve(channel_fd: int, modules: list[str]) -> None:
     for name in SLOW_OPTIONAL_MODULES:  # as in every report kernel (worker.KERNEL_STARTUP_CODE)
         sys.modules.setdefault(name, None)
     channel = socket.socket(fileno=channel_fd)
+    gc.disable()  # no collection during the imports: fewer freed holes in pages the kernels will share
     failed, seconds = _preload(modules)
+    gc.freeze()  # the kernels' collections then leave the preloaded objects (and their pages) untouched
     if threading.active_count() > 1:  # forking would copy locks that threads hold, but not the threads
         _send(channel, {"ready": False, "reason": f"a preloaded module started a thread: {threading.enumerate()}"})
         return
@@ -407,7 +535,9 @@ def serve(channel_fd: int, modules: list[str]) -> None:
         os.set_blocking(fd, False)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.set_wakeup_fd(wakeup[1], warn_on_full_buffer=False)
-    _send(channel, {"ready": True, "seconds": round(seconds, 3), "failed": failed, "pid": os.getpid()})
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _send(channel, {"ready": True, "seconds": round(seconds, 3), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+                    "failed": failed, "pid": os.getpid()})
     children: set[int] = set()
     buffer = b""
     try:
@@ -436,11 +566,16 @@ def serve(channel_fd: int, modules: list[str]) -> None:
                     children.add(pid)
                     _send(channel, {"pid": pid})
                 _reap(channel, children)
-    finally:
+    finally:  # kill what is left, and reap it: killed kernels must not linger as zombies
         for pid in children:
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
                 pass
 
 

@@ -59,6 +59,7 @@ class RunOptions:
     keep_notebooks: bool = False
     keep_runs: int = 0
     kernel_name: str = "python3"
+    fork_kernels: bool = True  # fork kernels from a warm process (analysis.reporting.kernels); False: start each afresh
 
 
 @dataclass
@@ -316,14 +317,17 @@ def _failed_outcome(job: PageJob, error: BaseException) -> PageOutcome:
     return PageOutcome(job.set_name, job.page_name, job.page_title, "failed", 0.0, html_name, error=message, made_at=made_at)
 
 
-def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], None]) -> dict[tuple[str, str], PageOutcome]:
+def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], None],
+                 fork_kernels: bool = True) -> dict[tuple[str, str], PageOutcome]:
     """Run page jobs, `workers` at a time, printing when each starts and ends.
 
     Each page runs in a thread of this process that drives its own kernel process: the kernels do the work
-    in parallel, while papermill and nbconvert are imported once for the whole run.
+    in parallel, while papermill and nbconvert are imported once for the whole run. Kernels are forked from
+    one fork server that has imported what the pages use (analysis.reporting.kernels); it starts first, so
+    that its imports and this process's overlap.
     """
+    fork_server = start_fork_server([job.notebook for job in jobs]) if fork_kernels else None
     prepare_runner()
-    fork_server = start_fork_server([job.notebook for job in jobs])
     outcomes: dict[tuple[str, str], PageOutcome] = {}
     total, started, lock = len(jobs), [0], threading.Lock()
 
@@ -438,7 +442,7 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
             plans.append((report_set, jobs, key, fingerprint, staging, set_dir))
         all_jobs = order_longest_first([job for plan in plans for job in plan[1]], previous_seconds)
         workers = options.jobs or default_jobs()
-        outcomes = execute_jobs(all_jobs, workers, progress) if all_jobs else {}
+        outcomes = execute_jobs(all_jobs, workers, progress, options.fork_kernels) if all_jobs else {}
         for report_set, jobs, key, fingerprint, staging, set_dir in plans:
             results.append(finish_set(report_set, jobs, outcomes, key, fingerprint, staging, set_dir, run_name,
                                       time.perf_counter() - started, options, progress))

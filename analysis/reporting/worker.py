@@ -7,6 +7,7 @@ cell, the traceback and the outputs produced before the failure.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -26,8 +27,12 @@ KERNEL_STARTUP_CODE = "; ".join(f"__import__('sys').modules.setdefault({name!r},
 REMOVED_CELL_TAGS = {"remove-cell", "remove_cell", "papermill-error-cell-tag"}
 REMOVED_OUTPUT_TAGS = {"remove-output", "remove_output"}
 PLOTLYJS_BANNER = "* plotly.js v"  # first comment line of the plotly.js bundle
+# Output types the HTML exporter never shows (not in its display_data_priority): plotly's figure JSON, which
+# JupyterLab draws and the page replaces with the figure's HTML. Dropped before conversion, which copies the
+# notebook: the JSON is most of a page's output (6,400 of 6,800 nodes on the trends page).
+UNSHOWN_MIME_TYPES = {"application/vnd.plotly.v1+json"}
 
-_thread_state = threading.local()
+EXPORTER_LOCK = threading.Lock()
 
 
 def skip_slow_optional_imports() -> None:
@@ -40,19 +45,22 @@ def skip_slow_optional_imports() -> None:
 
 
 def prepare_runner() -> None:
-    """Import papermill and nbconvert once, before pages start in threads."""
-    import nbconvert  # noqa: F401
+    """Import papermill and set up the HTML exporter once, before pages start in threads."""
     import papermill  # noqa: F401
 
+    exporter()
 
+
+@functools.lru_cache(maxsize=None)
 def exporter():
-    """Return this thread's HTML exporter (code hidden, no prompts, the plain 'basic' template)."""
-    if getattr(_thread_state, "exporter", None) is None:
-        from nbconvert import HTMLExporter
+    """Return the run's HTML exporter (code hidden, no prompts, the plain 'basic' template).
 
-        _thread_state.exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                                              exclude_output_prompt=True)
-    return _thread_state.exporter
+    Setting one up (templates, Jinja environment, filters) takes about 0.3 s: it is made once per process
+    and shared by the pages' threads, one conversion at a time (EXPORTER_LOCK).
+    """
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 @dataclass(frozen=True)
@@ -110,32 +118,19 @@ def start_fork_server(notebooks: list[Path]):
 def kernel_manager(job: PageJob, fork_server=None):
     """Return a kernel manager whose kernel listens on IPC sockets in the job's private folder.
 
-    It is an asynchronous manager, like the one nbclient makes for itself: with a blocking one, nbclient's
-    per-cell timeout never fires. With a fork server (analysis.reporting.kernels), the kernel is forked
-    from it instead of started as a new Python process.
+    With a fork server (analysis.reporting.kernels), the kernel is forked from it instead of started as a
+    new Python process.
     """
-    import uuid
+    from .kernels import report_kernel_classes
 
-    from jupyter_client import AsyncKernelManager
-
-    from .kernels import forking_provisioner_class
-
-    class ReportKernelManager(AsyncKernelManager):
-        """A kernel manager that starts its kernel with the report environment, forked when it can."""
-
-        async def start_kernel(self, **kw):
-            kw.setdefault("env", kernel_environment())
-            if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
-                self.kernel_id = self.kernel_id or str(uuid.uuid4())
-                self.provisioner = forking_provisioner_class()(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                               parent=self)
-                self.provisioner.fork_server = fork_server
-            return await super().start_kernel(**kw)
-
+    manager_class = report_kernel_classes()[0]
     if os.name == "nt":  # no IPC transport on Windows: TCP with jupyter_client's own port choice
-        return ReportKernelManager(kernel_name=job.kernel_name)
-    return ReportKernelManager(kernel_name=job.kernel_name, transport="ipc", ip=str(job.kernel_dir / job.page_name),
-                               connection_file=str(job.kernel_dir / f"{job.page_name}.json"))
+        manager = manager_class(kernel_name=job.kernel_name)
+    else:
+        manager = manager_class(kernel_name=job.kernel_name, transport="ipc", ip=str(job.kernel_dir / job.page_name),
+                                connection_file=str(job.kernel_dir / f"{job.page_name}.json"))
+    manager.fork_server, manager.environment = fork_server, kernel_environment()
+    return manager
 
 
 def execute(job: PageJob, output_notebook: Path, fork_server=None):
@@ -169,7 +164,7 @@ def _tags(cell) -> set[str]:
 
 
 def strip_for_page(nb, *, drop_errors: bool = False) -> list[str]:
-    """Remove what a reader should not see (removed cells, stderr, error outputs); return the stderr texts."""
+    """Remove what a reader should not see (removed cells, stderr, errors, unshown types); return the stderr texts."""
     messages = []
     nb.cells = [cell for cell in nb.cells if not (_tags(cell) & REMOVED_CELL_TAGS)]
     for cell in nb.cells:
@@ -183,6 +178,8 @@ def strip_for_page(nb, *, drop_errors: bool = False) -> list[str]:
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 messages.append(output.get("text", ""))
             elif not (drop_errors and output.get("output_type") == "error"):
+                for mime_type in UNSHOWN_MIME_TYPES & set(output.get("data", {})):
+                    del output["data"][mime_type]
                 kept.append(output)
         cell.outputs = kept
     return messages
@@ -200,7 +197,8 @@ def messages_html(messages: list[str]) -> str:
 def notebook_body(nb, *, drop_errors: bool = False) -> tuple[str, int]:
     """Convert an executed notebook to an HTML body with code hidden; return it and the number of messages."""
     messages = strip_for_page(nb, drop_errors=drop_errors)
-    body, _ = exporter().from_notebook_node(nb)
+    with EXPORTER_LOCK:
+        body, _ = exporter().from_notebook_node(nb)
     return body + messages_html(messages), len(messages)
 
 
