@@ -80,3 +80,21 @@ def needs_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test needs ../shared beside the project (CI has it)")
     return path
+
+
+@pytest.fixture(scope="session")
+def shipped_processed_dir(tmp_path_factory) -> Path:
+    """The shipped data/raw built once per test session into a temporary folder (data/processed is untouched)."""
+    import analysis as an
+
+    out = tmp_path_factory.mktemp("shipped_processed")
+    an.build(PROJECT_DIR / "data" / "raw", out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_data(shipped_processed_dir):
+    """The shipped log's processed tables, as a notebook's load_data would read them."""
+    import analysis as an
+
+    return an.load_processed(shipped_processed_dir)

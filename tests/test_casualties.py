@@ -323,11 +323,9 @@ def test_casualty_tally__follows_filter_data():
 # ---------------------------------------------------------------- the shipped incident log
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    """Build the shipped raw folder into a temporary processed folder and load it."""
-    out = tmp_path_factory.mktemp("processed")
-    an.build(PROJECT_DIR / "data" / "raw", out)
-    return an.load_processed(out)
+def shipped(shipped_data):
+    """The shipped log, built into a temporary folder (tests/conftest.py)."""
+    return shipped_data
 
 
 def test_casualty_tally__shipped_log_us_killed_match_the_sources(shipped):

@@ -462,11 +462,9 @@ SOURCE_LAGS = {
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    """The shipped incident log, built into a temporary folder and read back."""
-    out = tmp_path_factory.mktemp("processed")
-    an.build(PROJECT_DIR / "data" / "raw", out)
-    return an.load_processed(out)
+def shipped(shipped_data):
+    """The shipped incident log, built into a temporary folder (tests/conftest.py)."""
+    return shipped_data
 
 
 def test_shipped_log__every_source_named_link_pairs_with_its_attack_at_the_source_lag(shipped):

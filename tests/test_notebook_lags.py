@@ -97,10 +97,8 @@ def test_lags_notebook__selection_without_attacks_explains_instead_of_failing(sm
     assert "No pair in this selection has a lag, so there is no lag distribution to show." in page
 
 
-def test_lags_notebook__defaults_on_the_shipped_log(tmp_path):
-    built = tmp_path / "built"
-    an.build(PROJECT_DIR / "data" / "raw", built)
-    texts, figures, errors = run_notebook(tmp_path, data=str(built))
+def test_lags_notebook__defaults_on_the_shipped_log(tmp_path, shipped_processed_dir):
+    texts, figures, errors = run_notebook(tmp_path, data=str(shipped_processed_dir))
     assert errors == []
     pairs_table = next(t for t in texts if re.match(r"\d+ attack-response pairs", t))
     assert "log:2024-01-28-a 2024-01-28 Tower 22 Jordan log:2024-02-02-a 2024-02-02 Iraq explicit 5 " in pairs_table

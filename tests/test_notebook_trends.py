@@ -118,10 +118,9 @@ LOG_PARAMETERS = {"start": "2021-01-01", "end": "2024-12-31", "countries": ["Ira
 
 
 @pytest.fixture(scope="module")
-def log_run(tmp_path_factory):
-    """Build the shipped log into a tmp folder, run the notebook on it; return (notebook, selection)."""
-    built = tmp_path_factory.mktemp("built")
-    an.build(PROJECT_DIR / "data" / "raw", built)
+def log_run(tmp_path_factory, shipped_processed_dir):
+    """Run the notebook on the shipped log built into a tmp folder; return (notebook, selection)."""
+    built = shipped_processed_dir
     notebook = run_notebook({"data": str(built), **LOG_PARAMETERS}, tmp_path_factory)
     selection = an.filter_data(an.load_processed(built), LOG_PARAMETERS["start"], LOG_PARAMETERS["end"],
                                LOG_PARAMETERS["countries"])

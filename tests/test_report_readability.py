@@ -166,11 +166,9 @@ def test_notebook__one_title_the_header_s(name):
 
 
 @pytest.fixture(scope="module")
-def shipped_built(tmp_path_factory):
-    """The shipped log, built into a tmp folder."""
-    built = tmp_path_factory.mktemp("built")
-    an.build(PROJECT_DIR / "data" / "raw", built)
-    return built
+def shipped_built(shipped_processed_dir):
+    """The shipped log, built into a tmp folder (tests/conftest.py)."""
+    return shipped_processed_dir
 
 
 @pytest.mark.notebooks
