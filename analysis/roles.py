@@ -198,11 +198,14 @@ def unique_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     """Return (inverse, first) for the distinct combinations of several aligned columns.
 
     ``first[k]`` is the position of the first row holding combination k; ``inverse[i]`` is row i's combination.
-    A column may be a Series or an integer array of codes it was already reduced to (not factorised again).
+    A column may be a Series, a categorical Series or an integer array of codes it was already reduced to
+    (neither of the last two is factorised again).
     """
     combined = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
-        if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+        if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy().astype(np.int64) + 1  # blank (-1) -> 0
+        elif isinstance(column, np.ndarray) and column.dtype.kind in "iu":
             codes = column.astype(np.int64) + 1
         else:
             codes = pd.factorize(column, use_na_sentinel=True)[0].astype(np.int64) + 1  # blank -> 0

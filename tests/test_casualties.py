@@ -8,7 +8,6 @@ import analysis as an
 from analysis import casualties as cas
 from analysis.counts import period_start as count_period_start
 from analysis.model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
-from tests.conftest import PROJECT_DIR
 
 NA = None
 # event_id -> (date, country, role, initiator)

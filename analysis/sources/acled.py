@@ -25,8 +25,9 @@ from ..reference import Reference
 from ..roles import infer_roles, infer_sites, infer_weapons
 from ..text import clean_text
 from .checks import (
-    Problems, blank_mask, blank_reasons, decimal_numbers, derived_text_columns, distinct_values, duplicate_reasons, first_unknown_names,
-    free_text_column, place_lookup, release_columns, sorted_positions, text_column, typed_frame, warn_extra_columns, whole_number, whole_numbers,
+    Problems, blank_mask, blank_reasons, coded_column, decimal_numbers, derived_text_columns, distinct_values, duplicate_reasons,
+    first_unknown_names, free_text_column, id_order, place_lookup, release_columns, sorted_positions, text_column, typed_frame,
+    warn_extra_columns, whole_number, whole_numbers,
 )
 
 REQUIRED = (
@@ -92,7 +93,8 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
 
     ids = text_column(raw, "event_id_cnty", mostly_distinct=True)
     problems.add("event_id_cnty", ids, blank_reasons(ids, "event_id_cnty"))
-    problems.add("event_id_cnty", ids, duplicate_reasons(ids, rows, "event_id_cnty"))
+    by_id = id_order(ids)  # sorts the events below, and finds repeated ids as neighbours
+    problems.add("event_id_cnty", ids, duplicate_reasons(ids, rows, "event_id_cnty", order=by_id))
     day_first = numeric_date_order(pd.unique(raw["event_date"].dropna()))
     dates, reasons = parse_unique_arrays(raw["event_date"], lambda v: parse_date(v, day_first=day_first),
                                          skip_blank=False, dtype="datetime64[ns]")
@@ -122,12 +124,11 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
 
     # The clean rows in (event_date, event id) order: every column below is built in that order from its
     # distinct values, so the events come out sorted without reordering a finished million-row table.
-    chosen = sorted_positions(np.flatnonzero(~problems.is_bad), dates, ids)
-    role_columns = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")
-    text, codes = {}, {}
-    for column in role_columns:
-        text[column], codes[column] = text_column(raw, column, rows=chosen, with_codes=True)
-    text["admin1"] = text_column(raw, "admin1", rows=chosen)
+    chosen = sorted_positions(~problems.is_bad, dates, by_id)
+    # Columns only grouped by or looked up once per distinct value stay codes (categorical), never a million strings.
+    coded = {column: coded_column(raw, column, rows=chosen)
+             for column in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")}
+    text = {"country": text_column(raw, "country", rows=chosen), "admin1": text_column(raw, "admin1", rows=chosen)}
     text["sources"] = text_column(raw, "source", rows=chosen, function=lambda s: f"ACLED ({s})" if s else "ACLED")
     place = place_lookup(reference.places)
     text |= derived_text_columns(raw, "location", {"location": lambda name: place(name)[0],
@@ -135,18 +136,18 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
     release_columns(raw, keep=("notes",))
     notes = free_text_column(raw, "notes", rows=chosen)
     release_columns(raw)
-    roles = infer_roles(pd.DataFrame({**{c: text[c] for c in role_columns}, "notes": notes}), reference, codes=codes)
+    roles = infer_roles(pd.DataFrame({**coded, "notes": notes}), reference)
     pick = {name: pd.Series(values).iloc[chosen].reset_index(drop=True) for name, values in (
         ("ids", ids), ("dates", dates), ("precision", precision), ("latitude", latitude), ("longitude", longitude),
         ("geo_precision", geo_precision), ("fatalities", fatalities), ("rows", rows))}
-    events = _events(pick, text, roles, notes, source_file, reference)
+    events = _events(pick, text, coded["sub_event_type"], roles, notes, source_file, reference)
     casualties = _casualties(events["event_id"], pick["fatalities"])
     unknown = first_unknown_names(source_file, pick["rows"], roles.attrs["unlisted"], ("actor1", "actor2"))
     return EventData(events=events, casualties=casualties, quarantine=problems.table(), unknown_names=unknown)
 
 
-def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], roles: pd.DataFrame, notes: pd.Series,
-            source_file: str, reference) -> pd.DataFrame:
+def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], sub_event_type: pd.Series, roles: pd.DataFrame,
+            notes: pd.Series, source_file: str, reference) -> pd.DataFrame:
     """Assemble the canonical events of the clean rows (all inputs aligned, in output order)."""
     index = pick["ids"].index
     event_date = pick["dates"].astype("datetime64[ns]")
@@ -175,7 +176,7 @@ def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], roles: pd.Da
         "initiator_side": roles["initiator_side"],
         "target": roles["target"],
         "target_side": roles["target_side"],
-        "weapon": infer_weapons(roles["role"], text["sub_event_type"], notes, roles["initiator_side"]),
+        "weapon": infer_weapons(roles["role"], sub_event_type, notes, roles["initiator_side"]),
         "intercepted": roles["intercepted"],
         "sources": text["sources"],
         "date_basis": map_unique_strings(precision, DATE_BASIS.get),

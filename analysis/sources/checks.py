@@ -54,20 +54,18 @@ def warn_extra_columns(raw: pd.DataFrame, known, path: Path, format_name: str) -
 
 
 def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False, rows: np.ndarray | None = None,
-                function=None, with_codes: bool = False):
+                function=None) -> pd.Series:
     """Return a text column cleaned like text.clean_text (NA when blank or absent), without a per-row Python call.
 
     Names repeat, so they are cleaned once per distinct value; ``mostly_distinct`` columns (ids) are cleaned
     in one vectorised pass instead. With ``rows`` (positions), only those rows are returned, in that order,
     on a fresh 0..n-1 index. ``function`` (text or None -> text or None) is applied to each cleaned
-    distinct value, so a derived column costs one pass too. ``with_codes`` also returns each row's
-    distinct-value code, for callers that group rows by this column (roles.infer_roles).
+    distinct value, so a derived column costs one pass too.
     """
     index = raw.index if rows is None else pd.RangeIndex(len(rows))
     if column not in raw:
         value = function(None) if function else None
-        blank = pd.Series(pd.NA if value is None else value, index=index, dtype="string")
-        return (blank, np.zeros(len(index), dtype=np.int64)) if with_codes else blank
+        return pd.Series(pd.NA if value is None else value, index=index, dtype="string")
     values = raw[column]
     if mostly_distinct:
         cleaned = clean_strings(values)
@@ -78,8 +76,24 @@ def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False
     if function is not None:
         cleaned = pd.Series([function(None if pd.isna(v) else v) for v in cleaned], dtype=object)
     cleaned = pd.array(list(cleaned.astype(object).where(cleaned.notna(), None)) + [function(None) if function else None], dtype="string")
-    column_text = pd.Series(cleaned.take(picked), index=index)
-    return (column_text, picked) if with_codes else column_text
+    return pd.Series(cleaned.take(picked), index=index)
+
+
+def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray) -> pd.Series:
+    """Return a text column cleaned like text.clean_text as a categorical Series: a code per row, each value once.
+
+    For columns a reader only groups rows by or looks values up in (actor names, event types), never writes
+    out: a million rows then cost a million small integers instead of a million strings. Only the rows at
+    ``rows`` (positions), in that order, on a fresh 0..n-1 index; blank cells are NA.
+    """
+    index = pd.RangeIndex(len(rows))
+    if column not in raw:
+        return pd.Series(pd.Categorical.from_codes(np.full(len(rows), -1), categories=pd.Index([], dtype="string")), index=index)
+    codes, uniques = distinct_values(raw[column])
+    # cleaning can turn two spellings into one value, or a value into a blank: number the cleaned values again
+    category_codes, categories = pd.factorize(clean_strings(pd.Series(uniques)), use_na_sentinel=True)
+    row_codes = np.append(category_codes, -1)[codes[rows]]
+    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), index=index)
 
 
 def derived_text_columns(raw: pd.DataFrame, column: str, functions: dict, *, rows: np.ndarray) -> dict[str, pd.Series]:
@@ -112,19 +126,22 @@ def blank_mask(raw: pd.DataFrame, column: str) -> np.ndarray:
     return is_blank[codes]
 
 
-def sorted_positions(positions: np.ndarray, dates, ids: pd.Series) -> np.ndarray:
-    """Return positions reordered by (date, id): the order load_events gives its events.
-
-    Two passes, each faster than one two-key sort: by id (pyarrow), then a stable sort by date (numpy).
-    """
+def id_order(ids: pd.Series) -> np.ndarray:
+    """Return the positions of ids in sorted order (a stable sort: equal ids keep their row order; blanks last)."""
     import pyarrow.compute as pc
 
-    every_row = len(positions) == len(ids)  # nothing quarantined: sort the columns as they are, no copies
+    return pc.sort_indices(pa_array(ids)).to_numpy()
+
+
+def sorted_positions(is_kept: np.ndarray, dates, by_id: np.ndarray) -> np.ndarray:
+    """Return the positions of the kept rows ordered by (date, id): the order load_events gives its events.
+
+    ``by_id`` is id_order(ids) over every row. Two passes, each faster than one two-key sort: the kept rows
+    in id order, then a stable sort by date (numpy).
+    """
     day_numbers = np.asarray(pd.Series(dates).to_numpy(dtype="datetime64[ns]")).view("int64")
-    day_numbers = day_numbers if every_row else day_numbers[positions]
-    by_id = pc.sort_indices(pa_array(ids if every_row else ids.iloc[positions].reset_index(drop=True))).to_numpy()
-    order = by_id[np.argsort(day_numbers[by_id], kind="stable")]
-    return positions[order]
+    kept = by_id if is_kept.all() else by_id[is_kept[by_id]]
+    return kept[np.argsort(day_numbers[kept], kind="stable")]
 
 
 def clean_strings(values: pd.Series) -> pd.Series:
@@ -262,15 +279,32 @@ def blank_reasons(values: pd.Series, column: str) -> np.ndarray:
     return np.where(values.isna().to_numpy(), f"{column} is blank (required)", None).astype(object)
 
 
-def duplicate_reasons(ids: pd.Series, rows: pd.Series, column: str) -> np.ndarray:
-    """Return a reason for every repeat of an id, naming the row that used it first."""
+def duplicate_reasons(ids: pd.Series, rows: pd.Series, column: str, *, order: np.ndarray | None = None) -> np.ndarray:
+    """Return a reason for every repeat of an id, naming the row that used it first.
+
+    With ``order`` (id_order(ids), which a reader needs anyway to sort its rows), repeats are found as equal
+    neighbours in that order instead of by hashing every id once more.
+    """
     reasons = np.full(len(ids), None, dtype=object)
-    is_repeat = (ids.duplicated(keep="first") & ids.notna()).to_numpy()  # one hash pass
+    is_repeat = _repeats_in_order(ids, order) if order is not None else (ids.duplicated(keep="first") & ids.notna()).to_numpy()
     if is_repeat.any():
         first_row = rows.groupby(ids.to_numpy(), sort=False).transform("min")
         for position in np.flatnonzero(is_repeat):
             reasons[position] = f"duplicate {column} {ids.iat[position]!r}: already on row {first_row.iat[position]}"
     return reasons
+
+
+def _repeats_in_order(ids: pd.Series, order: np.ndarray) -> np.ndarray:
+    """Flag every id equal to the one before it in a stable sorted order: each repeat after its first row."""
+    import pyarrow.compute as pc
+
+    is_repeat = np.zeros(len(ids), dtype=bool)
+    if len(ids) < 2:
+        return is_repeat
+    in_order = pa_array(ids).take(order)
+    same_as_previous = pc.fill_null(pc.equal(in_order.slice(1), in_order.slice(0, len(ids) - 1)), False)  # blanks never repeat
+    is_repeat[order[1:][same_as_previous.to_numpy(zero_copy_only=False)]] = True
+    return is_repeat
 
 
 def first_unknown_names(source_file: str, rows: pd.Series, unlisted: list[tuple[int, int, str]], labels: tuple[str, str]) -> pd.DataFrame:
