@@ -58,14 +58,14 @@ def headline_figures(events: pd.DataFrame) -> dict[str, object]:
         "US / coalition strikes": int(role.eq("response").sum()),
         "other events": int(role.eq("other").sum()),
         "bases attacked": int(events.loc[role.eq("attack"), "site"].dropna().nunique()),
-        "countries": int(events["country"].dropna().nunique()),
+        "countries" if events["country"].dropna().nunique() != 1 else "country": int(events["country"].dropna().nunique()),
         "first event": end_date_text(events, first=True),
         "last event": end_date_text(events, first=False),
     }
 
 
 def role_counts_by_country(events: pd.DataFrame) -> pd.DataFrame:
-    """Count events per country and role, with a total column and a total row.
+    """Count events per country and role (attacks, responses = US / coalition strikes), with totals.
 
     >>> role_counts_by_country(pd.DataFrame({"country": ["Iraq", "Iraq", "Syria"], "role": ["attack", "response", "attack"]}))
       country  attacks  responses  other events  total
