@@ -7,7 +7,7 @@ Prints, in one run:
      the same number of trivial notebooks (a parameters cell and a print) through the same runner, same
      jobs; ratio = default / trivial, target <= 2 (best of --repeats runs each, alternating).
      Also, for context: the default set with every kernel started afresh (--fresh-kernels) instead of forked
-     from the run's warm fork server, and five notebooks that run only the common preamble.
+     from the run's warm fork server, and as many notebooks that run only the common preamble.
   2. start-up cost per notebook that the runner avoids:
      a. papermill and nbconvert imported once per worker instead of once per notebook: the command-line
         route (`papermill` + `jupyter nbconvert` per notebook) against the runner's per-notebook time;

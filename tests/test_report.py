@@ -247,6 +247,17 @@ def test_strip_for_page__removes_stderr_tagged_cells_and_error_outputs():
     assert [o.get("name") for o in nb.cells[0].outputs] == ["stdout"] and nb.cells[1].outputs == []
 
 
+def test_strip_for_page__drops_plotly_json_the_page_never_shows():
+    import nbformat
+
+    figure = nbformat.v4.new_output("display_data", data={
+        "application/vnd.plotly.v1+json": {"data": [{"type": "bar", "y": [1, 2]}]},
+        "text/html": "<div>Plotly.newPlot(...)</div>", "text/plain": "Figure"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig.show()", outputs=[figure])])
+    assert strip_for_page(nb) == []
+    assert set(nb.cells[0].outputs[0].data) == {"text/html", "text/plain"}
+
+
 def test_needs_plotlyjs__only_figures_without_the_library():
     assert needs_plotlyjs("<script>Plotly.newPlot('id', [])</script>")
     assert not needs_plotlyjs("<p>no figure</p>")

@@ -3,7 +3,8 @@
     python -m analysis report --set syria-2022
 
 Modules: config (reports.yml -> ReportSet), parameters (check values against a notebook's parameters cell),
-runner (locking, build-if-stale, parallel execution, publishing), worker (what runs in each worker process:
-papermill + nbconvert), pages (the HTML around each page, error pages and indexes), cli (the command line).
-Heavy libraries (papermill, nbconvert, nbformat) are imported only inside worker processes.
+runner (locking, build-if-stale, parallel execution, publishing), worker (what runs one page, in a thread:
+papermill + nbconvert), kernels (the kernel fork server and the kernel manager the pages use), pages (the HTML
+around each page, error pages and indexes), cli (the command line). Heavy libraries (papermill, nbconvert,
+nbformat, jupyter_client) are imported only when pages run.
 """

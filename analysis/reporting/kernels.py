@@ -1,15 +1,18 @@
 """Start report kernels by forking one warm process instead of starting Python afresh for every page.
 
-A kernel started the usual way (`python -m ipykernel_launcher`) imports ipykernel and IPython, and then each
-page imports pandas, pyarrow, plotly and, for the statistical pages, scipy and statsmodels: about a second
-of the same imports in every kernel. The report runner instead starts one *fork server* per run: a Python
-process that imports those modules once, then forks a kernel for each page. A forked kernel is a fresh
-process (its own memory, sockets, working folder and environment; no notebook code has run in the server)
-that finds the modules already imported, as if they had been imported by the first lines of the notebook.
+A kernel started the usual way (`python -m ipykernel_launcher`) imports ipykernel and IPython, and then
+each report page imports pandas, pyarrow and plotly: about half a second of CPU spent on the same imports
+in every kernel. The report runner instead starts one *fork server* per run: a Python process that imports
+those modules once, then forks a kernel for each page. A forked kernel is a fresh process (its own memory,
+sockets, working folder and environment, a reseeded numpy generator; no notebook code has run in the
+server) that finds the modules already imported, as if the first lines of the notebook had imported them.
 
-The same server serves every page of the run, whatever the notebook: what it imports is decided by the
-runner (`preload_modules`), never by the page. POSIX only; elsewhere, with another kernel than this
-Python's ipykernel, or when the server is not ready, kernels start the usual way.
+One server serves every page of the run, and what it imports is decided for the run by one rule applied to
+every page (`preload_modules`). POSIX only; elsewhere, for a kernel that is not this Python's ipykernel, or
+when the server cannot serve, kernels start the usual way.
+
+The kernel manager the pages use (`report_kernel_classes`) also removes two fixed waits jupyter_client adds
+to every kernel (see ReportKernelClient.wait_for_ready and ReportKernelManager._async_wait).
 
     python -m analysis.reporting.kernels FD MODULES_JSON     # the server itself (started by KernelForkServer)
 """
@@ -19,7 +22,6 @@ import functools
 import gc
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -267,9 +269,9 @@ def _process_exists(pid: int) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def report_kernel_classes():
-    """Return the kernel manager class the report runner uses (built on first use: jupyter_client is heavy).
+    """Return the kernel manager, client and provisioner classes of report kernels (made on first use).
 
-    Besides forking (ForkingProvisioner), it removes two fixed waits jupyter_client adds to every kernel:
+    Besides forking (ForkingProvisioner), they remove two fixed waits jupyter_client adds to every kernel:
     a 0.2 s IOPub flush after the kernel first answers, and 0.1 s steps while waiting for a killed kernel.
     """
     import asyncio
@@ -292,7 +294,8 @@ def report_kernel_classes():
             try:
                 process = await asyncio.to_thread(server.launch, cmd, kwargs.get("env") or dict(os.environ),
                                                   kwargs.get("cwd"))
-            except ForkServerUnavailable:
+            except ForkServerUnavailable as error:
+                self.log.warning("report kernel started afresh: %s", error)
                 return await super().launch_kernel(cmd, **kwargs)
             self.process, self.pid, self.pgid = process, process.pid, process.pid  # the kernel leads its own group
             self.cwd = kwargs.get("cwd", Path.cwd())
@@ -514,6 +517,7 @@ def _reap(channel, children: set[int]) -> None:
 
 def serve(channel_fd: int, modules: list[str]) -> None:
     """Run the fork server: import the modules, then fork a kernel for each request until the runner goes."""
+    import resource
     import select
     import socket
 

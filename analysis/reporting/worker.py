@@ -1,8 +1,9 @@
 """What runs each report page: execute one notebook with papermill and write its HTML page.
 
 Pages run in threads of the runner's process (papermill and nbconvert are imported once per run, not once
-per notebook); each page gets its own kernel process, reached over IPC sockets in a private folder (no TCP
-port is chosen, so parallel kernels cannot clash). A page that fails still gets a page: the error, the
+per notebook); each page gets its own kernel process, forked from the run's fork server where it can
+(analysis.reporting.kernels), reached over IPC sockets in a private folder (no TCP port is chosen, so
+parallel kernels cannot clash). A page that fails still gets a page: the error, the
 cell, the traceback and the outputs produced before the failure.
 """
 from __future__ import annotations
