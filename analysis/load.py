@@ -95,9 +95,11 @@ def _sorted_events(events: pd.DataFrame) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .sources.checks import pa_array
+
     if events.empty or _is_sorted(events):
         return events.reset_index(drop=True)
-    keys = pa.table({"event_date": pa.array(events["event_date"].to_numpy()), "event_id": _arrow_text(events["event_id"])})
+    keys = pa.table({"event_date": pa.array(events["event_date"].to_numpy()), "event_id": pa_array(events["event_id"])})
     order = pc.sort_indices(keys, sort_keys=[("event_date", "ascending"), ("event_id", "ascending")]).to_numpy()
     return events.iloc[order].reset_index(drop=True)
 
@@ -106,20 +108,14 @@ def _is_sorted(events: pd.DataFrame) -> bool:
     """Tell, in two vectorised passes, whether events are already ordered by date, then id."""
     import pyarrow.compute as pc
 
+    from .sources.checks import pa_array
+
     dates = events["event_date"].to_numpy()
     if (dates[1:] < dates[:-1]).any():
         return False
-    ids = _arrow_text(events["event_id"])
+    ids = pa_array(events["event_id"])
     in_order = pc.less_equal(ids.slice(0, len(ids) - 1), ids.slice(1)).to_numpy(zero_copy_only=False)
     return bool(in_order[dates[1:] == dates[:-1]].all())
-
-
-def _arrow_text(values: pd.Series):
-    """Return a text column as a pyarrow (chunked) array, without copying when it already is one."""
-    import pyarrow as pa
-
-    data = getattr(values.astype("string").array, "_pa_array", None)
-    return data if data is not None else pa.chunked_array([pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string())])
 
 
 def read_manifest(directory: Path | None = None) -> dict:

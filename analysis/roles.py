@@ -201,7 +201,7 @@ def unique_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     A column may be a Series, a categorical Series or an integer array of codes it was already reduced to
     (neither of the last two is factorised again).
     """
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    combined, combined_count = np.zeros(len(columns[0]), dtype=np.int64), 1
     for column in columns:
         if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
             codes = column.cat.codes.to_numpy().astype(np.int64) + 1  # blank (-1) -> 0
@@ -209,7 +209,12 @@ def unique_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
             codes = column.astype(np.int64) + 1
         else:
             codes = pd.factorize(column, use_na_sentinel=True)[0].astype(np.int64) + 1  # blank -> 0
-        combined = pd.factorize(combined * (codes.max() + 1 if len(codes) else 1) + codes)[0].astype(np.int64)
+        base = int(codes.max()) + 1 if len(codes) else 1
+        if combined_count * base >= 2**62:  # renumber the combinations so far before the key could overflow
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            combined_count = int(combined.max()) + 1 if len(combined) else 1
+        combined, combined_count = combined * base + codes, combined_count * base
+    combined = pd.factorize(combined)[0].astype(np.int64)  # one hash pass: numbered in order of first appearance
     count = combined.max() + 1 if len(combined) else 0
     first = np.empty(count, dtype=np.int64)
     first[combined[::-1]] = np.arange(len(combined) - 1, -1, -1)  # the last write wins: the first row
@@ -360,25 +365,27 @@ def infer_roles(
     for actor, associates in (("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")):
         inverse, first = unique_rows(*(codes.get(c, frame[c]) for c in (actor, associates, "country")))
         summaries = np.empty(len(first), dtype=object)
+        names, associated, countries = frame[actor], frame[associates], frame["country"]
         for k, row in enumerate(first):
-            summaries[k] = summarise_party(frame[actor].iat[row], frame[associates].iat[row], frame["country"].iat[row], lookup)
+            summaries[k] = summarise_party(names.iat[row], associated.iat[row], countries.iat[row], lookup)
         parties.append((inverse, summaries))
         party_firsts.append((summaries, first))
     combination, first = unique_rows(parties[0][0], parties[1][0], *(codes.get(c, frame[c]) for c in ("sub_event_type", "event_type")))
     decisions = np.empty(len(first), dtype=object)
+    sub_events, event_types = frame["sub_event_type"], frame["event_type"]
     for k, row in enumerate(first):
         decisions[k] = decide(
             parties[0][1][parties[0][0][row]], parties[1][1][parties[1][0][row]],
-            clean_text(frame["sub_event_type"].iat[row]), clean_text(frame["event_type"].iat[row]), first_label=first_label,
+            clean_text(sub_events.iat[row]), clean_text(event_types.iat[row]), first_label=first_label,
         )
     fields = ("role", "basis", "initiator", "initiator_side", "target", "target_side", "intercepted")
     values = {field: [getattr(d, field) for d in decisions] for field in fields}
-    slots = {field: combination.copy() for field in fields}
-    for field, changed in _notes_changes(frame["notes"], decisions, combination).items():
-        if changed:  # changed rows point past the decisions, at their own values
-            rows = np.fromiter(changed.keys(), dtype=np.int64, count=len(changed))
+    slots = dict.fromkeys(fields, combination)
+    for field, (rows, changed) in _notes_changes(frame["notes"], decisions, combination).items():
+        if len(rows):  # changed rows point past the decisions, at their own values
+            slots[field] = slots[field].copy()  # a field of its own, copied only when the notes change it
             slots[field][rows] = len(values[field]) + np.arange(len(rows))
-            values[field] = values[field] + list(changed.values())
+            values[field] = values[field] + list(changed)
     columns = {field: pd.array(values[field] or [None], dtype="string").take(slots[field]) for field in fields}
     out = pd.DataFrame(columns, index=frame.index).rename(columns={"basis": "role_basis"})
     out.attrs["unlisted"] = [
@@ -389,31 +396,43 @@ def infer_roles(
     return out
 
 
-def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndarray) -> dict[str, dict[int, str]]:
-    """Read the notes of the rows whose decision waits on them; return {field: {row position: new value}}."""
-    changes: dict[str, dict[int, str]] = {f: {} for f in ("role", "basis", "initiator", "initiator_side", "target", "target_side", "intercepted")}
-    waits_for = np.array([d.read_notes for d in decisions] or [None], dtype=object)[combination]
-    rows = np.flatnonzero(waits_for == "direction")
-    if len(rows):
-        found = read_directions(notes.iloc[rows])
-        for position, role, words, intercepted in zip(rows, found["role"], found["words"], found["is_intercepted"]):
-            if pd.isna(role):
-                continue
-            decision = decisions[combination[position]]
-            chosen = decision if role == decision.role else _swap(decision)
-            changes["role"][position] = role
-            changes["basis"][position] = f'notes: "{words}"'
-            for field in ("initiator", "initiator_side", "target", "target_side"):
-                changes[field][position] = getattr(chosen, field)
-            if intercepted:
-                changes["intercepted"][position] = "yes"
-    rows = np.flatnonzero(waits_for == "militia")
-    for position, text in zip(rows, notes.iloc[rows].to_numpy(dtype=object, na_value=None)):
-        match = MILITIA_MENTION.search(text or "")
-        if match:
-            changes["initiator_side"][position] = "militia"
-            changes["basis"][position] = f'{decisions[combination[position]].basis}; notes name a militia: "{match.group(0)}"'
-    return changes
+def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndarray) -> dict[str, tuple[np.ndarray, list]]:
+    """Read the notes of the rows whose decision waits on them; return {field: (row positions, new values)}.
+
+    Worked out per column, not per row: thousands of militia-versus-US rows may wait on their notes.
+    """
+    fields = ("role", "basis", "initiator", "initiator_side", "target", "target_side", "intercepted")
+    changes: dict[str, list[tuple[np.ndarray, list]]] = {f: [] for f in fields}
+
+    def per_row(values: list, rows: np.ndarray) -> np.ndarray:
+        """Spread one value per decision to the given rows."""
+        return np.array(values + [None], dtype=object)[combination[rows]]
+
+    rows = np.flatnonzero(np.array([d.read_notes == "direction" for d in decisions] + [False])[combination])
+    found = read_directions(notes.iloc[rows]) if len(rows) else None
+    if found is not None and found["role"].notna().any():
+        has_role = found["role"].notna().to_numpy()
+        rows, found = rows[has_role], found[has_role]
+        role = found["role"].to_numpy(dtype=object)
+        # the notes may say the other party acted: then initiator and target change places
+        same = role == per_row([d.role for d in decisions], rows)
+        own = {f: per_row([getattr(d, f) for d in decisions], rows) for f in ("initiator", "initiator_side", "target", "target_side")}
+        changes["role"].append((rows, list(role)))
+        changes["basis"].append((rows, [f'notes: "{words}"' for words in found["words"]]))
+        for field, other in (("initiator", "target"), ("initiator_side", "target_side"), ("target", "initiator"), ("target_side", "initiator_side")):
+            changes[field].append((rows, list(np.where(same, own[field], own[other]))))
+        intercepted = rows[found["is_intercepted"].to_numpy(dtype=bool)]
+        changes["intercepted"].append((intercepted, ["yes"] * len(intercepted)))
+    rows = np.flatnonzero(np.array([d.read_notes == "militia" for d in decisions] + [False])[combination])
+    mentions = [MILITIA_MENTION.search(text or "") for text in notes.iloc[rows].to_numpy(dtype=object, na_value=None)]
+    named = np.array([match is not None for match in mentions], dtype=bool)
+    if named.any():
+        bases = per_row([d.basis for d in decisions], rows[named])
+        changes["initiator_side"].append((rows[named], ["militia"] * int(named.sum())))
+        changes["basis"].append((rows[named], [f'{basis}; notes name a militia: "{match.group(0)}"'
+                                               for basis, match in zip(bases, (m for m in mentions if m is not None))]))
+    return {field: (np.concatenate([r for r, _ in parts]).astype(np.int64) if parts else np.array([], dtype=np.int64),
+                    [v for _, values in parts for v in values]) for field, parts in changes.items()}
 
 
 def _swap(decision: Decision) -> Decision:

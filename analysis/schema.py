@@ -71,16 +71,34 @@ def validate(data: EventData) -> EventData:
     """Check the canonical tables against their schemas and each other; raise SchemaErrors if they break.
 
     Event ids must be unique and every casualty row must point to an event. Both are answered by one hash
-    pass over the ids (event_id_links); only when that pass finds a repeated id does pandera check uniqueness
-    again, so that its report names the repeated rows as before.
+    pass over the ids (event_id_links), which pyarrow runs without holding the GIL: it goes on a second
+    thread while pandera checks the columns. Should any check fail, the events are validated again with
+    pandera's own uniqueness check, so the report is the one pandera always gave (repeated ids named).
     """
-    links = event_id_links(data.events["event_id"], data.casualties["event_id"])
-    events_schema, casualties_schema = _schemas(check_unique_ids=links is None or not links.is_unique)
-    events_schema.validate(data.events, lazy=True)  # a blank event id (links is None) fails here
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="event-id-links") as worker:
+        links = worker.submit(event_id_links, data.events["event_id"], data.casualties["event_id"])
+        events_schema, casualties_schema = _schemas(check_unique_ids=False)
+        events_pass = _passes(events_schema, data.events)
+        links = links.result()
+    if not events_pass or links is None or not links.is_unique:
+        _schemas()[0].validate(data.events, lazy=True)  # raises, naming every failure
     casualties_schema.validate(data.casualties, lazy=True)
     if links.orphans:
         raise ValueError(f"casualty rows point to events that do not exist: {links.orphans[:5]}")
     return data
+
+
+def _passes(schema, frame: pd.DataFrame) -> bool:
+    """Tell whether a frame passes a pandera schema."""
+    from pandera.errors import SchemaError, SchemaErrors
+
+    try:
+        schema.validate(frame, lazy=True)
+    except (SchemaError, SchemaErrors):
+        return False
+    return True
 
 
 @dataclass(frozen=True)

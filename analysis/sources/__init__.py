@@ -19,7 +19,8 @@ from ..model import ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, QUARANTINE_COLUMNS, 
 from ..reference import Reference
 from ..text import column_key
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+TABLE_SUFFIXES = (*TEXT_SUFFIXES, ".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class SourceFormat:
     id_column: str | None = None  # the record's own id, which corrections.csv refers to
     columns: tuple[str, ...] = ()  # for a format without a header row: every column, in order
     looks_like: Callable[[list[str]], bool] | None = None  # for a format without a header row: does a first row fit?
+    unread: tuple[str, ...] = ()  # layout columns the reader never looks at: a text file is read without them
 
     def missing(self, columns) -> list[str]:
         """Return the required columns absent from columns."""
@@ -40,7 +42,7 @@ class SourceFormat:
         return [c for c in self.required if c not in present]
 
 
-def read_table(path: Path, *, header: bool = True) -> pd.DataFrame:
+def read_table(path: Path, *, header: bool = True, header_only: bool = False, leave_out=()) -> pd.DataFrame:
     """Read a CSV or XLSX file as untyped cells with snake_case headers; blank cells become NA.
 
     CSV files may be UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252 /
@@ -48,6 +50,10 @@ def read_table(path: Path, *, header: bool = True) -> pd.DataFrame:
     Rows with the wrong number of cells (a truncated file, an unquoted delimiter) are left out of the table and
     listed in ``frame.attrs["malformed_rows"]`` so the caller can quarantine them; the frame's index is then the
     row's position in the file (row number - 2), so kept rows keep their true row numbers.
+
+    ``header_only`` returns the header of a text file as an empty table (its columns, as the full read would
+    name them); ``leave_out`` names (snake_case) columns of a text file not to convert: every row is still
+    checked for its number of cells.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -55,8 +61,9 @@ def read_table(path: Path, *, header: bool = True) -> pd.DataFrame:
         frame = pd.read_excel(path, dtype=object, header=0 if header else None)
         if not header:
             frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
-    elif suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path, header=header, separator="\t" if suffix == ".tsv" else None)
+    elif suffix in TEXT_SUFFIXES:
+        frame = _read_csv(path, header=header, separator="\t" if suffix == ".tsv" else None, header_only=header_only,
+                          leave_out=set(leave_out))
     else:
         raise InputError(path, f"unknown file type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}")
     frame.attrs.setdefault("malformed_rows", [])
@@ -81,7 +88,8 @@ _SAMPLE_BYTES = 1 << 16
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _read_csv(path: Path, *, header: bool, separator: str | None = None) -> pd.DataFrame:
+def _read_csv(path: Path, *, header: bool, separator: str | None = None, header_only: bool = False,
+              leave_out: set[str] = frozenset()) -> pd.DataFrame:
     """Read a delimited text file as strings (pyarrow), naming the file when it cannot be read as a table."""
     with open(path, "rb") as handle:
         sample = handle.read(_SAMPLE_BYTES)
@@ -92,8 +100,13 @@ def _read_csv(path: Path, *, header: bool, separator: str | None = None) -> pd.D
     separator = separator or _sniff_delimiter(first_line)
     first_cells = next(csv.reader([first_line], delimiter=separator), [])
     names = first_cells if header else [f"column_{i + 1}" for i in range(len(first_cells))]
+    if header_only:
+        frame = pd.DataFrame(columns=names)
+        frame.attrs.update(delimiter=separator, encoding=encoding, malformed_rows=[])
+        return frame
+    read = {"header": header, "separator": separator, "leave_out": leave_out}
     try:
-        frame, malformed_count = _read_csv_arrow(path, names, header=header, separator=separator, encoding=encoding)
+        frame, malformed_count = _read_csv_arrow(path, names, encoding=encoding, **read)
     except UnicodeDecodeError as error:
         encoding = "cp1252"
         warnings.warn(
@@ -101,7 +114,7 @@ def _read_csv(path: Path, *, header: bool, separator: str | None = None) -> pd.D
             f"{error.start}); read it as Windows-1252 / Latin-1. If names look wrong, save the file as UTF-8 CSV.",
             stacklevel=3,
         )
-        frame, malformed_count = _read_csv_arrow(path, names, header=header, separator=separator, encoding=encoding)
+        frame, malformed_count = _read_csv_arrow(path, names, encoding=encoding, **read)
     malformed: list[dict] = []
     if malformed_count:
         frame, malformed = _read_csv_records(path, names, header=header, separator=separator, encoding=encoding)
@@ -136,8 +149,12 @@ def _sniff_delimiter(line: str) -> str:
     return max(_DELIMITERS, key=lambda d: (cells(d), d == ","))
 
 
-def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: str, encoding: str):
-    """Read every cell as text with pyarrow's multi-threaded reader; return (frame, malformed-row count)."""
+def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: str, encoding: str, leave_out: set[str]):
+    """Read every cell as text with pyarrow's multi-threaded reader; return (frame, malformed-row count).
+
+    Columns whose snake_case name is in ``leave_out`` are parsed (so rows with the wrong number of cells are
+    still found) but not converted into the table.
+    """
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -148,13 +165,15 @@ def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: st
         return "skip"
 
     unique_names = _placeholder_names(names)
+    kept = [(unique, name) for unique, name in zip(unique_names, names) if column_key(name) not in leave_out]
     try:
         table = pa_csv.read_csv(
             path,
             read_options=pa_csv.ReadOptions(column_names=unique_names, skip_rows=1 if header else 0, encoding=encoding),
             parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=True, invalid_row_handler=collect),
             convert_options=pa_csv.ConvertOptions(  # large_string: what pandas keeps text in, so no copy follows
-                column_types={name: pa.large_string() for name in unique_names}, strings_can_be_null=True,
+                include_columns=[unique for unique, _ in kept],
+                column_types={unique: pa.large_string() for unique, _ in kept}, strings_can_be_null=True,
                 quoted_strings_can_be_null=True, null_values=[""],
             ),
         )
@@ -165,7 +184,7 @@ def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: st
             raw_bytes.decode("utf-8")  # raises UnicodeDecodeError with the offending byte and offset
         raise InputError(path, f"is not a well-formed CSV table ({error})") from None
     frame = table.to_pandas()
-    frame.columns = names
+    frame.columns = [name for _, name in kept]
     return frame, len(malformed)
 
 
@@ -301,13 +320,28 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _read_detected(path: Path, reference: Reference) -> tuple[SourceFormat, pd.DataFrame]:
+    """Read a file and pick its format; a text file's header names the format first, so that the columns the
+    format never uses are left out of the read (a correction naming one keeps it)."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raw = read_table(path)
+        return detect_format(raw, path), raw
+    header = read_table(path, header_only=True)
+    source_format = detect_format(header, path)
+    if not source_format.header:
+        return source_format, header  # the caller reads it again, without a header row
+    if not source_format.unread:
+        return source_format, read_table(path)
+    corrected = set() if reference.corrections is None else {column_key(c) for c in reference.corrections["column"].dropna()}
+    return source_format, read_table(path, leave_out=set(source_format.unread) - corrected)
+
+
 def load_file(path: Path, reference: Reference) -> EventData:
     """Read one raw file into canonical tables, with its row-accounting line."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, "does not exist")
-    raw = read_table(path)
-    source_format = detect_format(raw, path)
+    source_format, raw = _read_detected(path, reference)
     if not source_format.header:
         raw = read_table(path, header=False)
         raw.columns = list(source_format.columns)

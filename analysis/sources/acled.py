@@ -25,7 +25,7 @@ from ..reference import Reference
 from ..roles import infer_roles, infer_sites, infer_weapons
 from ..text import clean_text
 from .checks import (
-    Problems, blank_mask, blank_reasons, coded_column, decimal_numbers, derived_text_columns, distinct_values, duplicate_reasons,
+    Problems, blank_reasons, coded_column, decimal_numbers, decoded_text, derived_text_columns, distinct_values, duplicate_reasons,
     first_unknown_names, free_text_column, id_order, place_lookup, release_columns, sorted_positions, text_column, typed_frame,
     warn_extra_columns, whole_number, whole_numbers,
 )
@@ -41,6 +41,9 @@ COLUMNS_2023 = (
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
 COLUMNS_PRE_2023 = ("data_id", "event_id_no_cnty", "iso3")  # the old layout's columns beyond the shared ones
+# Layout columns read_acled never uses: a CSV export is read without them (a tenth of a million-row file's reading).
+UNREAD = ("disorder_type", "interaction", "civilian_targeting", "iso", "region", "admin2", "admin3", "source_scale", "tags",
+          "timestamp", *COLUMNS_PRE_2023)
 ID_PREFIX = "acled:"
 CLAIMANT = "ACLED"
 TIME_PRECISIONS = {1: "day", 2: "week", 3: "month"}
@@ -104,7 +107,7 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
     if "year" in raw:
         years, reasons = whole_numbers(raw, "year", low=1900, high=2100)
         problems.add("year", raw["year"], reasons)
-        date_years = pd.Series(dates, index=raw.index).dt.year
+        date_years = pd.Series(dates, index=raw.index, copy=False).dt.year
         mismatch = (years.notna() & date_years.notna() & (years != date_years)).fillna(False).to_numpy()
         problems.add("year", raw["year"], np.where(mismatch, "year does not match event_date (columns shifted?)", None))
     for column in ("inter1", "inter2"):
@@ -119,16 +122,18 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
     problems.add("geo_precision", raw.get("geo_precision"), reasons)
     fatalities, reasons = whole_numbers(raw, "fatalities", low=0)
     problems.add("fatalities", raw["fatalities"], reasons)
-    for column in ("actor1", "country"):
-        problems.add(column, raw[column], np.where(blank_mask(raw, column), f"{column} is blank (required)", None))
+    required_names = {column: coded_column(raw, column) for column in ("actor1", "country")}  # coded once, used twice
+    for column, names in required_names.items():
+        problems.add(column, raw[column], np.where(names.isna().to_numpy(), f"{column} is blank (required)", None))
 
     # The clean rows in (event_date, event id) order: every column below is built in that order from its
     # distinct values, so the events come out sorted without reordering a finished million-row table.
     chosen = sorted_positions(~problems.is_bad, dates, by_id)
     # Columns only grouped by or looked up once per distinct value stay codes (categorical), never a million strings.
-    coded = {column: coded_column(raw, column, rows=chosen)
+    coded = {column: required_names[column].iloc[chosen].reset_index(drop=True) if column in required_names
+             else coded_column(raw, column, rows=chosen)
              for column in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")}
-    text = {"country": text_column(raw, "country", rows=chosen), "admin1": text_column(raw, "admin1", rows=chosen)}
+    text = {"country": decoded_text(coded["country"]), "admin1": text_column(raw, "admin1", rows=chosen)}
     text["sources"] = text_column(raw, "source", rows=chosen, function=lambda s: f"ACLED ({s})" if s else "ACLED")
     place = place_lookup(reference.places)
     text |= derived_text_columns(raw, "location", {"location": lambda name: place(name)[0],
@@ -137,7 +142,7 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
     notes = free_text_column(raw, "notes", rows=chosen)
     release_columns(raw)
     roles = infer_roles(pd.DataFrame({**coded, "notes": notes}), reference)
-    pick = {name: pd.Series(values).iloc[chosen].reset_index(drop=True) for name, values in (
+    pick = {name: pd.Series(values, copy=False).iloc[chosen].reset_index(drop=True) for name, values in (
         ("ids", ids), ("dates", dates), ("precision", precision), ("latitude", latitude), ("longitude", longitude),
         ("geo_precision", geo_precision), ("fatalities", fatalities), ("rows", rows))}
     events = _events(pick, text, coded["sub_event_type"], roles, notes, source_file, reference)
@@ -152,21 +157,25 @@ def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], sub_event_ty
     index = pick["ids"].index
     event_date = pick["dates"].astype("datetime64[ns]")
     precision = pick["precision"].astype("string")
-    codes, kinds = distinct_values(precision)
+    codes, kinds = distinct_values(precision)  # each precision's window and wording is worked out once
     half_window_days = np.array([HALF_WINDOW_DAYS.get(kind, 0) for kind in kinds] + [0], dtype="int64")[codes]
-    half_window = pd.to_timedelta(half_window_days, unit="D")
+    date_basis = pd.Series(pd.array([DATE_BASIS.get(kind) for kind in kinds] + [None], dtype="string").take(codes), index=index)
+    # the bounds in plain int64 nanoseconds: clean rows have a date, and within 1900-2100 nothing can overflow
+    day_nanoseconds, half_window_nanoseconds = event_date.to_numpy().view("int64"), half_window_days * 86_400_000_000_000
     event_ids = (ID_PREFIX + pick["ids"]).astype("string")
+    site = infer_sites(text["location_site"], pick["latitude"], pick["longitude"], roles["role"], reference.places)
+    weapon = infer_weapons(roles["role"], sub_event_type, notes, roles["initiator_side"])
     return typed_frame(EVENT_COLUMNS, {
         "event_id": event_ids,
         "source": "acled",
         "event_date": event_date,
-        "date_earliest": event_date - half_window,
-        "date_latest": event_date + half_window,
+        "date_earliest": pd.Series((day_nanoseconds - half_window_nanoseconds).view("datetime64[ns]"), index=index, copy=False),
+        "date_latest": pd.Series((day_nanoseconds + half_window_nanoseconds).view("datetime64[ns]"), index=index, copy=False),
         "date_precision": precision,
         "country": text["country"],
         "admin1": text["admin1"],
         "location": text["location"],
-        "site": infer_sites(text["location_site"], pick["latitude"], pick["longitude"], roles["role"], reference.places),
+        "site": site,
         "latitude": pick["latitude"],
         "longitude": pick["longitude"],
         "geo_precision": pick["geo_precision"],
@@ -176,10 +185,10 @@ def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], sub_event_ty
         "initiator_side": roles["initiator_side"],
         "target": roles["target"],
         "target_side": roles["target_side"],
-        "weapon": infer_weapons(roles["role"], sub_event_type, notes, roles["initiator_side"]),
+        "weapon": weapon,
         "intercepted": roles["intercepted"],
         "sources": text["sources"],
-        "date_basis": map_unique_strings(precision, DATE_BASIS.get),
+        "date_basis": date_basis,
         "notes": notes,
         "source_file": source_file,
         "source_row": pick["rows"],
@@ -207,4 +216,4 @@ def _casualties(event_ids: pd.Series, fatalities: pd.Series) -> pd.DataFrame:
 
 from . import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
-FORMAT = SourceFormat(name="ACLED events", required=REQUIRED, read=read_acled, id_column="event_id_cnty")
+FORMAT = SourceFormat(name="ACLED events", required=REQUIRED, read=read_acled, id_column="event_id_cnty", unread=UNREAD)

@@ -29,11 +29,11 @@ class Problems:
 
     def add(self, column: str, values, reasons) -> None:
         """Record the non-empty reasons found in one column."""
-        reasons = pd.Series(reasons, index=self.rows.index, dtype=object)
-        has_reason = reasons.notna().to_numpy()
+        has_reason = ~pd.isna(np.asarray(reasons, dtype=object))  # usually none: then no Series is built
         if not has_reason.any():
             return
         self.is_bad |= has_reason
+        reasons = pd.Series(reasons, index=self.rows.index, dtype=object)
         values = pd.Series(values, index=self.rows.index)
         self.parts.append(problem_rows(self.source_file, self.rows, column, values, reasons))
 
@@ -68,7 +68,7 @@ def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False
         return pd.Series(pd.NA if value is None else value, index=index, dtype="string")
     values = raw[column]
     if mostly_distinct:
-        cleaned = clean_strings(values)
+        cleaned = single_chunk(clean_strings(values))  # ids are taken from more than once
         return cleaned if rows is None else cleaned.iloc[rows].reset_index(drop=True)
     codes, uniques = distinct_values(values)
     picked = codes if rows is None else codes[rows]
@@ -79,21 +79,32 @@ def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False
     return pd.Series(cleaned.take(picked), index=index)
 
 
-def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray) -> pd.Series:
+def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None) -> pd.Series:
     """Return a text column cleaned like text.clean_text as a categorical Series: a code per row, each value once.
 
     For columns a reader only groups rows by or looks values up in (actor names, event types), never writes
-    out: a million rows then cost a million small integers instead of a million strings. Only the rows at
-    ``rows`` (positions), in that order, on a fresh 0..n-1 index; blank cells are NA.
+    out: a million rows then cost a million small integers instead of a million strings. Blank cells are NA.
+    With ``rows`` (positions), only those rows, in that order, on a fresh 0..n-1 index.
     """
-    index = pd.RangeIndex(len(rows))
+    index = raw.index if rows is None else pd.RangeIndex(len(rows))
     if column not in raw:
-        return pd.Series(pd.Categorical.from_codes(np.full(len(rows), -1), categories=pd.Index([], dtype="string")), index=index)
+        return pd.Series(pd.Categorical.from_codes(np.full(len(index), -1), categories=pd.Index([], dtype="string")), index=index)
     codes, uniques = distinct_values(raw[column])
     # cleaning can turn two spellings into one value, or a value into a blank: number the cleaned values again
     category_codes, categories = pd.factorize(clean_strings(pd.Series(uniques)), use_na_sentinel=True)
-    row_codes = np.append(category_codes, -1)[codes[rows]]
-    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), index=index)
+    row_codes = np.append(category_codes, -1)[codes if rows is None else codes[rows]]
+    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories, validate=False), index=index)  # valid by construction
+
+
+def decoded_text(coded: pd.Series) -> pd.Series:
+    """Turn a categorical text Series (coded_column) back into a 'string' Series, one take from its values.
+
+    >>> decoded_text(pd.Series(pd.Categorical(["b", None, "b"]))).tolist()
+    ['b', <NA>, 'b']
+    """
+    categories = pd.array(list(coded.cat.categories) + [None], dtype="string")
+    codes = coded.cat.codes.to_numpy()
+    return pd.Series(categories.take(np.where(codes < 0, len(categories) - 1, codes)), index=coded.index, copy=False)
 
 
 def derived_text_columns(raw: pd.DataFrame, column: str, functions: dict, *, rows: np.ndarray) -> dict[str, pd.Series]:
@@ -117,15 +128,6 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, object]:
     return np.where(codes < 0, len(uniques), codes), uniques
 
 
-def blank_mask(raw: pd.DataFrame, column: str) -> np.ndarray:
-    """Tell which cells of a text column are blank (NA or whitespace), checking each distinct value once."""
-    if column not in raw:
-        return np.ones(len(raw), dtype=bool)
-    codes, uniques = distinct_values(raw[column])
-    is_blank = np.array([clean_text(u) is None for u in uniques] + [True], dtype=bool)
-    return is_blank[codes]
-
-
 def id_order(ids: pd.Series) -> np.ndarray:
     """Return the positions of ids in sorted order (a stable sort: equal ids keep their row order; blanks last)."""
     import pyarrow.compute as pc
@@ -139,9 +141,24 @@ def sorted_positions(is_kept: np.ndarray, dates, by_id: np.ndarray) -> np.ndarra
     ``by_id`` is id_order(ids) over every row. Two passes, each faster than one two-key sort: the kept rows
     in id order, then a stable sort by date (numpy).
     """
-    day_numbers = np.asarray(pd.Series(dates).to_numpy(dtype="datetime64[ns]")).view("int64")
+    day_numbers = np.asarray(dates, dtype="datetime64[ns]").view("int64")
     kept = by_id if is_kept.all() else by_id[is_kept[by_id]]
-    return kept[np.argsort(day_numbers[kept], kind="stable")]
+    return kept[_stable_argsort_dates(day_numbers[kept])]
+
+
+_DAY_NANOSECONDS = 86_400_000_000_000
+
+
+def _stable_argsort_dates(nanoseconds: np.ndarray) -> np.ndarray:
+    """Return np.argsort(nanoseconds, kind="stable"), radix-sorted as 16-bit day numbers when it can be.
+
+    Dates that are whole days less than 179 years apart fit in 16 bits, which numpy sorts in linear time.
+    """
+    if len(nanoseconds):
+        lowest = nanoseconds.min()
+        if (nanoseconds.max() - lowest) // _DAY_NANOSECONDS < 2**16 and not (nanoseconds % _DAY_NANOSECONDS).any():
+            return np.argsort(((nanoseconds - lowest) // _DAY_NANOSECONDS).astype(np.uint16), kind="stable")
+    return np.argsort(nanoseconds, kind="stable")
 
 
 def clean_strings(values: pd.Series) -> pd.Series:
@@ -178,6 +195,18 @@ def release_columns(raw: pd.DataFrame, keep=()) -> None:
     """
     for column in [c for c in raw.columns if c not in keep]:
         del raw[column]
+
+
+def single_chunk(values: pd.Series) -> pd.Series:
+    """Return a text Series held in one pyarrow chunk.
+
+    The CSV reader gives a column in one chunk per block it read; pyarrow's take (reordering, filtering) first
+    concatenates a chunked column, so a column taken from more than once is better concatenated once.
+    """
+    data = pa_array(values)
+    if data.num_chunks <= 1:
+        return values
+    return pd.Series(pd.arrays.ArrowStringArray(data.combine_chunks()), index=values.index, copy=False)
 
 
 def pa_array(values: pd.Series):
@@ -232,7 +261,7 @@ def whole_numbers(raw: pd.DataFrame, column: str, *, low: int | None = 0, high: 
     if column not in raw:
         return pd.Series(pd.NA, index=raw.index, dtype="Int64"), np.full(len(raw), None, dtype=object)
     values, reasons = parse_unique_arrays(raw[column], lambda v: whole_number(v, what=column, low=low, high=high), dtype="Int64")
-    numbers = pd.Series(values, index=raw.index)
+    numbers = pd.Series(values, index=raw.index, copy=False)  # values is ours: no copy of a million cells
     if required:
         reasons = np.where(pd.isna(raw[column]).to_numpy() & (reasons == None), f"{column} is blank (required)", reasons)  # noqa: E711
     return numbers, reasons
@@ -247,13 +276,15 @@ def decimal_numbers(raw: pd.DataFrame, column: str, *, low: float, high: float) 
     if numbers is None:
         numbers = pd.to_numeric(values if values.dtype != object else values.map(_number_text), errors="coerce")
     numbers = pd.Series(numbers, index=raw.index).astype("Float64")
-    given = values.notna().to_numpy() & ~values.astype("string").str.strip().eq("").fillna(False).to_numpy()
-    not_number = given & numbers.isna().to_numpy()
+    # a cell that gave no number is a problem unless it is blank (only those few cells are looked at)
+    no_number = np.flatnonzero(numbers.isna().to_numpy())
+    written = values.iloc[no_number]
+    is_given = written.notna().to_numpy() & ~written.astype("string").str.strip().eq("").fillna(False).to_numpy()
     outside = (~numbers.between(low, high)).fillna(False).to_numpy()
     reasons = np.full(len(raw), None, dtype=object)
-    reasons[not_number] = f"{column} is not a number"
+    reasons[no_number[is_given]] = f"{column} is not a number"
     reasons[outside] = f"{column} is outside {low}..{high}"
-    return numbers.where(~outside), reasons
+    return (numbers.where(~outside) if outside.any() else numbers), reasons
 
 
 def _fast_float(values: pd.Series):
@@ -264,7 +295,8 @@ def _fast_float(values: pd.Series):
     if values.dtype == object or not isinstance(values.dtype, pd.StringDtype):
         return None
     try:
-        return pd.Series(pc.cast(pc.utf8_trim_whitespace(pa_array(values)), pa.float64()).to_numpy(zero_copy_only=False), index=values.index)
+        numbers = pc.cast(pc.utf8_trim_whitespace(pa_array(values)), pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(numbers, index=values.index, copy=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
@@ -352,7 +384,7 @@ def resolve_unique(values: pd.Series, table: pd.DataFrame, columns: tuple[str, .
 def typed_frame(columns: dict[str, str], values: dict, index: pd.Index) -> pd.DataFrame:
     """Build a table with exactly these columns and dtypes; absent columns are NA (made without per-row work).
 
-    Scalars fill the whole column; Series are cast only when their dtype differs.
+    Scalars fill the whole column; Series are cast only when their dtype differs, and are not copied.
     """
     built = {}
     for name, dtype in columns.items():
@@ -360,5 +392,23 @@ def typed_frame(columns: dict[str, str], values: dict, index: pd.Index) -> pd.Da
         if isinstance(value, pd.Series):
             built[name] = value if str(value.dtype) == dtype else value.astype(dtype)
         else:
-            built[name] = pd.Series(pd.NaT if dtype.startswith("datetime") and value is pd.NA else value, index=index, dtype=dtype)
-    return pd.DataFrame(built, index=index)
+            built[name] = pd.Series(constant_array(value, dtype, len(index)), index=index)
+    return pd.DataFrame(built, index=index, copy=False)  # copy=False: no copy of each column, no consolidation
+
+
+def constant_array(value, dtype: str, length: int):
+    """Return an array of `length` copies of one value (NA allowed), built in one step for text columns.
+
+    >>> list(constant_array("acled", "string", 2)), list(constant_array(pd.NA, "Int64", 1))
+    (['acled', 'acled'], [<NA>])
+    """
+    import pyarrow as pa
+
+    if dtype == "string":  # pandas would first make a million-slot index array to take from
+        return pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(None if value is pd.NA else value, pa.large_string()), length))
+    if value is pd.NA and dtype in ("Int64", "Float64"):  # all masked: no million-cell object array on the way
+        array_type = pd.arrays.IntegerArray if dtype == "Int64" else pd.arrays.FloatingArray
+        return array_type(np.zeros(length, dtype="int64" if dtype == "Int64" else "float64"), np.ones(length, dtype=bool))
+    if value is pd.NA and dtype.startswith("datetime"):
+        value = pd.NaT
+    return pd.Series(value, index=pd.RangeIndex(length), dtype=dtype).array
