@@ -26,7 +26,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .counts import PERIOD_CODES as COUNT_PERIOD_CODES
+from .counts import PERIOD_CODES as COUNT_PERIOD_CODES, period_code_grid, starts_of_periods
 from .errors import AnalysisError, ParameterError
 from .model import OUTCOMES, SIDES
 from .text import name_key
@@ -255,7 +255,7 @@ def _claims_with_events(data, view: str, keys: list[str], period: str | None, ex
 
 def period_start(dates: pd.Series, period: str) -> pd.Series:
     """Return the first day of each date's week (a Saturday), month, quarter or year."""
-    return dates.dt.to_period(PERIODS[period]).dt.start_time.astype("datetime64[ns]")
+    return starts_of_periods(dates, PERIODS[period])
 
 
 def _all_periods(events: pd.DataFrame, period: str) -> pd.DatetimeIndex:
@@ -263,9 +263,7 @@ def _all_periods(events: pd.DataFrame, period: str) -> pd.DatetimeIndex:
     dates = events["event_date"].dropna()
     if dates.empty:
         return pd.DatetimeIndex([], name=period)
-    first, last = period_start(pd.Series([dates.min(), dates.max()]), period)
-    periods = pd.period_range(first, last, freq=PERIODS[period])
-    return pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"), name=period)
+    return period_code_grid(dates.min(), dates.max(), PERIODS[period]).rename(period)
 
 
 def _complete_periods(tally: pd.DataFrame, keys: list[str], period: str, events: pd.DataFrame) -> pd.DataFrame:

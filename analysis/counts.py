@@ -18,8 +18,8 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from .errors import AnalysisError, ParameterError, describe_cell
-from .model import EventData, split_ids
+from .errors import AnalysisError, ParameterError, check_days, describe_cell
+from .model import events_of
 from .select import filter_events, parse_period
 from .text import name_key
 
@@ -53,7 +53,18 @@ def period_start(dates: pd.Series, freq: str) -> pd.Series:
     >>> period_start(pd.Series(pd.to_datetime(["2023-10-17", "2023-10-21"])), "W").dt.strftime("%a %Y-%m-%d").tolist()
     ['Sat 2023-10-14', 'Sat 2023-10-21']
     """
-    return dates.dt.to_period(PERIOD_CODES[check_frequency(freq)]).dt.start_time.astype("datetime64[ns]")
+    return starts_of_periods(dates, PERIOD_CODES[check_frequency(freq)])
+
+
+def starts_of_periods(dates: pd.Series, period_code: str) -> pd.Series:
+    """Return the first day of the pandas period (period_code: "W-FRI", "M", "Q", "Y") holding each date."""
+    return dates.dt.to_period(period_code).dt.start_time.astype("datetime64[ns]")
+
+
+def period_code_grid(first: pd.Timestamp, last: pd.Timestamp, period_code: str) -> pd.DatetimeIndex:
+    """Return the start of every pandas period (period_code) from the one holding first to the one holding last."""
+    periods = pd.period_range(first.to_period(period_code), last.to_period(period_code))
+    return pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"))
 
 
 def period_last_day(starts: pd.Series, freq: str) -> pd.Series:
@@ -63,8 +74,7 @@ def period_last_day(starts: pd.Series, freq: str) -> pd.Series:
 
 def period_grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.Series:
     """Return the start of every period from the one holding first to the one holding last."""
-    periods = pd.period_range(first.to_period(PERIOD_CODES[freq]), last.to_period(PERIOD_CODES[freq]))
-    return pd.Series(periods.start_time.astype("datetime64[ns]"), name="period_start")
+    return pd.Series(period_code_grid(first, last, PERIOD_CODES[freq]), name="period_start")
 
 
 def covered_days(starts: pd.Series, freq: str, start=None, end=None) -> pd.Series:
@@ -90,11 +100,6 @@ def infer_frequency(counts: pd.DataFrame) -> str:
 def group_columns(counts: pd.DataFrame) -> list[str]:
     """Return the grouping columns of a counts table (everything but the period and the counts)."""
     return [c for c in counts.columns if c not in ("period_start", "period_days", *COUNT_COLUMNS)]
-
-
-def events_of(table) -> pd.DataFrame:
-    """Return the events table of an EventData, or the table itself."""
-    return table.events if isinstance(table, EventData) else table
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
@@ -345,8 +350,8 @@ def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd
     """
     from .lags import pair_attacks_responses
 
-    if window_days is not None and (not isinstance(window_days, int) or isinstance(window_days, bool) or window_days < 0):
-        raise ParameterError(f"window_days={window_days!r} must be a whole number of days, 0 or more, or None")
+    if window_days is not None:
+        window_days = check_days("window_days", window_days)
     events = events_of(events)
     attacks = events[events["role"].eq("attack").fillna(False)]
     strategy = "explicit_only" if window_days is None else "all_in_window"

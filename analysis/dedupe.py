@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from .errors import check_days
 from .model import MERGE_COLUMNS, EventData, conform, split_ids
 from .text import name_key
 
@@ -148,8 +148,7 @@ def find_duplicates(events: pd.DataFrame, *, tolerance_days: int = 0, radius_km:
 
     Also usable on its own, e.g. after ``load_events(..., merge_duplicates=False)``, to review the matches.
     """
-    if tolerance_days < 0 or int(tolerance_days) != tolerance_days:
-        raise ParameterError(f"tolerance_days must be a whole number of days, 0 or more; got {tolerance_days!r}")
+    tolerance_days = check_days("tolerance_days", tolerance_days)
     radius_km = {**RADIUS_KM, **(radius_km or {})}
     span_days = (events["date_latest"] - events["date_earliest"]).dt.days
     candidates = events[events["role"].isin(MERGE_ROLES) & (span_days <= MAX_SPAN_DAYS)][list(_MATCH_COLUMNS)]
@@ -159,7 +158,7 @@ def find_duplicates(events: pd.DataFrame, *, tolerance_days: int = 0, radius_km:
         heads = candidates[candidates["source"] == order[0]].reset_index(drop=True)
         for source in order[1:]:
             new = candidates[candidates["source"] == source].reset_index(drop=True)
-            pairs = _one_to_one(_candidate_pairs(heads, new, int(tolerance_days), radius_km))
+            pairs = _one_to_one(_candidate_pairs(heads, new, tolerance_days, radius_km))
             chosen.append(pairs)
             heads = pd.concat([_filled_heads(heads, new, pairs), new[~new["event_id"].isin(pairs["new"])]], ignore_index=True)
     pairs = pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame(columns=["head", "new", "reason", "distance_km"])

@@ -162,6 +162,25 @@ def show_header(title: str, parameters: Mapping[str, object], manifest: Mapping 
     display(HTML(header_html(title, parameters, manifest)))
 
 
+def open_report(title: str, parameters: Mapping[str, object]):
+    """Start a report page: offline charts, its data loaded and selected, its header shown.
+
+    `parameters` holds the page's parameters, including the common `data`, `start`, `end` and `countries`.
+    Returns (everything, selection, manifest): the whole data set, the EventData restricted to the period
+    and countries, and the build manifest the header cites.
+    """
+    from .load import load_data
+    from .select import filter_data
+
+    setup_notebook()
+    source = parameters.get("data")
+    manifest = manifest_for(source)
+    everything = load_data(source)
+    selection = filter_data(everything, parameters.get("start"), parameters.get("end"), parameters.get("countries"))
+    show_header(title, {**parameters, "data": source or "data/processed"}, manifest)
+    return everything, selection, manifest
+
+
 def show_text(message: str) -> None:
     """Display a sentence (e.g. why a statistic was not computed) as escaped HTML."""
     from IPython.display import HTML, display

@@ -1,6 +1,8 @@
 """Errors that name the file, row, column and value a user has to fix."""
 from __future__ import annotations
 
+import numbers
+
 
 class AnalysisError(Exception):
     """Base class for errors the command line prints as one readable message."""
@@ -21,3 +23,14 @@ class ParameterError(AnalysisError, ValueError):
 def describe_cell(path, row, column, value) -> str:
     """Format the place of a bad value the way every message in the package does."""
     return f"{path}, row {row}, column '{column}', value {value!r}"
+
+
+def check_days(name: str, value) -> int:
+    """Return a whole, non-negative number of days, or raise ParameterError naming the parameter."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float)) or value != value:
+        raise ParameterError(f"{name} must be a whole number of days, got {value!r}")
+    if value < 0:
+        raise ParameterError(f"{name} must not be negative, got {value!r}")
+    if float(value) != int(value):
+        raise ParameterError(f"{name} must be a whole number of days, got {value!r}")
+    return int(value)

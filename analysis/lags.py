@@ -18,8 +18,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .model import COUNTRY_TIMEZONES, split_ids
+from .errors import ParameterError, check_days
+from .model import COUNTRY_TIMEZONES, events_of, split_ids
 from .select import parse_period
 
 # name -> what it does, in the words the pairs table and the reports use
@@ -62,25 +62,14 @@ _GROUP_STRIDE = 10**11  # seconds; larger than any span of dates, so group code 
 # ---------------------------------------------------------------- parameters and inputs
 
 def events_table(events_or_data) -> pd.DataFrame:
-    """Return the events frame of an EventData, or the frame itself."""
-    events = getattr(events_or_data, "events", events_or_data)
+    """Return the events frame of an EventData, or the frame itself, checked for the columns pairing needs."""
+    events = events_of(events_or_data)
     if not isinstance(events, pd.DataFrame):
         raise ParameterError(f"expected an events table or EventData, got {type(events_or_data).__name__}")
     missing = [c for c in ("event_id", "event_date", "role") if c not in events]
     if missing:
         raise ParameterError(f"the events table lacks the columns {missing}; pass data.events from an.load_data")
     return events
-
-
-def check_days(name: str, value) -> int:
-    """Return a whole, non-negative number of days, or raise ParameterError naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != value:
-        raise ParameterError(f"{name} must be a whole number of days, got {value!r}")
-    if value < 0:
-        raise ParameterError(f"{name} must not be negative, got {value!r}")
-    if float(value) != int(value):
-        raise ParameterError(f"{name} must be a whole number of days, got {value!r}")
-    return int(value)
 
 
 def check_strategy(strategy: str) -> str:

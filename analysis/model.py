@@ -156,3 +156,8 @@ class EventData:
     def __repr__(self) -> str:
         counts = ", ".join(f"{f.name}={len(getattr(self, f.name))}" for f in fields(self))
         return f"EventData({counts})"
+
+
+def events_of(table) -> pd.DataFrame:
+    """Return the events table of an EventData, or the table itself (what analyses accept as `events`)."""
+    return table.events if isinstance(table, EventData) else table

@@ -315,28 +315,6 @@ def parse_unique_arrays(values: pd.Series, parser: Callable, *, skip_blank: bool
     return pd.array(parsed, dtype=dtype).take(slots), reasons[slots]
 
 
-def map_unique(values: pd.Series, function: Callable) -> np.ndarray:
-    """Return function(value) for every cell, calling it once per distinct value (blanks included).
-
-    The result is an object array aligned with values; a large file repeats few distinct values, so this
-    is what keeps per-cell Python work off the million-row path.
-
-    >>> map_unique(pd.Series(["a", "b", "a", None]), lambda v: v or "-").tolist()
-    ['a', 'b', 'a', '-']
-    """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    results = np.empty(len(uniques) + 1, dtype=object)
-    for position, value in enumerate(uniques):  # one by one, so tuple results stay whole
-        results[position] = function(value)
-    results[-1] = function(None)  # code -1 (a blank cell) takes the last slot
-    return results[codes]
-
-
-def map_unique_series(values: pd.Series, function: Callable, dtype: str = "string") -> pd.Series:
-    """Like map_unique, as a Series with the given dtype and the input's index."""
-    return pd.Series(map_unique(values, function), index=values.index).astype(dtype)
-
-
 def map_unique_strings(values: pd.Series, function: Callable) -> pd.Series:
     """Return function(value) (text or None) for every cell as a 'string' Series, computed per distinct value.
 

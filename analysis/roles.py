@@ -435,12 +435,6 @@ def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndar
                     [v for _, values in parts for v in values]) for field, parts in changes.items()}
 
 
-def _swap(decision: Decision) -> Decision:
-    """Exchange initiator and target (the notes say the other party acted)."""
-    return Decision("response" if decision.role == "attack" else "attack", decision.basis, decision.target,
-                    decision.target_side, decision.initiator, decision.initiator_side)
-
-
 # ---------------------------------------------------------------- weapons and sites
 
 def infer_weapons(role: pd.Series, sub_event: pd.Series, notes: pd.Series, initiator_side: pd.Series) -> pd.Series:

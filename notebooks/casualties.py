@@ -25,15 +25,11 @@ freq = "M"                      # period of the charts: "W" (weeks from Saturday
 # %%
 import analysis as an
 from analysis.casualties import INCIDENT_LABELS, period_name
-from analysis.display import manifest_for, setup_notebook, show_header, show_headline, show_table, show_text
-setup_notebook()
+from analysis.display import open_report, show_headline, show_table, show_text
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries,
               "exclude_claimants": exclude_claimants, "top_incidents": top_incidents, "freq": freq}
-manifest = manifest_for(data)
-everything = an.load_data(data)
-data = an.filter_data(everything, start, end, countries)
-show_header("Casualties: who was killed and wounded, and who says so", parameters, manifest)
+everything, data, manifest = open_report("Casualties: who was killed and wounded, and who says so", parameters)
 
 # %% [markdown]
 # Casualty figures in this conflict are contested. The same strike can be "one fighter killed" according to a

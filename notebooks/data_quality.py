@@ -21,19 +21,15 @@ max_rows = 200  # longest table shown in full
 
 # %%
 import analysis as an
-from analysis.display import manifest_for, setup_notebook, show_header, show_table, show_text
+from analysis.display import open_report, show_table, show_text
 from analysis.quality import (
     accounting_note, accounting_table, count_note, coverage_figure, field_completeness, longest_gaps,
     precision_counts, quarantine_reasons, source_coverage, unknown_name_counts,
 )
 
-setup_notebook()
-manifest = manifest_for(data)
-parameters = {"data": data or "data/processed", "start": start, "end": end, "countries": countries, "max_rows": max_rows}
-everything = an.load_data(data)
-data = an.filter_data(everything, start, end, countries)
+parameters = {"data": data, "start": start, "end": end, "countries": countries, "max_rows": max_rows}
+everything, data, manifest = open_report("Data quality", parameters)
 events = data.events
-show_header("Data quality", parameters, manifest)
 
 # %% [markdown]
 # ## Row accounting

@@ -31,17 +31,14 @@ rate_freq = "Q"                 # period of the response-rate table: "M", "Q" or
 
 # %%
 import analysis as an
-from analysis.display import manifest_for, setup_notebook, show_header, show_table, show_text
+from analysis.display import open_report, show_table, show_text
 from analysis.survival import TABLE_LABELS
-setup_notebook()
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "window_days": window_days,
               "horizon_days": horizon_days, "strategy": strategy, "same": same, "periods": periods,
               "rate_freq": rate_freq}
-manifest = manifest_for(data)
-everything = an.load_data(data)
-data = an.filter_data(everything, start, end, countries)
-show_header("Time to response: attacks, the strikes that answer them, and the lag between", parameters, manifest)
+everything, data, manifest = open_report(
+    "Time to response: attacks, the strikes that answer them, and the lag between", parameters)
 
 # %% [markdown]
 # When Iran-aligned militias hit US or coalition forces, does a US strike follow, and how soon? This page

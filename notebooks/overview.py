@@ -21,19 +21,15 @@ latest_rows = 10  # how many of the most recent events to list
 
 # %%
 import analysis as an
-from analysis.display import manifest_for, setup_notebook, show_header, show_headline, show_table, show_text
+from analysis.display import open_report, show_headline, show_table, show_text
 from analysis.maps import event_map, missing_coordinates
 from analysis.overview import (
     LATEST_EVENT_LABELS, headline_figures, latest_events, monthly_figure, role_counts_by_country, timeline_figure,
 )
 
-setup_notebook()
-manifest = manifest_for(data)
-parameters = {"data": data or "data/processed", "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
-everything = an.load_data(data)
-data = an.filter_data(everything, start, end, countries)
+parameters = {"data": data, "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
+everything, data, manifest = open_report("Overview", parameters)
 events = data.events
-show_header("Overview", parameters, manifest)
 
 # %% [markdown]
 # Attacks by Iran-aligned militias on US and coalition forces (**attacks**) and the US or coalition strikes on

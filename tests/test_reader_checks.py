@@ -8,8 +8,9 @@ import analysis as an
 from analysis.roles import unique_rows
 from analysis.sources import read_table
 from analysis.sources.checks import (
-    coded_column, decoded_text, duplicate_reasons, id_order, single_chunk, sorted_positions, typed_frame,
+    clean_strings, coded_column, decoded_text, duplicate_reasons, id_order, single_chunk, sorted_positions, typed_frame,
 )
+from analysis.text import clean_text
 from tests.conftest import write_csv
 from tests.test_acled import acled_row, write_acled
 
@@ -130,3 +131,8 @@ def test_load_events__correction_to_an_acled_column_the_reader_never_uses_is_sti
         f"{path.name},SYR1,admin2,Wrong district,Deir ez Zor,checked against the map\n")
     with pytest.raises(an.InputError, match="holds 'Deir ez Zor'"):
         an.load_events([path], reference_dir=raw_dir / "reference")
+
+
+@pytest.mark.parametrize("text", ["a\u2028b", "a\x85b", "a\x0bb", "a\x1cb", " a\u1680\u2029 b ", "a\u3000\u00a0b"])
+def test_clean_strings__folds_every_whitespace_clean_text_folds(text):
+    assert clean_strings(pd.Series([text], dtype="string")).tolist() == [clean_text(text)] == ["a b"]

@@ -49,6 +49,9 @@ def test_preload_modules__analysis_pages_bring_the_report_stack_others_only_what
 
 def test_forkable_command__only_this_python_running_ipykernel():
     assert forkable_command([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"])
+    # the kernel spec `ipykernel install` writes on Python 3.11+
+    assert forkable_command([sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "k.json"])
+    assert not forkable_command([sys.executable, "-c", "-m", "ipykernel_launcher"])
     assert not forkable_command(["/usr/bin/python3-other", "-m", "ipykernel_launcher", "-f", "k.json"])
     assert not forkable_command([sys.executable, "-m", "other_kernel", "-f", "k.json"])
     assert not forkable_command(["R", "--slave"])

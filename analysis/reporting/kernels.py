@@ -103,10 +103,24 @@ def can_fork() -> bool:
     return os.name == "posix" and hasattr(os, "fork")
 
 
+def launcher_arguments(command: list[str]) -> list[str] | None:
+    """Return the arguments after `-m ipykernel_launcher` when a kernel command is this Python running ipykernel.
+
+    Interpreter `-X` options before `-m` are allowed: `ipykernel install` writes `-Xfrozen_modules=off`
+    (which only matters to a debugger attached to the kernel) into the kernel specs it creates.
+    None means the fork server cannot stand in for this command.
+    """
+    if not command or os.path.abspath(command[0]) != os.path.abspath(sys.executable):
+        return None
+    arguments = command[1:]
+    while arguments and arguments[0].startswith("-X"):
+        arguments = arguments[1:]
+    return arguments[2:] if arguments[:2] == ["-m", LAUNCHER_MODULE] else None
+
+
 def forkable_command(command: list[str]) -> bool:
     """Tell whether a kernel command is this Python running ipykernel (what the fork server can stand in for)."""
-    return (len(command) >= 3 and os.path.abspath(command[0]) == os.path.abspath(sys.executable)
-            and command[1:3] == ["-m", LAUNCHER_MODULE])
+    return launcher_arguments(command) is not None
 
 
 class ForkServerUnavailable(RuntimeError):
@@ -211,7 +225,7 @@ class KernelForkServer:
     def launch(self, command: list[str], env: dict[str, str], cwd: str | None) -> ForkedKernelProcess:
         """Fork a kernel running `command` (python -m ipykernel_launcher ...) with this environment and folder."""
         self.wait_ready()
-        request = json.dumps({"argv": command[3:], "env": dict(env), "cwd": str(cwd or os.getcwd())}) + "\n"
+        request = json.dumps({"argv": launcher_arguments(command), "env": dict(env), "cwd": str(cwd or os.getcwd())}) + "\n"
         with self._lock:
             try:
                 self._channel.sendall(request.encode("utf-8"))

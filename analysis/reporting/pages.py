@@ -55,6 +55,15 @@ def parameters_table(parameters: Mapping[str, Any]) -> str:
     return f"<table class='parameters'>{rows}</table>" if rows else "<p>none (the notebook's defaults)</p>"
 
 
+def provenance_rows(facts: Mapping[str, Any]) -> dict[str, str]:
+    """Return the facts rows (as HTML) that say which data, package version and time made a page or run."""
+    return {
+        "Data fingerprint_html": f"<code class='data-fingerprint'>{escape(facts['data_fingerprint'])}</code>",
+        "Package version_html": f"<code class='package-version'>{escape(facts['package_version'])}</code>",
+        "Made_html": f"<time datetime='{escape(facts['made_at'])}'>{escape(facts['made_at'])}</time>",
+    }
+
+
 def page_facts_html(facts: Mapping[str, Any]) -> str:
     """Render what every page states: report set, parameters, data fingerprint, package version, time made."""
     parameters = parameters_table(facts["parameters"])
@@ -62,9 +71,7 @@ def page_facts_html(facts: Mapping[str, Any]) -> str:
         "Report set": facts["set_title"],
         "Page": facts["page_title"],
         "Parameters_html": parameters,
-        "Data fingerprint_html": f"<code class='data-fingerprint'>{escape(facts['data_fingerprint'])}</code>",
-        "Package version_html": f"<code class='package-version'>{escape(facts['package_version'])}</code>",
-        "Made_html": f"<time datetime='{escape(facts['made_at'])}'>{escape(facts['made_at'])}</time>",
+        **provenance_rows(facts),
         "Notebook": facts["notebook"],
     }
     return f"<footer class='page-facts'><h2>About this page</h2>{facts_table(rows)}</footer>"
@@ -152,9 +159,7 @@ def index_body(run: Mapping[str, Any]) -> str:
     facts = {
         "Set": f"{run['set_title']} ({run['set']})",
         "Parameters_html": parameters_table(run["parameters"]),
-        "Data fingerprint_html": f"<code class='data-fingerprint'>{escape(run['data_fingerprint'])}</code>",
-        "Package version_html": f"<code class='package-version'>{escape(run['package_version'])}</code>",
-        "Made_html": f"<time datetime='{escape(run['made_at'])}'>{escape(run['made_at'])}</time>",
+        **provenance_rows(run),
         "Took": duration_text(run.get("seconds")),
     }
     description = f"<p>{escape(run['description'])}</p>" if run.get("description") else ""

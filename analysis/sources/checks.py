@@ -172,12 +172,16 @@ def clean_strings(values: pd.Series) -> pd.Series:
     arrow = pa_array(values)
     if not pc.any(pc.match_substring_regex(arrow, _NEEDS_CLEANING)).as_py():
         return values.astype("string")  # already clean: the usual case for ids, kept without a copy
-    cleaned = _blank_as_null(pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), r"\s+", " ")))
+    cleaned = _blank_as_null(pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), _WHITESPACE_RUN, " ")))
     return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=values.index).astype("string")
 
 
+# What Python's str regex \s matches (clean_text's rule) and RE2's \s does not: vertical tab, the separators \x1c-\x1f,
+# NEL, ogham space, line and paragraph separators (other Unicode spaces become " " under NFKC first).
+_OTHER_WHITESPACE = r"\x0b\x1c-\x1f\x{85}\x{1680}\x{2028}\x{2029}"
+_WHITESPACE_RUN = rf"[\s{_OTHER_WHITESPACE}]+"
 # Text that clean_text would change: outer or doubled whitespace, other whitespace, any non-ASCII (NFKC), or blank.
-_NEEDS_CLEANING = r"^\s|\s$|\s\s|[\t\n\r\f\v]|[^\x00-\x7f]|^$"
+_NEEDS_CLEANING = rf"^\s|\s$|\s\s|[\t\n\r\f\v{_OTHER_WHITESPACE}]|[^\x00-\x7f]|^$"
 
 
 def _blank_as_null(text):

@@ -13,7 +13,7 @@ from ..model import (
     CASUALTY_COLUMNS, COUNTRY_TIMEZONES, DATE_PRECISIONS, EVENT_COLUMNS, QUARANTINE_COLUMNS, ROLES, SIDES,
     UNKNOWN_NAME_COLUMNS, EventData, conform, split_ids,
 )
-from ..parsing import CellError, parse_claims, parse_count, parse_date, parse_local_time, parse_unique
+from ..parsing import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
 from ..reference import Reference, resolve, tidy_names
 from ..text import clean_text, name_key
 
