@@ -15,9 +15,9 @@ from .reference import load_reference
 from .storage import file_sha256, staged_directory, write_json
 
 
-def input_hashes(raw_dir: Path, reference_dir: Path) -> dict[str, str]:
-    """Return {relative path: sha256} for every input the build reads, reference tables included."""
-    files = list(raw_files(raw_dir)) + sorted(Path(reference_dir).glob("*.csv"))
+def input_hashes(raw_dir: Path, reference_dir: Path, files: list[Path] | None = None) -> dict[str, str]:
+    """Return {path relative to raw_dir: sha256} for every input read (default: raw_dir's tables), reference tables included."""
+    files = (list(raw_files(raw_dir)) if files is None else list(files)) + sorted(Path(reference_dir).glob("*.csv"))
     return {_relative(p, raw_dir): file_sha256(p) for p in files}
 
 

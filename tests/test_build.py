@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -162,3 +163,12 @@ def test_build__folder_without_event_tables_is_an_error_not_the_project_data(raw
 def test_load_events__empty_list_is_an_error(raw_dir):
     with pytest.raises(an.AnalysisError, match="no event tables found"):
         an.load_events([], reference_dir=raw_dir / "reference")
+
+
+def test_data_fingerprint__raw_folder_matches_its_build_however_the_path_is_spelled(tmp_path, monkeypatch):
+    from analysis.reporting.runner import data_fingerprint
+
+    manifest = an.build(out_dir=tmp_path / "out")
+    raw = PROJECT_DIR / "data" / "raw"
+    monkeypatch.chdir(PROJECT_DIR)
+    assert data_fingerprint(raw) == data_fingerprint(Path("data/raw")) == manifest["data_fingerprint"]

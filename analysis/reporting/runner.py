@@ -129,15 +129,12 @@ def check_sets(report_sets: Iterable[ReportSet], notebooks_dir: Path) -> None:
 
 
 def _files_fingerprint(source: Path) -> str:
-    """Fingerprint raw files named by a `data` parameter: the files and the reference tables load_data uses."""
-    from ..builder import fingerprint
-    from ..load import raw_files
-    from ..storage import file_sha256
+    """Fingerprint raw files named by a `data` parameter the way the build does (same files, same fingerprint)."""
+    from ..builder import fingerprint, input_hashes
 
-    files = raw_files(source) if source.is_dir() else [source]
-    hashes = {str(p): file_sha256(p) for p in files}
-    hashes.update({f"reference/{p.name}": file_sha256(p) for p in sorted(paths.REFERENCE_DIR.glob("*.csv"))})
-    return fingerprint(hashes)
+    if source.is_dir():
+        return fingerprint(input_hashes(source, paths.REFERENCE_DIR))
+    return fingerprint(input_hashes(source.parent, paths.REFERENCE_DIR, files=[source]))
 
 
 def data_fingerprint(source: Path) -> str:
