@@ -1,6 +1,6 @@
 """Benchmark casualty tallies on a large synthetic table (ACLED-sized), against a plain groupby sum.
 
-Run on demand: `.venv/bin/python benchmarks/casualties.py [claims]` (default 1,000,000 claims). Prints the
+Run on demand: `.venv/bin/python benchmarks/bench_casualties.py [claims]` (default 1,000,000 claims). Prints the
 wall time of each step and its ratio to the plain sum measured in the same run.
 """
 from __future__ import annotations
