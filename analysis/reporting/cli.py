@@ -21,26 +21,21 @@ examples:
 """
 
 
-def _positive(text: str) -> int:
-    """Parse a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
+def _number_at_least(kind: type, minimum: int, what: str):
+    """Return an argparse type that parses a number of `kind` (int or float) no smaller than `minimum`."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
+        return value
+    return parse
 
 
-def _not_negative(text: str) -> float:
-    """Parse a number of at least 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} must not be negative")
-    return value
+_positive = _number_at_least(int, 1, "a whole number")
+_not_negative = _number_at_least(float, 0, "a number")
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
