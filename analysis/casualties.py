@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .counts import PERIOD_CODES as COUNT_PERIOD_CODES, period_code_grid, starts_of_periods
-from .errors import AnalysisError, ParameterError
+from .errors import AnalysisError, ParameterError, check_whole_number
 from .model import OUTCOMES, SIDES
 from .text import name_key
 
@@ -539,8 +539,7 @@ def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: It
     _check_data(data, exclude_claimants)
     if outcome not in OUTCOMES:
         raise ParameterError(f"outcome={outcome!r} is not an outcome; use 'killed' or 'wounded'")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ParameterError(f"n={n!r} must be a whole number of incidents, 1 or more")
+    n = check_whole_number("n", n, minimum=1, unit="incidents")
     casualties = data.casualties[data.casualties["outcome"] == outcome]
     if sides is not None:
         unknown = sorted(set(_as_list(sides)) - set(SIDES))

@@ -1,6 +1,7 @@
 """Errors that name the file, row, column and value a user has to fix."""
 from __future__ import annotations
 
+import math
 import numbers
 
 
@@ -25,12 +26,25 @@ def describe_cell(path, row, column, value) -> str:
     return f"{path}, row {row}, column '{column}', value {value!r}"
 
 
+def check_whole_number(name: str, value, *, minimum: int = 0, unit: str = "days") -> int:
+    """Return a whole number of `unit` (3, 3.0, numpy integers) of at least `minimum`, or raise ParameterError.
+
+    >>> check_whole_number("window", 4.0, minimum=1, unit="periods")
+    4
+    >>> check_whole_number("window", 0, minimum=1, unit="periods")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.ParameterError: window must be 1 or more, got 0
+    """
+    is_number = isinstance(value, (numbers.Integral, float)) and not isinstance(value, bool)
+    if not is_number or not math.isfinite(value) or float(value) != int(value):
+        raise ParameterError(f"{name} must be a whole number of {unit}, got {value!r}")
+    if value < minimum:
+        bound = "must not be negative" if minimum == 0 else f"must be {minimum} or more"
+        raise ParameterError(f"{name} {bound}, got {value!r}")
+    return int(value)
+
+
 def check_days(name: str, value) -> int:
     """Return a whole, non-negative number of days, or raise ParameterError naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float)) or value != value:
-        raise ParameterError(f"{name} must be a whole number of days, got {value!r}")
-    if value < 0:
-        raise ParameterError(f"{name} must not be negative, got {value!r}")
-    if float(value) != int(value):
-        raise ParameterError(f"{name} must be a whole number of days, got {value!r}")
-    return int(value)
+    return check_whole_number(name, value, minimum=0, unit="days")

@@ -295,10 +295,44 @@ def parse_unique_arrays(values: pd.Series, parser: Callable, *, skip_blank: bool
     or object) and reasons (object). Parsed values are built once per distinct value and spread by index,
     so no per-row Python object is made on typed paths.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = parse_distinct(values, parser, skip_blank=skip_blank, dtype=dtype)
+    return parsed.spread(), parsed.row_reasons()
+
+
+@dataclass(frozen=True)
+class DistinctParse:
+    """A column parsed once per distinct value: each row's slot, and per slot its parsed value and its reason.
+
+    The last slot stands for blank cells; a reason is None where the value was read.
+    """
+
+    slots: np.ndarray
+    values: object  # one per slot: a typed pandas array, or an object ndarray
+    reasons: np.ndarray
+
+    def spread(self, rows: np.ndarray | None = None):
+        """Return every row's parsed value, or only those of the rows at these positions (in that order)."""
+        return self.values.take(self.slots if rows is None else self.slots[rows])
+
+    def row_reasons(self) -> np.ndarray:
+        """Return every row's reason (None where the cell was read)."""
+        return self.reasons[self.slots]
+
+    def has_reasons(self) -> bool:
+        """Tell whether any distinct value was refused (usually none: then no per-row reasons need making)."""
+        return any(reason is not None for reason in self.reasons)
+
+
+def parse_distinct(values: pd.Series, parser: Callable, *, skip_blank: bool = True, dtype=object,
+                   distinct: tuple[np.ndarray, object] | None = None) -> DistinctParse:
+    """Apply a scalar parser once per distinct value of a column (see parse_unique_arrays for the arguments).
+
+    ``distinct`` is what distinct_values(values) returns, for a caller that has already worked it out.
+    """
+    slots, uniques = distinct if distinct is not None else distinct_values(values)
     parsed: list = []
     reasons = np.empty(len(uniques) + 1, dtype=object)
-    for position, value in enumerate(list(uniques) + [None]):  # the last slot answers blank cells (code -1)
+    for position, value in enumerate(list(uniques) + [None]):  # the last slot answers blank cells
         result = None
         if not (skip_blank and clean_text(value) is None):
             try:
@@ -306,13 +340,18 @@ def parse_unique_arrays(values: pd.Series, parser: Callable, *, skip_blank: bool
             except CellError as error:
                 reasons[position] = str(error)
         parsed.append(result)
-    slots = np.where(codes < 0, len(uniques), codes)
     if dtype == object:
         parsed_array = np.empty(len(parsed), dtype=object)
         for position, result in enumerate(parsed):  # one by one: lists and tuples stay whole cells
             parsed_array[position] = result
-        return parsed_array[slots], reasons[slots]
-    return pd.array(parsed, dtype=dtype).take(slots), reasons[slots]
+        return DistinctParse(slots, parsed_array, reasons)
+    return DistinctParse(slots, pd.array(parsed, dtype=dtype), reasons)
+
+
+def distinct_values(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Return (codes, distinct values) where blank cells get the code len(distinct) (one past the end)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniques), codes), uniques
 
 
 def map_unique_strings(values: pd.Series, function: Callable) -> pd.Series:

@@ -348,6 +348,7 @@ def _first_match(text, pattern: re.Pattern) -> np.ndarray:
 
 def infer_roles(
     frame: pd.DataFrame, reference, *, first_label: str = "actor1", codes: dict[str, np.ndarray] | None = None,
+    notes=None,
 ) -> pd.DataFrame:
     """Return role, role_basis, initiator(_side), target(_side) and intercepted for each row.
 
@@ -358,6 +359,7 @@ def infer_roles(
     (any may be NA). Actor pairs and event types are decided once per distinct combination; only rows that
     pit a militia against US / coalition forces have their notes read. ``codes`` may give, per column, the
     integer codes a reader already reduced it to (same row order), which saves factorising it again.
+    ``notes`` may stand in for frame["notes"]: see notes_at.
     """
     lookup = ActorLookup(reference)
     codes = codes or {}
@@ -381,13 +383,14 @@ def infer_roles(
     fields = ("role", "basis", "initiator", "initiator_side", "target", "target_side", "intercepted")
     values = {field: [getattr(d, field) for d in decisions] for field in fields}
     slots = dict.fromkeys(fields, combination)
-    for field, (rows, changed) in _notes_changes(frame["notes"], decisions, combination).items():
+    for field, (rows, changed) in _notes_changes(frame["notes"] if notes is None else notes, decisions, combination).items():
         if len(rows):  # changed rows point past the decisions, at their own values
             slots[field] = slots[field].copy()  # a field of its own, copied only when the notes change it
             slots[field][rows] = len(values[field]) + np.arange(len(rows))
             values[field] = values[field] + list(changed)
     columns = {field: pd.array(values[field] or [None], dtype="string").take(slots[field]) for field in fields}
-    out = pd.DataFrame(columns, index=frame.index).rename(columns={"basis": "role_basis"})
+    # copy=False: the columns were just made; a dict of arrays is otherwise copied, a million rows each
+    out = pd.DataFrame(columns, index=frame.index, copy=False).rename(columns={"basis": "role_basis"})
     out.attrs["unlisted"] = [
         (party, int(first_rows[k]), name)
         for party, (summaries, first_rows) in enumerate(party_firsts)
@@ -396,7 +399,16 @@ def infer_roles(
     return out
 
 
-def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndarray) -> dict[str, tuple[np.ndarray, list]]:
+def notes_at(notes, rows: np.ndarray) -> pd.Series:
+    """Return the notes of the rows at these positions; ``notes`` is a Series or a function fetching them.
+
+    Only a few rows' notes are ever read (militia-versus-US rows, attacks, responses), so a reader that builds
+    its whole notes column on another thread lends the rules a function instead of waiting for the column.
+    """
+    return notes(rows) if callable(notes) else notes.iloc[rows]
+
+
+def _notes_changes(notes, decisions: np.ndarray, combination: np.ndarray) -> dict[str, tuple[np.ndarray, list]]:
     """Read the notes of the rows whose decision waits on them; return {field: (row positions, new values)}.
 
     Worked out per column, not per row: thousands of militia-versus-US rows may wait on their notes.
@@ -409,7 +421,7 @@ def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndar
         return np.array(values + [None], dtype=object)[combination[rows]]
 
     rows = np.flatnonzero(np.array([d.read_notes == "direction" for d in decisions] + [False])[combination])
-    found = read_directions(notes.iloc[rows]) if len(rows) else None
+    found = read_directions(notes_at(notes, rows)) if len(rows) else None
     if found is not None and found["role"].notna().any():
         has_role = found["role"].notna().to_numpy()
         rows, found = rows[has_role], found[has_role]
@@ -424,7 +436,7 @@ def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndar
         intercepted = rows[found["is_intercepted"].to_numpy(dtype=bool)]
         changes["intercepted"].append((intercepted, ["yes"] * len(intercepted)))
     rows = np.flatnonzero(np.array([d.read_notes == "militia" for d in decisions] + [False])[combination])
-    mentions = [MILITIA_MENTION.search(text or "") for text in notes.iloc[rows].to_numpy(dtype=object, na_value=None)]
+    mentions = [MILITIA_MENTION.search(text or "") for text in notes_at(notes, rows).to_numpy(dtype=object, na_value=None)]
     named = np.array([match is not None for match in mentions], dtype=bool)
     if named.any():
         bases = per_row([d.basis for d in decisions], rows[named])
@@ -437,12 +449,13 @@ def _notes_changes(notes: pd.Series, decisions: np.ndarray, combination: np.ndar
 
 # ---------------------------------------------------------------- weapons and sites
 
-def infer_weapons(role: pd.Series, sub_event: pd.Series, notes: pd.Series, initiator_side: pd.Series) -> pd.Series:
+def infer_weapons(role: pd.Series, sub_event: pd.Series, notes, initiator_side: pd.Series) -> pd.Series:
     """Return the weapon vocabulary for each row: notes keywords for attacks and responses, else the sub-event.
 
     Attacks: the weapons the notes name before any account of a US reply (two or more: multiple), else the
     sub-event as a militia uses it (air/drone strike -> drone). Responses: a raid or artillery when the notes
-    say so, else the sub-event (air/drone strike -> airstrike). Other rows: the sub-event's weapon.
+    say so, else the sub-event (air/drone strike -> airstrike). Other rows: the sub-event's weapon. ``notes``:
+    a Series or a function fetching the notes of given rows (notes_at).
     """
     codes, kinds = pd.factorize(sub_event, use_na_sentinel=True)
     kinds = np.array([clean_text(kind) for kind in kinds] + [None], dtype=object)
@@ -451,7 +464,7 @@ def infer_weapons(role: pd.Series, sub_event: pd.Series, notes: pd.Series, initi
     for wanted, chooser in (("attack", _attack_weapons), ("response", _response_weapons)):
         rows = np.flatnonzero(role.eq(wanted).to_numpy(dtype=bool, na_value=False))
         if len(rows):
-            chosen = chooser(notes.iloc[rows], kinds[slots[rows]])
+            chosen = chooser(notes_at(notes, rows), kinds[slots[rows]])
             slots[rows] = len(choices) + np.arange(len(rows))
             choices = choices + chosen
     return pd.Series(pd.array(choices, dtype="string").take(slots), index=role.index)
@@ -467,9 +480,11 @@ def _attack_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     named = {weapon: (lambda where: (where >= 0) & (where < reply))(_first_match(text, pattern)) for weapon, pattern in WEAPON_WORDS.items()}
     found = np.column_stack(list(named.values()))
     weapons = list(named)
+    # counted and located for all rows at once: a numpy call per row would cost more than the regexes
+    counts, firsts = found.sum(axis=1).tolist(), found.argmax(axis=1).tolist()
     return [
-        "multiple" if row.sum() > 1 else weapons[int(row.argmax())] if row.any() else ATTACK_SUB_EVENT_WEAPONS.get(kind or "", "unknown")
-        for row, kind in zip(found, sub_events)
+        "multiple" if count > 1 else weapons[first] if count else ATTACK_SUB_EVENT_WEAPONS.get(kind or "", "unknown")
+        for count, first, kind in zip(counts, firsts, sub_events)
     ]
 
 
@@ -481,8 +496,9 @@ def _response_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     named = {weapon: _first_match(text, pattern) >= 0 for weapon, pattern in RESPONSE_WEAPON_WORDS.items()}
     found = np.column_stack(list(named.values()))
     weapons = list(named)
-    return [weapons[int(row.argmax())] if row.any() else SUB_EVENT_WEAPONS.get(kind or "", "unknown")
-            for row, kind in zip(found, sub_events)]
+    has_any, firsts = found.any(axis=1).tolist(), found.argmax(axis=1).tolist()
+    return [weapons[first] if named_one else SUB_EVENT_WEAPONS.get(kind or "", "unknown")
+            for named_one, first, kind in zip(has_any, firsts, sub_events)]
 
 
 def infer_sites(location_site: pd.Series, latitude: pd.Series, longitude: pd.Series, role: pd.Series, places: pd.DataFrame) -> pd.Series:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .counts import COUNT_COLUMNS, PERIOD_WORDS, group_columns, infer_frequency, period_last_day
-from .errors import ParameterError
+from .errors import ParameterError, check_whole_number
 
 DEFAULT_BREAK_DATES = ("2023-10-17", "2024-02-02")
 PERIODS_PER_YEAR = {"W": 52, "M": 12}
@@ -133,8 +133,7 @@ def rolling_means(counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "re
 
     Columns: period_start, <groups...>, measure, count, rolling_mean (NA for the first window-1 periods).
     """
-    if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-        raise ParameterError(f"window={window!r} must be a whole number of periods, 1 or more")
+    window = check_whole_number("window", window, minimum=1, unit="periods")
     columns = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in columns if c not in counts.columns]
     if missing:
@@ -167,8 +166,7 @@ def seasonal_decomposition(counts: pd.DataFrame, column: str = "attacks", period
 
     freq = infer_frequency(counts)
     period = PERIODS_PER_YEAR[freq] if period is None else period
-    if not isinstance(period, int) or isinstance(period, bool) or period < 2:
-        raise ParameterError(f"period={period!r} must be a whole number of periods, 2 or more")
+    period = check_whole_number("period", period, minimum=2, unit="periods")
     series = total_series(counts, column)
     periods = len(series)
     if periods < 2 * period:
@@ -360,8 +358,8 @@ def interrupted_time_series(
         raise _Refusal(f"The series has {_periods_text(len(series), freq)}; a model with {parameters} parameters needs at least {max(12, 3 * parameters)}.")
     if hac_lags is None:  # Newey and West's rule of thumb
         hac_lags = max(1, math.floor(4 * (len(series) / 100) ** (2 / 9)))
-    elif not isinstance(hac_lags, int) or isinstance(hac_lags, bool) or hac_lags < 0:
-        raise ParameterError(f"hac_lags={hac_lags!r} must be a whole number of periods, 0 (model-based errors) or more")
+    else:  # 0: model-based standard errors
+        hac_lags = check_whole_number("hac_lags", hac_lags, minimum=0, unit="periods")
     y = series[column].to_numpy(float)
     exposure = series["period_days"].to_numpy(float)
     fit, dispersion = _fit_count_model(y, design, exposure, hac_lags)
@@ -446,8 +444,7 @@ def granger_causality(
     """
     from statsmodels.tsa.stattools import grangercausalitytests
 
-    if not isinstance(lags, int) or isinstance(lags, bool) or lags < 1:
-        raise ParameterError(f"lags={lags!r} must be a whole number of periods, 1 or more")
+    lags = check_whole_number("lags", lags, minimum=1, unit="periods")
     if not 0 < significance < 1:
         raise ParameterError(f"significance={significance!r} must be between 0 and 1, e.g. 0.05")
     if first == second:

@@ -8,7 +8,9 @@ Prints, in one run:
      jobs; ratio = default / trivial, target <= 2 (best of --repeats runs each, alternating).
      Also, for context: the default set with every kernel started afresh (--fresh-kernels) instead of forked
      from the run's warm fork server, and as many notebooks that run only the common preamble.
-  2. start-up cost per notebook that the runner avoids:
+  2. where the default set's time goes: each page's own time (from the run's run.json) and the statistics
+     imports (scipy, statsmodels) that the lags and trends pages pay on top of the preloaded modules.
+  3. start-up cost per notebook that the runner avoids:
      a. papermill and nbconvert imported once per worker instead of once per notebook: the command-line
         route (`papermill` + `jupyter nbconvert` per notebook) against the runner's per-notebook time;
      b. rfc3987_syntax (pulled in by jsonschema's format checkers when JupyterLab is installed): `import
@@ -98,6 +100,30 @@ def command_line_route_seconds(notebook: Path, folder: Path) -> float:
     subprocess.run([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
                    check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+STATISTICS_IMPORTS = {
+    "lags": "import statsmodels.duration.survfunc, statsmodels.stats.proportion",
+    "trends": "import statsmodels.tsa.seasonal, statsmodels.tsa.stattools, statsmodels.discrete.discrete_model, "
+              "statsmodels.stats.diagnostic, statsmodels.stats.proportion",
+}
+
+
+def statistics_import_seconds(code: str) -> float:
+    """Time an import in a fresh process that has already imported what the fork server preloads."""
+    from analysis.reporting.kernels import ANALYSIS_MODULES, KERNEL_MODULES
+
+    preload = "; ".join(f"import {name}" for name in (*KERNEL_MODULES, *ANALYSIS_MODULES))
+    timed = f"{preload}; import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
+    times = [float(subprocess.run([PYTHON, "-c", timed], check=True, capture_output=True, text=True).stdout.split()[-1])
+             for _ in range(3)]
+    return sorted(times)[1]
+
+
+def page_seconds(out_dir: Path, set_name: str) -> dict[str, float]:
+    """Return each page's time in the latest run of a set (its run.json)."""
+    record = json.loads((out_dir / set_name / "latest" / "run.json").read_text(encoding="utf-8"))
+    return {page["name"]: page["seconds"] for page in record["pages"]}
 
 
 def rfc3987_saving() -> str:
@@ -204,6 +230,15 @@ def main() -> None:
         print(f"context: default set with every kernel started afresh (--fresh-kernels): "
               + ", ".join(f"{t:.2f}" for t in fresh_times) + f" s; best {fresh:.2f} s; forked from the fork server: "
               f"{real:.2f} s ({fresh - real:.2f} s saved)")
+
+        print(f"where the default set's time goes (its last run, {jobs} pages at a time):")
+        seconds = page_seconds(real_options.out_dir, default_set.name)
+        print("  pages: " + ", ".join(f"{name} {value:.2f} s" for name, value in seconds.items())
+              + f"; sum {sum(seconds.values()):.2f} s (trivial notebooks: {trivial / pages * jobs:.2f} s each)")
+        for page, code in STATISTICS_IMPORTS.items():
+            print(f"  {page}: its statistics imports alone take {statistics_import_seconds(code):.2f} s "
+                  "(scipy and statsmodels, on top of what the fork server preloads)")
+        print(f"  floor: notebooks running only the common preamble are already {preamble / trivial:.2f}x the trivial ones")
 
         print("start-up cost avoided per notebook:")
         per_notebook_runner = trivial / pages * jobs

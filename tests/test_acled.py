@@ -391,3 +391,79 @@ def test_load_events__acled_events_come_sorted_by_date_then_id(load_acled):
     data = load_acled(rows)
     assert data.events["event_id"].tolist() == ["acled:SYR10", "acled:SYR2", "acled:SYR9", "acled:SYR1"]
     assert data.events["source_row"].tolist() == [4, 3, 2, 5]
+
+
+# ---------------------------------------------------------------- the second thread (docs/sources.md, Speed)
+
+class InlineExecutor:
+    """An executor that runs each job at once on the caller's thread: read_acled's sequential path."""
+
+    def submit(self, function, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future = Future()
+        try:
+            future.set_result(function(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001  (handed to whoever asks for the result, as a thread would)
+            future.set_exception(error)
+        return future
+
+
+def test_read_acled__second_thread_gives_the_tables_of_the_sequential_path(raw_dir, monkeypatch):
+    import contextlib
+
+    import analysis.sources.acled as acled
+    from benchmarks.generate_acled import write_acled as generate
+
+    path = generate(raw_dir / "generated.csv", 300, seed=5, date_style="mixed", inter_style="text")
+    bad = path.read_text(encoding="utf-8").splitlines()
+    bad[7] = bad[7].replace(",1,", ",9,", 1)  # a bad cell, so the quarantine is compared too
+    path.write_text("\n".join(bad + bad[3:5]) + "\n", encoding="utf-8")  # and two repeated ids
+    threaded = an.load_events([path], reference_dir=raw_dir / "reference")
+    monkeypatch.setattr(acled, "background_thread", lambda name: contextlib.nullcontext(InlineExecutor()))
+    sequential = an.load_events([path], reference_dir=raw_dir / "reference")
+    assert len(threaded.quarantine) >= 2 and threaded.events["role"].nunique() == 3
+    for name in ("events", "casualties", "quarantine", "unknown_names", "accounting"):
+        pd.testing.assert_frame_equal(getattr(threaded, name), getattr(sequential, name))
+
+
+def test_read_acled__error_raised_on_the_second_thread_reaches_the_caller(load_acled, monkeypatch):
+    import analysis.sources.acled as acled
+
+    def failing_cast(raw, column, **bounds):
+        raise InputError(Path("acled.csv"), f"row 2, column {column}: the cast failed")
+
+    monkeypatch.setattr(acled, "decimal_numbers", failing_cast)
+    with pytest.raises(InputError, match=r"acled\.csv.*row 2, column latitude: the cast failed"):
+        load_acled([acled_row()])
+
+
+def test_background_thread__job_error_reaches_the_caller_unchanged():
+    from analysis.sources.checks import background_thread
+
+    def failing():
+        raise InputError(Path("x.csv"), "row 7, column latitude: bad")
+
+    with pytest.raises(InputError, match=r"x\.csv.*row 7, column latitude: bad"):
+        with background_thread("test") as worker:
+            worker.submit(failing).result()
+
+
+def test_background_thread__queued_jobs_are_dropped_when_the_caller_fails():
+    import threading
+
+    from analysis.sources.checks import background_thread
+
+    started, ran = threading.Event(), []
+
+    def busy():
+        started.set()
+        threading.Event().wait(0.2)
+
+    with pytest.raises(RuntimeError, match="the caller failed"):
+        with background_thread("test") as worker:
+            worker.submit(busy)
+            worker.submit(ran.append, "queued")
+            started.wait(5)
+            raise RuntimeError("the caller failed")
+    assert ran == []  # the job queued behind the running one never ran

@@ -136,3 +136,31 @@ def test_load_events__correction_to_an_acled_column_the_reader_never_uses_is_sti
 @pytest.mark.parametrize("text", ["a\u2028b", "a\x85b", "a\x0bb", "a\x1cb", " a\u1680\u2029 b ", "a\u3000\u00a0b"])
 def test_clean_strings__folds_every_whitespace_clean_text_folds(text):
     assert clean_strings(pd.Series([text], dtype="string")).tolist() == [clean_text(text)] == ["a b"]
+
+
+def test_read_table__cells_with_line_breaks_across_block_ends_are_read_whole(tmp_path, monkeypatch):
+    """The fast read splits at any line end; where a block ends inside a multi-line cell it reads again."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    import analysis.sources as sources
+
+    notes = [f"first line of note {i}\nsecond line, with a comma" if i % 3 else f"note {i}" for i in range(400)]
+    path = write_csv(tmp_path / "t.csv", [["id", "notes"]] + [[str(i), note] for i, note in enumerate(notes)])
+    monkeypatch.setattr(sources, "CSV_BLOCK_BYTES", 1024)  # many blocks, so some end inside a cell
+    with pytest.raises(pa.ArrowInvalid, match="out of sync"):  # what the fast read meets in this file
+        pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(block_size=1024),
+                        parse_options=pa_csv.ParseOptions(newlines_in_values=False))
+    table = read_table(path)
+    assert table["notes"].tolist() == notes and table.attrs["malformed_rows"] == []
+
+
+def test_load_events__acled_notes_with_line_breaks_in_a_big_file(raw_dir, monkeypatch):
+    import analysis.sources as sources
+
+    monkeypatch.setattr(sources, "CSV_BLOCK_BYTES", 2048)
+    rows = [acled_row(event_id_cnty=f"SYR{i}", notes=f"Rockets hit the base.\nNo casualties were reported ({i}).")
+            for i in range(60)]
+    data = an.load_events([write_acled(raw_dir, rows)], reference_dir=raw_dir / "reference")
+    assert len(data.events) == 60 and data.quarantine.empty
+    assert data.events["notes"].str.contains("\n", regex=False).all()

@@ -72,3 +72,21 @@ def test_event_id_links__reads_columns_held_in_several_chunks():
 def test_event_id_links__blank_event_id_leaves_the_check_to_the_schema():
     assert event_id_links(text(["a", None]), text(["a"])) is None
     assert event_id_links(text([]), text([])).orphans == []
+
+
+def test_event_id_links__one_casualty_row_per_event_hashes_only_the_events():
+    links = event_id_links(text(["a", "b", "c"]), text(["a", "b", "c"]))
+    assert links.is_unique and links.orphans == []
+    repeated = event_id_links(text(["a", "b", "a"]), text(["a", "b", "a"]))
+    assert not repeated.is_unique and repeated.orphans == []
+
+
+def test_validate__casualty_schema_failure_is_reported_after_the_concurrent_id_pass():
+    from pandera.errors import SchemaErrors
+
+    bad = casualties(["acled:1"]).assign(low=pd.array([-1], dtype="Int64"))
+    data = an.EventData(events=events(["acled:1"]), casualties=bad)
+    with pytest.raises(SchemaErrors) as raised:
+        validate(data)
+    assert "casualties" in str(raised.value) and "low" in str(raised.value)
+

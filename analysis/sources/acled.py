@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 
 from ..model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
-from ..parsing import CellError, map_unique_strings, numeric_date_order, parse_date, parse_unique_arrays
+from ..parsing import CellError, DistinctParse, distinct_values, map_unique_strings, numeric_date_order, parse_date, parse_distinct
 from ..reference import Reference
 from ..roles import infer_roles, infer_sites, infer_weapons
 from ..text import clean_text
 from .checks import (
-    Problems, blank_reasons, coded_column, decimal_numbers, decoded_text, derived_text_columns, distinct_values, duplicate_reasons,
-    first_unknown_names, free_text_column, id_order, place_lookup, release_columns, sorted_positions, text_column, typed_frame,
-    warn_extra_columns, whole_number, whole_numbers,
+    Problems, background_thread, blank_reasons, coded_column, decimal_numbers, decoded_text, derived_text_columns,
+    duplicate_reasons, first_unknown_names, free_text, id_order, parse_whole_numbers, place_lookup, release_columns,
+    single_chunk, sorted_positions, text_column, typed_frame, warn_extra_columns, whole_number,
 )
 
 REQUIRED = (
@@ -44,6 +44,10 @@ COLUMNS_PRE_2023 = ("data_id", "event_id_no_cnty", "iso3")  # the old layout's c
 # Layout columns read_acled never uses: a CSV export is read without them (a tenth of a million-row file's reading).
 UNREAD = ("disorder_type", "interaction", "civilian_targeting", "iso", "region", "admin2", "admin3", "source_scale", "tags",
           "timestamp", *COLUMNS_PRE_2023)
+# Raw columns only needed once the clean rows are known: the second thread finds their distinct values meanwhile.
+LATER_COLUMNS = ("assoc_actor_1", "actor2", "assoc_actor_2", "event_type", "sub_event_type", "admin1", "source", "location")
+# Names only grouped by or looked up once per distinct value: kept as codes (categorical).
+CODED = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")
 ID_PREFIX = "acled:"
 CLAIMANT = "ACLED"
 TIME_PRECISIONS = {1: "day", 2: "week", 3: "month"}
@@ -88,70 +92,155 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
 
     The raw table is consumed: its columns are released once read, so the events of a million-row export
     reuse their memory instead of holding the file twice (load_file needs only its row count afterwards).
+    pyarrow's hash passes, sorts and takes release the GIL, so they run on a second thread, queued in the order
+    this one needs them, while this one parses each distinct value and decides the roles (docs/sources.md, Speed).
     """
     warn_extra_columns(raw, set(COLUMNS_2023) | set(COLUMNS_PRE_2023), path, "ACLED")
     source_file = str(path)
     rows = pd.Series(raw.index + 2, index=raw.index, dtype="Int64")  # spreadsheet row numbers (header = 1)
     problems = Problems(source_file, rows)
-
-    ids = text_column(raw, "event_id_cnty", mostly_distinct=True)
-    problems.add("event_id_cnty", ids, blank_reasons(ids, "event_id_cnty"))
-    by_id = id_order(ids)  # sorts the events below, and finds repeated ids as neighbours
-    problems.add("event_id_cnty", ids, duplicate_reasons(ids, rows, "event_id_cnty", order=by_id))
-    day_first = numeric_date_order(pd.unique(raw["event_date"].dropna()))
-    dates, reasons = parse_unique_arrays(raw["event_date"], lambda v: parse_date(v, day_first=day_first),
-                                         skip_blank=False, dtype="datetime64[ns]")
-    problems.add("event_date", raw["event_date"], reasons)
-    precision, reasons = parse_unique_arrays(raw["time_precision"], time_precision, skip_blank=False, dtype="string")
-    problems.add("time_precision", raw["time_precision"], reasons)
-    if "year" in raw:
-        years, reasons = whole_numbers(raw, "year", low=1900, high=2100)
-        problems.add("year", raw["year"], reasons)
-        date_years = pd.Series(dates, index=raw.index, copy=False).dt.year
-        mismatch = (years.notna() & date_years.notna() & (years != date_years)).fillna(False).to_numpy()
-        problems.add("year", raw["year"], np.where(mismatch, "year does not match event_date (columns shifted?)", None))
-    for column in ("inter1", "inter2"):
-        if column in raw:
-            _, reasons = parse_unique_arrays(raw[column], inter_code)
+    with background_thread("acled-columns") as worker:
+        jobs = _start_column_jobs(worker, raw)
+        cells = _checked_cells(raw, problems)
+        for column in ("latitude", "longitude"):
+            cells[column], reasons = jobs[column].result()
             problems.add(column, raw[column], reasons)
-    latitude, reasons = decimal_numbers(raw, "latitude", low=-90, high=90)
-    problems.add("latitude", raw["latitude"], reasons)
-    longitude, reasons = decimal_numbers(raw, "longitude", low=-180, high=180)
-    problems.add("longitude", raw["longitude"], reasons)
-    geo_precision, reasons = whole_numbers(raw, "geo_precision", low=1, high=3)
-    problems.add("geo_precision", raw.get("geo_precision"), reasons)
-    fatalities, reasons = whole_numbers(raw, "fatalities", low=0)
-    problems.add("fatalities", raw["fatalities"], reasons)
-    required_names = {column: coded_column(raw, column) for column in ("actor1", "country")}  # coded once, used twice
-    for column, names in required_names.items():
-        problems.add(column, raw[column], np.where(names.isna().to_numpy(), f"{column} is blank (required)", None))
+        ids, by_id = jobs["ids"].result()
+        problems.add("event_id_cnty", ids, blank_reasons(ids, "event_id_cnty"))
+        problems.add("event_id_cnty", ids, duplicate_reasons(ids, rows, "event_id_cnty", order=by_id))
 
-    # The clean rows in (event_date, event id) order: every column below is built in that order from its
-    # distinct values, so the events come out sorted without reordering a finished million-row table.
-    chosen = sorted_positions(~problems.is_bad, dates, by_id)
-    # Columns only grouped by or looked up once per distinct value stay codes (categorical), never a million strings.
-    coded = {column: required_names[column].iloc[chosen].reset_index(drop=True) if column in required_names
-             else coded_column(raw, column, rows=chosen)
-             for column in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")}
-    text = {"country": decoded_text(coded["country"]), "admin1": text_column(raw, "admin1", rows=chosen)}
-    text["sources"] = text_column(raw, "source", rows=chosen, function=lambda s: f"ACLED ({s})" if s else "ACLED")
-    place = place_lookup(reference.places)
-    text |= derived_text_columns(raw, "location", {"location": lambda name: place(name)[0],
-                                                   "location_site": lambda name: place(name)[1]}, rows=chosen)
-    release_columns(raw, keep=("notes",))
-    notes = free_text_column(raw, "notes", rows=chosen)
-    release_columns(raw)
-    roles = infer_roles(pd.DataFrame({**coded, "notes": notes}), reference)
-    pick = {name: pd.Series(values, copy=False).iloc[chosen].reset_index(drop=True) for name, values in (
-        ("ids", ids), ("dates", dates), ("precision", precision), ("latitude", latitude), ("longitude", longitude),
-        ("geo_precision", geo_precision), ("fatalities", fatalities), ("rows", rows))}
-    events = _events(pick, text, coded["sub_event_type"], roles, notes, source_file, reference)
+        # The clean rows in (event_date, event id) order: every column below is built in that order from its
+        # distinct values, so the events come out sorted without reordering a finished million-row table.
+        chosen = sorted_positions(~problems.is_bad, cells["dates"], by_id)
+        raw_notes = jobs["notes"].result()
+        notes_job = worker.submit(_notes_at, raw_notes, chosen)  # the longest take: started first
+        ids_job = worker.submit(lambda: ids.iloc[chosen].reset_index(drop=True))
+        coded = _coded_columns(raw, cells["required_names"], chosen, jobs)
+        text_job = worker.submit(_text_columns, raw[[]], coded["country"], chosen, reference, jobs)
+        pick_job = worker.submit(_picked, cells, rows, chosen)
+        release_columns(raw)  # what the jobs still read, they hold: the rest is freed for the columns built next
+
+        def lent_notes(positions: np.ndarray) -> pd.Series:
+            """The rules read a few rows' notes: taken from the raw notes, not from the column being built."""
+            return _notes_at(raw_notes, chosen[positions])
+
+        roles = infer_roles(pd.DataFrame(coded, copy=False), reference, notes=lent_notes)
+        weapon = infer_weapons(roles["role"], coded["sub_event_type"], lent_notes, roles["initiator_side"])
+        pick, text, notes = {**pick_job.result(), "ids": ids_job.result()}, text_job.result(), notes_job.result()
+    events = _events(pick, text, roles, weapon, notes, source_file, reference)
     casualties = _casualties(events["event_id"], pick["fatalities"])
     unknown = first_unknown_names(source_file, pick["rows"], roles.attrs["unlisted"], ("actor1", "actor2"))
     return EventData(events=events, casualties=casualties, quarantine=problems.table(), unknown_names=unknown)
 
 
-def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], sub_event_type: pd.Series, roles: pd.DataFrame,
+def _start_column_jobs(worker, raw: pd.DataFrame) -> dict:
+    """Queue on the worker the column work that needs no parsed cell: ids sorted, coordinates cast, notes joined
+    into one chunk, and the distinct values of the columns used once the clean rows are known (by column name).
+
+    Each job gets the one-column frame it reads (no copy), so the raw table may drop its columns meanwhile.
+    """
+    def own(column: str) -> pd.DataFrame:
+        return raw[[column]] if column in raw else raw[[]]
+
+    jobs = {"ids": worker.submit(_ids_in_order, own("event_id_cnty"))}
+    jobs |= {column: worker.submit(decimal_numbers, own(column), column, low=-limit, high=limit)
+             for column, limit in (("latitude", 90), ("longitude", 180))}
+    jobs["notes"] = worker.submit(_raw_notes, own("notes"))
+    return jobs | {column: worker.submit(distinct_values, raw[column]) for column in LATER_COLUMNS if column in raw}
+
+
+def _ids_in_order(raw: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """Return the cleaned event ids and their positions in id order (which sorts the events and finds repeats)."""
+    ids = text_column(raw, "event_id_cnty", mostly_distinct=True)
+    return ids, id_order(ids)
+
+
+def _picked(cells: dict, rows: pd.Series, chosen: np.ndarray) -> dict[str, pd.Series]:
+    """Return the checked cells and row numbers of the clean rows, in output order, on a fresh 0..n-1 index."""
+    pick = {name: pd.Series(cells[name].spread(chosen), copy=False) for name in ("precision", "geo_precision", "fatalities")}
+    pick |= {name: cells[name].iloc[chosen].reset_index(drop=True) for name in ("latitude", "longitude")}
+    return pick | {"dates": pd.Series(np.asarray(cells["dates"])[chosen], copy=False),
+                   "rows": pd.Series(rows.to_numpy()[chosen], dtype="Int64")}
+
+
+def _raw_notes(raw: pd.DataFrame) -> pd.Series:
+    """Return the notes as read, in one pyarrow chunk (each take from a column in blocks would join them again)."""
+    if "notes" not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    return single_chunk(raw["notes"])
+
+
+def _notes_at(raw_notes: pd.Series, rows: np.ndarray) -> pd.Series:
+    """Return the notes of the rows at these positions, blank cells as NA, on a fresh 0..n-1 index."""
+    return free_text(raw_notes.iloc[rows], pd.RangeIndex(len(rows)))
+
+
+def _checked_cells(raw: pd.DataFrame, problems: Problems) -> dict:
+    """Check every cell the events need except ids and coordinates, recording bad ones in problems.
+
+    Returns the parsed columns: dates (every row), precision, geo_precision and fatalities (parsed once per
+    distinct value), and the required names (actor1, country) as codes.
+    """
+    dates_distinct = distinct_values(raw["event_date"])
+    day_first = numeric_date_order([v for v in dates_distinct[1] if not pd.isna(v)])
+    dates = parse_distinct(raw["event_date"], lambda v: parse_date(v, day_first=day_first), skip_blank=False,
+                           dtype="datetime64[ns]", distinct=dates_distinct)
+    problems.add_parsed("event_date", raw["event_date"], dates)
+    precision = parse_distinct(raw["time_precision"], time_precision, skip_blank=False, dtype="string")
+    problems.add_parsed("time_precision", raw["time_precision"], precision)
+    if "year" in raw:
+        years = parse_whole_numbers(raw["year"], "year", low=1900, high=2100)
+        problems.add_parsed("year", raw["year"], years)
+        problems.add("year", raw["year"], np.where(_year_mismatch(years, dates), "year does not match event_date (columns shifted?)", None))
+    for column in ("inter1", "inter2"):
+        if column in raw:
+            problems.add_parsed(column, raw[column], parse_distinct(raw[column], inter_code))
+    cells = {"dates": dates.spread(), "precision": precision}
+    for column, low, high in (("geo_precision", 1, 3), ("fatalities", 0, None)):
+        values = raw[column] if column in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+        cells[column] = parse_whole_numbers(values, column, low=low, high=high)
+        problems.add_parsed(column, raw.get(column), cells[column])
+    cells["required_names"] = {column: coded_column(raw, column) for column in ("actor1", "country")}
+    for column, names in cells["required_names"].items():
+        problems.add(column, raw[column], np.where(names.isna().to_numpy(), f"{column} is blank (required)", None))
+    return cells
+
+
+def _year_mismatch(years: DistinctParse, dates: DistinctParse) -> np.ndarray:
+    """Flag rows whose year and event_date both parsed but disagree, comparing plain numbers per distinct value."""
+    year_numbers = years.values.to_numpy(dtype="float64", na_value=np.nan)[years.slots]
+    date_years = pd.DatetimeIndex(dates.values).year.to_numpy(dtype="float64", na_value=np.nan)[dates.slots]
+    return (year_numbers != date_years) & ~np.isnan(year_numbers) & ~np.isnan(date_years)
+
+
+def _coded_columns(raw: pd.DataFrame, required_names: dict, chosen: np.ndarray, jobs: dict) -> dict[str, pd.Series]:
+    """Return the names only grouped by or looked up once per distinct value, as codes (categorical), never a million strings.
+
+    ``jobs`` holds the distinct values of the raw columns (futures by column name; an absent column has none).
+    """
+    return {column: required_names[column].iloc[chosen].reset_index(drop=True) if column in required_names
+            else coded_column(raw, column, rows=chosen, distinct=_distinct(jobs, column)) for column in CODED}
+
+
+def _text_columns(raw: pd.DataFrame, country: pd.Series, chosen: np.ndarray, reference: Reference, jobs: dict) -> dict[str, pd.Series]:
+    """Return the text columns the events show: country, admin1, sources, location and the base it names.
+
+    ``country`` is the coded column (categorical); ``jobs`` as in _coded_columns.
+    """
+    place = place_lookup(reference.places)
+    text = {"country": decoded_text(country), "admin1": text_column(raw, "admin1", rows=chosen, distinct=_distinct(jobs, "admin1"))}
+    text["sources"] = text_column(raw, "source", rows=chosen, function=lambda s: f"ACLED ({s})" if s else "ACLED",
+                                  distinct=_distinct(jobs, "source"))
+    return text | derived_text_columns(raw, "location", {"location": lambda name: place(name)[0], "location_site": lambda name: place(name)[1]},
+                                       rows=chosen, distinct=_distinct(jobs, "location"))
+
+
+def _distinct(jobs: dict, column: str):
+    """Return the distinct values a job found for a raw column (None when the file has no such column)."""
+    return jobs[column].result() if column in jobs else None
+
+
+def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], roles: pd.DataFrame, weapon: pd.Series,
             notes: pd.Series, source_file: str, reference) -> pd.DataFrame:
     """Assemble the canonical events of the clean rows (all inputs aligned, in output order)."""
     index = pick["ids"].index
@@ -164,7 +253,6 @@ def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], sub_event_ty
     day_nanoseconds, half_window_nanoseconds = event_date.to_numpy().view("int64"), half_window_days * 86_400_000_000_000
     event_ids = (ID_PREFIX + pick["ids"]).astype("string")
     site = infer_sites(text["location_site"], pick["latitude"], pick["longitude"], roles["role"], reference.places)
-    weapon = infer_weapons(roles["role"], sub_event_type, notes, roles["initiator_side"])
     return typed_frame(EVENT_COLUMNS, {
         "event_id": event_ids,
         "source": "acled",

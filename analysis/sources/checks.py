@@ -1,12 +1,13 @@
 """Cell checks shared by the ACLED, UCDP GED and ACLED weekly readers, written for million-row files.
 
-Each check works once per distinct value (``parse_unique_arrays``) or with vectorised pandas operations and
+Each check works once per distinct value (``parse_distinct``) or with vectorised pandas operations and
 returns the cleaned values with a reason (or None) per row; ``Problems`` turns the reasons into quarantine
 rows that name file, row, column and value.
 """
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pandas as pd
 
 from ..cleaning import problem_rows
 from ..model import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
-from ..parsing import CellError, parse_unique_arrays
+from ..parsing import CellError, DistinctParse, distinct_values, parse_distinct
 from ..text import clean_text
 
 
@@ -37,6 +38,11 @@ class Problems:
         values = pd.Series(values, index=self.rows.index)
         self.parts.append(problem_rows(self.source_file, self.rows, column, values, reasons))
 
+    def add_parsed(self, column: str, values, parsed: DistinctParse) -> None:
+        """Record the reasons of a column parsed once per distinct value (spread to rows only when there are any)."""
+        if parsed.has_reasons():
+            self.add(column, values, parsed.row_reasons())
+
     def table(self) -> pd.DataFrame:
         """Return the quarantine rows, ordered by row and column."""
         if not self.parts:
@@ -54,23 +60,23 @@ def warn_extra_columns(raw: pd.DataFrame, known, path: Path, format_name: str) -
 
 
 def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False, rows: np.ndarray | None = None,
-                function=None) -> pd.Series:
+                function=None, distinct: tuple[np.ndarray, object] | None = None) -> pd.Series:
     """Return a text column cleaned like text.clean_text (NA when blank or absent), without a per-row Python call.
 
     Names repeat, so they are cleaned once per distinct value; ``mostly_distinct`` columns (ids) are cleaned
     in one vectorised pass instead. With ``rows`` (positions), only those rows are returned, in that order,
     on a fresh 0..n-1 index. ``function`` (text or None -> text or None) is applied to each cleaned
-    distinct value, so a derived column costs one pass too.
+    distinct value, so a derived column costs one pass too. ``distinct``: distinct_values(raw[column]), when
+    already worked out (for instance on another thread): the raw column is then not read, and may be gone.
     """
     index = raw.index if rows is None else pd.RangeIndex(len(rows))
-    if column not in raw:
+    if distinct is None and column not in raw:
         value = function(None) if function else None
         return pd.Series(pd.NA if value is None else value, index=index, dtype="string")
-    values = raw[column]
     if mostly_distinct:
-        cleaned = single_chunk(clean_strings(values))  # ids are taken from more than once
+        cleaned = single_chunk(clean_strings(raw[column]))  # ids are taken from more than once
         return cleaned if rows is None else cleaned.iloc[rows].reset_index(drop=True)
-    codes, uniques = distinct_values(values)
+    codes, uniques = distinct if distinct is not None else distinct_values(raw[column])
     picked = codes if rows is None else codes[rows]
     cleaned = clean_strings(pd.Series(uniques))
     if function is not None:
@@ -79,17 +85,18 @@ def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False
     return pd.Series(cleaned.take(picked), index=index)
 
 
-def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None) -> pd.Series:
+def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None,
+                 distinct: tuple[np.ndarray, object] | None = None) -> pd.Series:
     """Return a text column cleaned like text.clean_text as a categorical Series: a code per row, each value once.
 
     For columns a reader only groups rows by or looks values up in (actor names, event types), never writes
     out: a million rows then cost a million small integers instead of a million strings. Blank cells are NA.
-    With ``rows`` (positions), only those rows, in that order, on a fresh 0..n-1 index.
+    With ``rows`` (positions), only those rows, in that order, on a fresh 0..n-1 index; ``distinct`` as in text_column.
     """
     index = raw.index if rows is None else pd.RangeIndex(len(rows))
-    if column not in raw:
+    if distinct is None and column not in raw:
         return pd.Series(pd.Categorical.from_codes(np.full(len(index), -1), categories=pd.Index([], dtype="string")), index=index)
-    codes, uniques = distinct_values(raw[column])
+    codes, uniques = distinct if distinct is not None else distinct_values(raw[column])
     # cleaning can turn two spellings into one value, or a value into a blank: number the cleaned values again
     category_codes, categories = pd.factorize(clean_strings(pd.Series(uniques)), use_na_sentinel=True)
     row_codes = np.append(category_codes, -1)[codes if rows is None else codes[rows]]
@@ -107,25 +114,21 @@ def decoded_text(coded: pd.Series) -> pd.Series:
     return pd.Series(categories.take(np.where(codes < 0, len(categories) - 1, codes)), index=coded.index, copy=False)
 
 
-def derived_text_columns(raw: pd.DataFrame, column: str, functions: dict, *, rows: np.ndarray) -> dict[str, pd.Series]:
+def derived_text_columns(raw: pd.DataFrame, column: str, functions: dict, *, rows: np.ndarray,
+                         distinct: tuple[np.ndarray, object] | None = None) -> dict[str, pd.Series]:
     """Derive several text columns from one raw column: each function maps a cleaned value (or None) to text.
 
-    The column is read once: one pass to find its distinct values, one spread per derived column.
+    The column is read once: one pass to find its distinct values, one spread per derived column; ``distinct``
+    as in text_column.
     """
     index = pd.RangeIndex(len(rows))
-    if column not in raw:
+    if distinct is None and column not in raw:
         return {name: pd.Series(f(None), index=index, dtype="string") for name, f in functions.items()}
-    codes, uniques = distinct_values(raw[column])
+    codes, uniques = distinct if distinct is not None else distinct_values(raw[column])
     cleaned = [None if pd.isna(v) else v for v in clean_strings(pd.Series(uniques))] + [None]
     picked = codes[rows]
     return {name: pd.Series(pd.array([f(v) for v in cleaned], dtype="string").take(picked), index=index)
             for name, f in functions.items()}
-
-
-def distinct_values(values: pd.Series) -> tuple[np.ndarray, object]:
-    """Return (codes, distinct values) where blank cells get the code len(distinct) (one past the end)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.where(codes < 0, len(uniques), codes), uniques
 
 
 def id_order(ids: pd.Series) -> np.ndarray:
@@ -192,6 +195,24 @@ def _blank_as_null(text):
     return pc.if_else(is_blank, None, text) if pc.any(is_blank).as_py() else text
 
 
+@contextmanager
+def background_thread(name: str):
+    """Yield a one-thread executor for column work that releases the GIL (pyarrow kernels, numpy takes).
+
+    A job's exception reaches whoever asks for its result, unchanged (file, row and column in its message);
+    should the caller fail, jobs not yet started are dropped instead of run.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    try:
+        yield worker
+    except BaseException:
+        worker.shutdown(wait=True, cancel_futures=True)
+        raise
+    worker.shutdown(wait=True)
+
+
 def release_columns(raw: pd.DataFrame, keep=()) -> None:
     """Drop a raw table's columns (all but `keep`) once a reader has read them, freeing their memory for reuse.
 
@@ -229,12 +250,16 @@ def free_text_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None 
 
     With ``rows`` (positions), only those rows, in that order, on a fresh 0..n-1 index.
     """
-    import pyarrow.compute as pc
-
     index = raw.index if rows is None else pd.RangeIndex(len(rows))
     if column not in raw:
         return pd.Series(pd.NA, index=index, dtype="string")
-    values = raw[column] if rows is None else raw[column].iloc[rows]
+    return free_text(raw[column] if rows is None else raw[column].iloc[rows], index)
+
+
+def free_text(values: pd.Series, index: pd.Index) -> pd.Series:
+    """Return text cells as written, blank cells as NA, on the given index (see free_text_column)."""
+    import pyarrow.compute as pc
+
     if values.dtype == object:
         return pd.Series(values.map(clean_text, na_action="ignore").astype("string").to_numpy(), index=index, dtype="string")
     text = pa_array(values)
@@ -264,11 +289,17 @@ def whole_numbers(raw: pd.DataFrame, column: str, *, low: int | None = 0, high: 
     """Return a column as Int64 with a reason per bad cell (blank: NA, or a reason when required)."""
     if column not in raw:
         return pd.Series(pd.NA, index=raw.index, dtype="Int64"), np.full(len(raw), None, dtype=object)
-    values, reasons = parse_unique_arrays(raw[column], lambda v: whole_number(v, what=column, low=low, high=high), dtype="Int64")
-    numbers = pd.Series(values, index=raw.index, copy=False)  # values is ours: no copy of a million cells
+    parsed = parse_whole_numbers(raw[column], column, low=low, high=high)
+    numbers, reasons = pd.Series(parsed.spread(), index=raw.index, copy=False), parsed.row_reasons()  # no copy of a million cells
     if required:
         reasons = np.where(pd.isna(raw[column]).to_numpy() & (reasons == None), f"{column} is blank (required)", reasons)  # noqa: E711
     return numbers, reasons
+
+
+def parse_whole_numbers(values: pd.Series, column: str, *, low: int | None = 0, high: int | None = None,
+                        distinct: tuple[np.ndarray, object] | None = None) -> DistinctParse:
+    """Read a column of whole numbers within [low, high] once per distinct value (blank cells: NA, no reason)."""
+    return parse_distinct(values, lambda v: whole_number(v, what=column, low=low, high=high), dtype="Int64", distinct=distinct)
 
 
 def decimal_numbers(raw: pd.DataFrame, column: str, *, low: float, high: float) -> tuple[pd.Series, np.ndarray]:
