@@ -189,3 +189,12 @@ def test_load_events__same_id_in_two_files_names_both(write_log, raw_dir):
     first, second = write_log([log_row()], "a.csv"), write_log([log_row()], "b.csv")
     with pytest.raises(an.AnalysisError, match="a.csv row 2; .*b.csv row 2"):
         an.load_events([first, second], reference_dir=raw_dir / "reference")
+
+
+def test_read_incident_log__warns_about_columns_it_does_not_define(raw_dir):
+    rows = [["id", "date", "country", "location", "kind", "source", "my_extra_column"],
+            ["2024-01-28-a", "2024-01-28", "Jordan", "Tower 22", "attack", "CENTCOM", "x"]]
+    path = write_csv(raw_dir / "incidents.csv", rows)
+    with pytest.warns(UserWarning, match="incidents.csv: ignoring columns that the incident log layout does not define: my_extra_column"):
+        data = an.load_events([path], reference_dir=raw_dir / "reference")
+    assert data.events["event_id"].tolist() == ["log:2024-01-28-a"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +14,8 @@ from ..model import (
 )
 from ..parsing import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
 from ..reference import Reference, resolve, tidy_names
-from ..text import clean_text, name_key
+from ..text import name_key
+from .checks import text_column, warn_extra_columns
 
 REQUIRED = ("id", "date", "country", "location", "kind", "source")
 OPTIONAL = (
@@ -47,17 +47,7 @@ def check_columns(raw: pd.DataFrame, path: Path) -> None:
     bad_sides = {c: s for c, (s, _) in casualty_columns(raw.columns).items() if s not in SIDES}
     if bad_sides:
         raise InputError(path, f"casualty columns {sorted(bad_sides)} name unknown sides; sides are {', '.join(SIDES)}")
-    known = set(REQUIRED) | set(OPTIONAL) | set(casualty_columns(raw.columns))
-    extra = [c for c in raw.columns if c not in known]
-    if extra:
-        warnings.warn(f"{path}: ignoring columns the incident log does not define: {', '.join(extra)}", stacklevel=2)
-
-
-def _text_column(raw: pd.DataFrame, column: str) -> pd.Series:
-    """Return a column as cleaned text (NA when blank or absent)."""
-    if column not in raw:
-        return pd.Series(pd.NA, index=raw.index, dtype="string")
-    return raw[column].map(clean_text, na_action="ignore").astype("string")
+    warn_extra_columns(raw, set(REQUIRED) | set(OPTIONAL) | set(casualty_columns(raw.columns)), path, "incident log")
 
 
 def _choice(values: pd.Series, allowed: dict[str, str], what: str) -> tuple[pd.Series, pd.Series]:
@@ -91,7 +81,7 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
     def note(column: str, values: pd.Series, reasons: pd.Series) -> None:
         problems.append(problem_rows(source_file, rows, column, values, reasons))
 
-    text = {c: _text_column(raw, c) for c in (*REQUIRED, *OPTIONAL)}
+    text = {c: text_column(raw, c) for c in (*REQUIRED, *OPTIONAL)}
     for column in REQUIRED:
         note(column, text[column], text[column].isna().map({True: f"{column} is blank (required)", False: None}))
 
@@ -138,7 +128,7 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
     claims = {}
     for column, (side, outcome) in casualty_columns(raw.columns).items():
         parsed, reasons = parse_unique(raw[column], _parse_claims_cell)
-        note(column, _text_column(raw, column), reasons)
+        note(column, text_column(raw, column), reasons)
         claims[column] = (side, outcome, parsed)
 
     event_ids = (ID_PREFIX + ids).astype("string")
