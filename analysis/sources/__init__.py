@@ -189,10 +189,12 @@ def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: st
             # parses right within a block; where a block would end inside one, pyarrow stops with "parser got
             # out of sync with chunker" (it never returns wrong rows), and the file is read again the slow way.
             table = read(newlines_in_values=False)
-        except pa.ArrowInvalid:
+        except pa.ArrowInvalid as error:
+            if _is_encoding_error(error):  # reading again would fail the same way: go straight to the fallback
+                raise
             table = read(newlines_in_values=True)
     except pa.ArrowInvalid as error:
-        if "UTF8" in str(error) or "UTF-8" in str(error):
+        if _is_encoding_error(error):
             with open(path, "rb") as handle:
                 raw_bytes = handle.read()
             raw_bytes.decode("utf-8")  # raises UnicodeDecodeError with the offending byte and offset
@@ -200,6 +202,11 @@ def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: st
     frame = table.to_pandas()
     frame.columns = [name for _, name in kept]
     return frame, len(malformed)
+
+
+def _is_encoding_error(error: Exception) -> bool:
+    """Tell whether pyarrow refused a file because it is not UTF-8 text."""
+    return "UTF8" in str(error) or "UTF-8" in str(error)
 
 
 def _placeholder_names(names: list[str]) -> list[str]:
