@@ -1,6 +1,6 @@
 """Allow `python -m analysis`."""
 import sys
 
-from .cli import main
+from analysis.cli import main
 
 sys.exit(main())

@@ -6,8 +6,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import paths
-from .errors import AnalysisError
+from analysis import paths
+from analysis.core.errors import AnalysisError
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -17,7 +17,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def _build(args: argparse.Namespace) -> int:
     """Run the build and print its row accounting."""
-    from .builder import build, format_summary
+    from analysis.pipeline.build import build, format_summary
 
     manifest = build(args.raw, args.out)
     print(format_summary(manifest, args.out))
@@ -25,8 +25,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    """Run the report notebooks (see analysis.report)."""
-    from .report import run_from_cli
+    """Run the report notebooks (see analysis.reporting.cli)."""
+    from analysis.reporting.cli import run_from_cli
 
     return run_from_cli(args)
 
@@ -47,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--out", type=Path, default=paths.PROCESSED_DIR, help="output folder (default: %(default)s)")
     build_parser.set_defaults(handler=_build)
     try:
-        from .report import add_report_arguments
+        from analysis.reporting.cli import add_report_arguments
     except ImportError:  # the report runner is optional until its module exists
         add_report_arguments = None
     if add_report_arguments:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 import analysis as an
-from analysis.model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
 
 SIDES = ["militia", "us", "civilian", "unknown", "partner"]
 CLAIMANTS = [f"claimant {i}" for i in range(40)]

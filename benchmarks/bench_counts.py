@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.cleaning import date_bounds
-from analysis.counts import event_counts, response_share
-from analysis.model import EVENT_COLUMNS, conform
+from analysis.cleaning.rows import date_bounds
+from analysis.analyses.counts import event_counts, response_share
+from analysis.core.tables import EVENT_COLUMNS, conform
 
 
 def synthetic_events(rows: int, seed: int = 1) -> pd.DataFrame:

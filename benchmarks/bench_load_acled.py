@@ -40,7 +40,7 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rows": table.num_rows
 LOAD_EVENTS = """
 import json, resource, time, sys, warnings
 import analysis as an
-import analysis.sources.acled, analysis.schema  # imports are not part of the timed load
+import analysis.sources.acled, analysis.pipeline.validation  # imports are not part of the timed load
 pandera_import = time.perf_counter()
 import pandera.pandas  # imported by load_events' first validation: an import, so not timed either (printed)
 pandera_import = time.perf_counter() - pandera_import
@@ -57,8 +57,8 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "pandera_import_second
 BREAKDOWN = """
 import json, time, sys, warnings
 import analysis as an
-import analysis.sources.acled, analysis.schema, pandera.pandas
-from analysis.schema import validate
+import analysis.sources.acled, analysis.pipeline.validation, pandera.pandas
+from analysis.pipeline.validation import validate
 start = time.perf_counter()
 data = an.load_events([sys.argv[1]], validate=False)
 loaded = time.perf_counter()

@@ -47,7 +47,7 @@ def synthetic_events(count: int, seed: int = 1) -> pd.DataFrame:
 
 def an_date_bounds(events: pd.DataFrame):
     """Date bounds computed the way the readers compute them."""
-    from analysis.cleaning import date_bounds
+    from analysis.cleaning.rows import date_bounds
 
     return date_bounds(events["event_date"], events["date_precision"])
 

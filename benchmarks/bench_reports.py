@@ -36,7 +36,7 @@ VENV_BIN = Path(PYTHON).parent
 
 
 PREAMBLE = """import analysis as an
-from analysis.display import manifest_for, setup_notebook, show_header
+from analysis.notebook.page import manifest_for, setup_notebook, show_header
 setup_notebook()
 manifest = manifest_for(data)
 data = an.filter_data(an.load_data(data), start, end, countries)
@@ -135,7 +135,7 @@ def rfc3987_saving() -> str:
                 "jupyter-events): nothing to save here; with it installed, every nbformat import pays its ~1 s")
     lines = []
     for code, role in (("import nbformat", "the runner: papermill, nbconvert"),
-                       ("from analysis.display import setup_notebook; setup_notebook()", "every report kernel")):
+                       ("from analysis.notebook.page import setup_notebook; setup_notebook()", "every report kernel")):
         plain = median_command_seconds([PYTHON, "-c", code], repeats=5)
         guarded = median_command_seconds([PYTHON, "-c", f"import sys; sys.modules['rfc3987_syntax'] = None; {code}"], repeats=5)
         lines.append(f"`{code}` ({role}): {plain:.2f} s with rfc3987_syntax, {guarded:.2f} s marked unavailable: "
@@ -147,7 +147,7 @@ def plotlyjs_saving(options, report_set, repeats: int) -> str:
     """Time the overview page with plotly.js sent by the kernel vs inlined by the page."""
     from dataclasses import replace
 
-    from analysis.display import PAGE_PROVIDES_PLOTLYJS
+    from analysis.notebook.page import PAGE_PROVIDES_PLOTLYJS
     from analysis.reporting import worker
     from analysis.reporting.config import select_pages
     from analysis.reporting.runner import plan_jobs, resolve_data
@@ -185,7 +185,7 @@ def main() -> None:
 
     sys.path.insert(0, str(PROJECT_DIR))
     from analysis import paths
-    from analysis.builder import build
+    from analysis.pipeline.build import build
     from analysis.reporting.config import load_report_config
     from analysis.reporting.runner import RunOptions, default_jobs
 

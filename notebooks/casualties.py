@@ -24,8 +24,8 @@ freq = "M"                      # period of the charts: "W" (weeks from Saturday
 
 # %%
 import analysis as an
-from analysis.casualties import INCIDENT_LABELS, period_name
-from analysis.display import open_report, show_headline, show_table, show_text
+from analysis.analyses.casualties import INCIDENT_LABELS, period_name
+from analysis.notebook.page import open_report, show_headline, show_table, show_text
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries,
               "exclude_claimants": exclude_claimants, "top_incidents": top_incidents, "freq": freq}

@@ -21,8 +21,8 @@ max_rows = 200  # longest table shown in full
 
 # %%
 import analysis as an
-from analysis.display import open_report, show_table, show_text
-from analysis.quality import (
+from analysis.notebook.page import open_report, show_table, show_text
+from analysis.analyses.quality import (
     accounting_note, accounting_table, count_note, coverage_figure, field_completeness, longest_gaps,
     precision_counts, quarantine_reasons, source_coverage, unknown_name_counts,
 )

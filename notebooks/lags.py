@@ -31,8 +31,8 @@ rate_freq = "Q"                 # period of the response-rate table: "M", "Q" or
 
 # %%
 import analysis as an
-from analysis.display import open_report, show_table, show_text
-from analysis.survival import TABLE_LABELS
+from analysis.notebook.page import open_report, show_table, show_text
+from analysis.analyses.survival import TABLE_LABELS
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "window_days": window_days,
               "horizon_days": horizon_days, "strategy": strategy, "same": same, "periods": periods,

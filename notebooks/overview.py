@@ -21,9 +21,9 @@ latest_rows = 10  # how many of the most recent events to list
 
 # %%
 import analysis as an
-from analysis.display import open_report, show_headline, show_table, show_text
-from analysis.maps import event_map, missing_coordinates
-from analysis.overview import (
+from analysis.notebook.page import open_report, show_headline, show_table, show_text
+from analysis.present.maps import event_map, missing_coordinates
+from analysis.analyses.overview import (
     LATEST_EVENT_LABELS, headline_figures, latest_events, monthly_figure, role_counts_by_country, timeline_figure,
 )
 

@@ -28,8 +28,8 @@ answer_window_days = 14         # an attack counts as answered when a response n
 
 # %%
 import analysis as an
-from analysis.counts import SHARE_LABELS
-from analysis.display import setup_notebook, show_header, show_table, show_text, show_headline, manifest_for
+from analysis.analyses.counts import SHARE_LABELS
+from analysis.notebook.page import setup_notebook, show_header, show_table, show_text, show_headline, manifest_for
 setup_notebook()
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "freq": freq,

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.errors import InputError
-from analysis.reference import load_reference
-from analysis.roles import ActorLookup, read_direction
+from analysis.core.errors import InputError
+from analysis.cleaning.reference import load_reference
+from analysis.cleaning.roles import ActorLookup, read_direction
 from tests.conftest import write_csv
 
 COLUMNS_2023 = [

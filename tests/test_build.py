@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis import builder as build_module
-from analysis.storage import file_sha256
+from analysis.pipeline import build as build_module
+from analysis.pipeline.storage import file_sha256
 from tests.conftest import PROJECT_DIR, log_row
 
 

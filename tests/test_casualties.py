@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis import casualties as cas
-from analysis.counts import period_start as count_period_start
-from analysis.model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
+from analysis.analyses import casualties as cas
+from analysis.analyses.counts import period_start as count_period_start
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
 
 NA = None
 # event_id -> (date, country, role, initiator)

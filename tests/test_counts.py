@@ -1,15 +1,15 @@
-"""Unit tests for analysis.counts: regular, zero-filled series from event tables and ACLED weekly counts."""
+"""Unit tests for analysis.analyses.counts: regular, zero-filled series from event tables and ACLED weekly counts."""
 import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.cleaning import date_bounds
-from analysis.counts import (
+from analysis.cleaning.rows import date_bounds
+from analysis.analyses.counts import (
     COUNT_COLUMNS, counts_from_weekly, counts_notes, counts_summary, event_counts, headline_counts,
     infer_frequency, militia_group, period_start, response_share, answered_attacks,
 )
-from analysis.errors import AnalysisError, ParameterError
-from analysis.model import EVENT_COLUMNS, conform
+from analysis.core.errors import AnalysisError, ParameterError
+from analysis.core.tables import EVENT_COLUMNS, conform
 
 
 def make_events(*rows: dict) -> pd.DataFrame:

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.builder import format_summary
-from analysis.dedupe import distance_km
+from analysis.pipeline.build import format_summary
+from analysis.cleaning.merging import distance_km
 from tests.conftest import log_row
 from tests.test_acled import acled_row, write_acled
 from tests.test_ged import ged_row, write_ged

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from analysis import model
+from analysis.core import tables as model
 from tests.conftest import PROJECT_DIR
 
 DATA_MODEL = (PROJECT_DIR / "docs" / "data_model.md").read_text()

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import analysis as an
-from analysis.errors import ParameterError, check_days, check_whole_number
-from analysis.trends import granger_causality, rolling_means
+from analysis.core.errors import ParameterError, check_days, check_whole_number
+from analysis.analyses.trends import granger_causality, rolling_means
 from tests.test_casualties import CONTESTED, make_data
 from tests.test_trends import weekly
 

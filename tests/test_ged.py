@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 from analysis.sources.ged import COLUMNS
 from tests.conftest import write_csv
 

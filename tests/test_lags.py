@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis as an
-from analysis.cleaning import date_bounds
-from analysis.errors import ParameterError
-from analysis.lags import DEFAULT_THEATRES, STRATEGIES, area_of, explicit_links, order_seconds
+from analysis.cleaning.rows import date_bounds
+from analysis.core.errors import ParameterError
+from analysis.analyses.pairing import DEFAULT_THEATRES, STRATEGIES, area_of, explicit_links, order_seconds
 from tests.conftest import PROJECT_DIR
 
 
@@ -246,7 +246,7 @@ def test_pair_attacks_responses__refuses_a_table_without_events_columns():
 
 
 def test_pair_attacks_responses__refuses_too_many_pairs(monkeypatch):
-    from analysis import lags
+    from analysis.analyses import pairing as lags
 
     monkeypatch.setattr(lags, "MAX_PAIRS", 3)
     events = make_events(*[attack(f"a{i}", "2024-01-01") for i in range(2)], *[response(f"r{i}", "2024-01-02") for i in range(2)])

@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import maps, overview, quality
-from analysis.display import header_html, headline_html, html_table, setup_notebook
-from analysis.errors import ParameterError
+from analysis.present import maps
+from analysis.analyses import overview
+from analysis.analyses import quality
+from analysis.notebook.page import header_html, headline_html, html_table, setup_notebook
+from analysis.core.errors import ParameterError
 from analysis.reporting import config as report_config
 from analysis.reporting import pages, runner
 from analysis.reporting.cli import chosen_sets

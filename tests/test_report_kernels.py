@@ -39,7 +39,7 @@ def test_notebook_imports__import_forms_magics_and_relative_imports(tmp_path):
 
 
 def test_preload_modules__analysis_pages_bring_the_report_stack_others_only_what_they_import(tmp_path):
-    report = write_notebook(tmp_path / "report.ipynb", body="import analysis as an\nfrom analysis.display import show_text")
+    report = write_notebook(tmp_path / "report.ipynb", body="import analysis as an\nfrom analysis.notebook.page import show_text")
     trivial = write_notebook(tmp_path / "trivial.ipynb", body="print(start)")
     assert preload_modules([trivial]) == list(KERNEL_MODULES)
     assert preload_modules([trivial, report, tmp_path / "missing.ipynb"]) == [*KERNEL_MODULES, *ANALYSIS_MODULES]

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis import overview
-from analysis.maps import event_map
-from analysis.survival import group_words
+from analysis.analyses import overview
+from analysis.present.maps import event_map
+from analysis.analyses.survival import group_words
 from tests.conftest import PROJECT_DIR
 from tests.test_lags import attack, make_events, response
 
@@ -190,7 +190,7 @@ def test_notebook__shipped_log_page_reads_cleanly(name, shipped_built, tmp_path)
 
 
 def test_coverage_caveats__shipped_log_sentence_agrees_with_the_data_readme():
-    from analysis.quality import SHIPPED_LOG_COVERAGE
+    from analysis.analyses.quality import SHIPPED_LOG_COVERAGE
 
     readme = " ".join((PROJECT_DIR / "data" / "raw" / "README.md").read_text().split())
     for claim in ("more than 180 attacks on US forces in the region", "fewer than ten of them",

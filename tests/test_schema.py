@@ -1,11 +1,11 @@
-"""Unit tests for the processed-table contract (analysis.schema): unique event ids and casualty -> event links."""
+"""Unit tests for the processed-table contract (analysis.pipeline.validation): unique event ids and casualty -> event links."""
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 import analysis as an
-from analysis.model import CASUALTY_COLUMNS, EVENT_COLUMNS, conform
-from analysis.schema import event_id_links, validate
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, conform
+from analysis.pipeline.validation import event_id_links, validate
 
 
 def events(ids, **cells) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from tests.conftest import needs_shared
 
 pytestmark = pytest.mark.shared
 
-# Written independently of analysis.roles and its pattern table, so the test checks the inference, not itself.
+# Written independently of analysis.cleaning.roles and its pattern table, so the test checks the inference, not itself.
 PRO_IRAN_MILITIA = re.compile(
     r"Militia \(Pro-Iran\)|Kataib Hezbollah|Hezbollah Al Nujaba|Sayyid al Shuhada|Islamic Resistance in Iraq|"
     r"Fatemiyoun|Zainabiyoun|Popular Mobilization Forces|^Hezbollah$", re.IGNORECASE)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.model import split_ids
+from analysis.core.tables import split_ids
 from tests.conftest import PROJECT_DIR
 
 LOG = PROJECT_DIR / "data" / "raw" / "incidents.csv"

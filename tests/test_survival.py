@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
 
 
 def make_ttr(durations, answered, groups=None, horizon_days=30, by="country") -> pd.DataFrame:

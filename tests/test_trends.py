@@ -1,12 +1,12 @@
-"""Unit tests for analysis.trends on synthetic series with known structure (seeded, a few seconds in all)."""
+"""Unit tests for analysis.analyses.trends on synthetic series with known structure (seeded, a few seconds in all)."""
 import numpy as np
 import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.counts import COUNT_COLUMNS
-from analysis.errors import ParameterError
-from analysis.trends import (
+from analysis.analyses.counts import COUNT_COLUMNS
+from analysis.core.errors import ParameterError
+from analysis.analyses.trends import (
     TrendResult, granger_causality, interrupted_time_series, its_design, readable_table, rolling_means,
     seasonal_decomposition, share_after, total_series,
 )

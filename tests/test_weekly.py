@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 from analysis.sources.weekly import WEEKLY_COLUMNS
 from tests.conftest import write_csv
 

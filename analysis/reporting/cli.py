@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import paths
-from ..errors import ParameterError
+from analysis import paths
+from analysis.core.errors import ParameterError
 
 EPILOG = """\
 exit status: 0 every page built (or every set skipped as unchanged); 1 at least one page failed (its error
@@ -91,7 +91,7 @@ def _countries(values: list[str] | None) -> list[str] | None:
 
 def chosen_sets(args: argparse.Namespace, config) -> list:
     """Turn the command line into the report sets to run."""
-    from .config import custom_set, select_pages
+    from analysis.reporting.config import custom_set, select_pages
 
     custom = {k: v for k, v in (("start", args.start), ("end", args.end), ("countries", _countries(args.countries))) if v}
     if custom and (args.sets or args.all_sets):
@@ -121,9 +121,9 @@ def describe_sets(config) -> str:
 
 def run_from_cli(args: argparse.Namespace) -> int:
     """Run the report command and return its exit status."""
-    from .config import load_report_config
-    from .runner import EXIT_LOCKED, ReportLocked, RunOptions, run_reports
-    from .worker import skip_slow_optional_imports
+    from analysis.reporting.config import load_report_config
+    from analysis.reporting.runner import EXIT_LOCKED, ReportLocked, RunOptions, run_reports
+    from analysis.reporting.worker import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # this process is ours: see analysis.reporting.worker
     config = load_report_config(args.config)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .. import paths
-from ..errors import ParameterError
+from analysis import paths
+from analysis.core.errors import ParameterError
 
 SET_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TOP_LEVEL_KEYS = {"default_set", "pages", "sets"}

@@ -42,7 +42,7 @@ KERNEL_MODULES = (
 # libraries (scipy, statsmodels) are not: only some pages use them, and they import them in parallel.
 ANALYSIS_MODULES = (
     "pandas", "pyarrow.parquet", "plotly.graph_objects", "plotly.io", "plotly.io._renderers",
-    "analysis.display", "analysis.load", "analysis.select", "analysis.model",
+    "analysis.notebook.page", "analysis.pipeline.load", "analysis.core.selection", "analysis.core.tables",
 )
 LAUNCHER_MODULE = "ipykernel_launcher"
 READY_TIMEOUT_SECONDS = 120.0
@@ -537,7 +537,7 @@ def serve(channel_fd: int, modules: list[str]) -> None:
 
     if sys.path and sys.path[0] and Path(sys.path[0]) == Path.cwd():
         del sys.path[0]  # as ipykernel_launcher does; the kernel puts '' back
-    from .worker import SLOW_OPTIONAL_MODULES
+    from analysis.reporting.worker import SLOW_OPTIONAL_MODULES
 
     for name in SLOW_OPTIONAL_MODULES:  # as in every report kernel (worker.KERNEL_STARTUP_CODE)
         sys.modules.setdefault(name, None)

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .. import paths
+from analysis import paths
 
 CSS_PATH = paths.PACKAGE_DIR / "assets" / "report.css"
 STATUS_WORDS = {"ok": "built", "failed": "failed", "missing": "notebook missing"}

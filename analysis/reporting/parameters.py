@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import ParameterError
+from analysis.core.errors import ParameterError
 
 PARAMETERS_TAG = "parameters"
 

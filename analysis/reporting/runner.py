@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .. import __version__, paths
-from ..errors import AnalysisError, ParameterError
-from . import pages
-from .config import ReportSet
-from .parameters import notebook_parameters, parameter_problems
-from .worker import PageJob, PageOutcome, prepare_runner, run_page, start_fork_server
+from analysis import __version__, paths
+from analysis.core.errors import AnalysisError, ParameterError
+from analysis.reporting import pages
+from analysis.reporting.config import ReportSet
+from analysis.reporting.parameters import notebook_parameters, parameter_problems
+from analysis.reporting.worker import PageJob, PageOutcome, prepare_runner, run_page, start_fork_server
 
 LOCK_NAME = ".report.lock"
 EXIT_OK, EXIT_PAGE_FAILED, EXIT_LOCKED = 0, 1, 3
@@ -106,7 +106,7 @@ def notebook_path(notebooks_dir: Path, page_name: str) -> Path:
 
 def check_sets(report_sets: Iterable[ReportSet], notebooks_dir: Path) -> None:
     """Check every page's parameters against its notebook before anything runs; one error lists all problems."""
-    from ..select import parse_period
+    from analysis.core.selection import parse_period
 
     problems, declared_cache = [], {}
     for report_set in report_sets:
@@ -130,7 +130,7 @@ def check_sets(report_sets: Iterable[ReportSet], notebooks_dir: Path) -> None:
 
 def _files_fingerprint(source: Path) -> str:
     """Fingerprint raw files named by a `data` parameter the way the build does (same files, same fingerprint)."""
-    from ..builder import fingerprint, input_hashes
+    from analysis.pipeline.build import fingerprint, input_hashes
 
     if source.is_dir():
         return fingerprint(input_hashes(source, paths.REFERENCE_DIR))
@@ -139,7 +139,7 @@ def _files_fingerprint(source: Path) -> str:
 
 def data_fingerprint(source: Path) -> str:
     """Return the fingerprint of a built folder (from its manifest) or of raw input files."""
-    from ..load import read_manifest
+    from analysis.pipeline.load import read_manifest
 
     if not source.exists():
         raise ParameterError(f"data {str(source)!r} does not exist")
@@ -150,8 +150,8 @@ def data_fingerprint(source: Path) -> str:
 
 def prepare_processed_data(options: RunOptions, progress: Callable[[str], None]) -> str:
     """Build data/processed when it is stale (or missing) and return its data fingerprint."""
-    from ..builder import build, is_stale
-    from ..load import read_manifest
+    from analysis.pipeline.build import build, is_stale
+    from analysis.pipeline.load import read_manifest
 
     if is_stale(options.raw_dir, options.processed_dir):
         progress(f"data in {options.processed_dir} is missing or stale: building it from {options.raw_dir}")
@@ -190,7 +190,7 @@ def page_run_parameters(report_set: ReportSet, page, data_path: str | None, decl
 
 def file_digest(path: Path) -> str:
     """Return a notebook's SHA-256, or 'missing'."""
-    from ..storage import file_sha256
+    from analysis.pipeline.storage import file_sha256
 
     return file_sha256(path) if Path(path).is_file() else "missing"
 
@@ -284,7 +284,7 @@ def prune_runs(set_dir: Path, keep: int) -> list[Path]:
 
 def write_public(path: Path, text: str) -> None:
     """Write a file atomically, readable like any file the user makes (not private like a temporary file)."""
-    from ..storage import write_text_atomic
+    from analysis.pipeline.storage import write_text_atomic
 
     write_text_atomic(path, text)
     mask = os.umask(0)
@@ -306,7 +306,7 @@ def order_longest_first(jobs: list[PageJob], previous_seconds: dict[tuple[str, s
 
 def _failed_outcome(job: PageJob, error: BaseException) -> PageOutcome:
     """Write an error page when running a page failed outside the notebook (a bug in the runner)."""
-    from .worker import write_page
+    from analysis.reporting.worker import write_page
 
     message = f"the report runner failed on this page: {type(error).__name__}: {error}"
     made_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -454,7 +454,7 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
 def finish_set(report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, fingerprint: str, staging: Path,
                set_dir: Path, run_name: str, seconds: float, options: RunOptions, progress) -> SetResult:
     """Write a set's index and run.json, publish the run, point latest at it and refresh the indexes."""
-    from ..storage import write_json, write_text_atomic
+    from analysis.pipeline.storage import write_json, write_text_atomic
 
     notebooks_dir = staging / "notebooks"
     if notebooks_dir.is_dir() and not any(notebooks_dir.iterdir()):

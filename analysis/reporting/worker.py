@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import pages
+from analysis.reporting import pages
 
 # jsonschema imports rfc3987_syntax when it is installed (JupyterLab brings it through jupyter-events) and
 # that import builds Lark parsers for about a second. nbformat never checks the 'iri' formats it serves,
@@ -102,14 +102,14 @@ class PageOutcome:
 
 def kernel_environment() -> dict[str, str]:
     """Return the environment of report kernels: ours, plus the flag that the page provides plotly.js."""
-    from ..display import PAGE_PROVIDES_PLOTLYJS
+    from analysis.notebook.page import PAGE_PROVIDES_PLOTLYJS
 
     return {**os.environ, PAGE_PROVIDES_PLOTLYJS: "1"}
 
 
 def start_fork_server(notebooks: list[Path]):
     """Start the run's kernel fork server (analysis.reporting.kernels), or return None where kernels cannot fork."""
-    from .kernels import KernelForkServer, can_fork, preload_modules
+    from analysis.reporting.kernels import KernelForkServer, can_fork, preload_modules
 
     if not can_fork():
         return None
@@ -122,7 +122,7 @@ def kernel_manager(job: PageJob, fork_server=None):
     With a fork server (analysis.reporting.kernels), the kernel is forked from it instead of started as a
     new Python process.
     """
-    from .kernels import report_kernel_classes
+    from analysis.reporting.kernels import report_kernel_classes
 
     manager_class = report_kernel_classes()[0]
     if os.name == "nt":  # no IPC transport on Windows: TCP with jupyter_client's own port choice
@@ -212,7 +212,7 @@ def _strip_ansi(text: str) -> str:
 
 def page_facts(job: PageJob, made_at: str) -> dict[str, Any]:
     """Collect the facts printed at the foot of every page."""
-    from .. import paths
+    from analysis import paths
 
     try:
         notebook = str(job.notebook.relative_to(paths.PROJECT_DIR))
@@ -237,7 +237,7 @@ def write_page(job: PageJob, body: str, made_at: str) -> str:
 
     A page with figures gets plotly.js once, inlined in its <head> (the kernels do not send it).
     """
-    from ..storage import write_text_atomic
+    from analysis.pipeline.storage import write_text_atomic
 
     name = f"{job.page_name}.html"
     html_text = pages.document(

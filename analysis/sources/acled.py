@@ -1,7 +1,7 @@
 """Reader for ACLED event exports: the 2023+ 31-column layout and the older upper-case layout.
 
 Recognised by its columns (case is ignored, so EVENT_ID_CNTY and event_id_cnty are the same column). Each
-row becomes one event ``acled:<event_id_cnty>`` with its role inferred from the actors (analysis.roles).
+row becomes one event ``acled:<event_id_cnty>`` with its role inferred from the actors (analysis.cleaning.roles).
 
 Conventions (see docs/sources.md):
 * time_precision 1 / 2 / 3 -> date_precision day / week / month; the true date is taken to lie within 0 / 3 /
@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
-from ..parsing import CellError, DistinctParse, distinct_values, map_unique_strings, numeric_date_order, parse_date, parse_distinct
-from ..reference import Reference
-from ..roles import infer_roles, infer_sites, infer_weapons
-from ..text import clean_text
-from .checks import (
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
+from analysis.cleaning.cells import CellError, DistinctParse, distinct_values, map_unique_strings, numeric_date_order, parse_date, parse_distinct
+from analysis.cleaning.reference import Reference
+from analysis.cleaning.roles import infer_roles, infer_sites, infer_weapons
+from analysis.core.text import clean_text
+from analysis.sources.checks import (
     Problems, background_thread, blank_reasons, coded_column, decimal_numbers, decoded_text, derived_text_columns,
     duplicate_reasons, first_unknown_names, free_text, id_order, parse_whole_numbers, place_lookup, release_columns,
     single_chunk, sorted_positions, text_column, typed_frame, warn_extra_columns, whole_number,
@@ -302,6 +302,6 @@ def _casualties(event_ids: pd.Series, fatalities: pd.Series) -> pd.DataFrame:
     }, index)
 
 
-from . import SourceFormat  # noqa: E402  (the registry imports this module lazily)
+from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="ACLED events", required=REQUIRED, read=read_acled, id_column="event_id_cnty", unread=UNREAD)

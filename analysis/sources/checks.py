@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..cleaning import problem_rows
-from ..model import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
-from ..parsing import CellError, DistinctParse, distinct_values, parse_distinct
-from ..text import clean_text
+from analysis.cleaning.rows import problem_rows
+from analysis.core.tables import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
+from analysis.cleaning.cells import CellError, DistinctParse, distinct_values, parse_distinct
+from analysis.core.text import clean_text
 
 
 class Problems:
@@ -390,7 +390,7 @@ def first_unknown_names(source_file: str, rows: pd.Series, unlisted: list[tuple[
 
 def place_lookup(places: pd.DataFrame):
     """Return a function: place name as written -> (canonical name or the name itself, base name or None)."""
-    from ..text import name_key
+    from analysis.core.text import name_key
 
     def lookup(name):
         if name is None:
@@ -405,7 +405,7 @@ def place_lookup(places: pd.DataFrame):
 
 def resolve_unique(values: pd.Series, table: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, pd.Series]:
     """Look names up in a keyed reference table once per distinct value; return the wanted columns as Series."""
-    from ..text import name_key
+    from analysis.core.text import name_key
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     matched = table.reindex(pd.Index([name_key(u) for u in uniques] + [None], dtype=object))

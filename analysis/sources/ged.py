@@ -1,6 +1,6 @@
 """Reader for UCDP GED event files (the 49-column layout), with or without their header row.
 
-Each row becomes one event ``ged:<id>``; its role comes from side_a / side_b (analysis.roles, with the source
+Each row becomes one event ``ged:<id>``; its role comes from side_a / side_b (analysis.cleaning.roles, with the source
 headline as notes). Conventions (see docs/sources.md):
 * date_prec 1 -> day, 2 and 3 -> week, 4 -> month, 5 -> year; date_earliest / date_latest are date_start /
   date_end as UCDP gives them, and event_date is date_start.
@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..model import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
-from ..parsing import CellError, parse_date, parse_unique_arrays
-from ..reference import Reference
-from ..roles import ActorLookup, infer_roles, infer_sites, infer_weapons
-from ..text import clean_text
-from .checks import (
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
+from analysis.cleaning.cells import CellError, parse_date, parse_unique_arrays
+from analysis.cleaning.reference import Reference
+from analysis.cleaning.roles import ActorLookup, infer_roles, infer_sites, infer_weapons
+from analysis.core.text import clean_text
+from analysis.sources.checks import (
     Problems, blank_reasons, decimal_numbers, duplicate_reasons, first_unknown_names, free_text_column,
     resolve_unique, text_column, warn_extra_columns, whole_numbers,
 )
@@ -196,14 +196,14 @@ def _casualties(event_ids, deaths, text, keep, reference) -> pd.DataFrame:
 
 def _sides_by_unique(names: pd.Series, countries: pd.Series, lookup: ActorLookup) -> pd.Series:
     """Map actor names to sides once per distinct (name, country)."""
-    from ..roles import unique_rows
+    from analysis.cleaning.roles import unique_rows
 
     inverse, first = unique_rows(names, countries)
     sides = np.array([lookup(names.iat[r], countries.iat[r])[1] for r in first] or ["unknown"], dtype=object)
     return pd.Series(sides[inverse], index=names.index, dtype="string")
 
 
-from . import SourceFormat  # noqa: E402  (the registry imports this module lazily)
+from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="UCDP GED", required=REQUIRED, read=read_ged, id_column="id")
 HEADERLESS_FORMAT = SourceFormat(

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cleaning import date_bounds, is_in_region, local_to_utc, problem_rows
-from ..errors import InputError
-from ..model import (
+from analysis.cleaning.rows import date_bounds, is_in_region, local_to_utc, problem_rows
+from analysis.core.errors import InputError
+from analysis.core.tables import (
     CASUALTY_COLUMNS, COUNTRY_TIMEZONES, DATE_PRECISIONS, EVENT_COLUMNS, QUARANTINE_COLUMNS, ROLES, SIDES,
     UNKNOWN_NAME_COLUMNS, EventData, conform, split_ids,
 )
-from ..parsing import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
-from ..reference import Reference, resolve, tidy_names
-from ..text import name_key
-from .checks import text_column, warn_extra_columns
+from analysis.cleaning.cells import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
+from analysis.cleaning.reference import Reference, resolve, tidy_names
+from analysis.core.text import name_key
+from analysis.sources.checks import text_column, warn_extra_columns
 
 REQUIRED = ("id", "date", "country", "location", "kind", "source")
 OPTIONAL = (
@@ -280,6 +280,6 @@ def _unknown_names(source_file, rows, text, flags) -> pd.DataFrame:
     return conform(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), UNKNOWN_NAME_COLUMNS)
 
 
-from . import SourceFormat  # noqa: E402  (the registry imports this module lazily)
+from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="incident log", required=REQUIRED, read=read_incident_log, id_column="id")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..parsing import parse_date, parse_unique_arrays
-from .checks import Problems, decimal_numbers, text_column, warn_extra_columns, whole_numbers
+from analysis.core.errors import InputError
+from analysis.cleaning.cells import parse_date, parse_unique_arrays
+from analysis.sources.checks import Problems, decimal_numbers, text_column, warn_extra_columns, whole_numbers
 
 REQUIRED = ("week", "country", "admin1", "event_type", "sub_event_type", "events", "fatalities")
 OPTIONAL = ("region", "disorder_type", "population_exposure", "id", "centroid_latitude", "centroid_longitude")
@@ -40,7 +40,7 @@ MAX_LISTED_PROBLEMS = 5
 
 def week_start(value) -> dt.date:
     """Parse a WEEK cell; ACLED dates a week by its first day, a Saturday."""
-    from ..parsing import CellError
+    from analysis.cleaning.cells import CellError
 
     day = parse_date(value)
     if day.weekday() != SATURDAY:
@@ -69,7 +69,7 @@ def load_weekly_counts(path: str | Path) -> pd.DataFrame:
         counts = an.load_weekly_counts("data/external/acled_weekly_middle_east.xlsx")
         counts.groupby("week_start")["events"].sum()
     """
-    from . import display_path, read_table
+    from analysis.sources.registry import display_path, read_table
 
     path = Path(path)
     if not path.exists():
@@ -130,6 +130,6 @@ def refuse_in_event_tables(raw: pd.DataFrame, path: Path, reference) -> None:
     )
 
 
-from . import SourceFormat  # noqa: E402  (the registry imports this module lazily)
+from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="ACLED weekly aggregate", required=REQUIRED, read=refuse_in_event_tables)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, paths
-from .load import PROCESSED_TABLES, load_events, raw_files, read_manifest
-from .model import EventData
-from .reference import load_reference
-from .storage import file_sha256, staged_directory, write_json
+from analysis import __version__, paths
+from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
+from analysis.core.tables import EventData
+from analysis.cleaning.reference import load_reference
+from analysis.pipeline.storage import file_sha256, staged_directory, write_json
 
 
 def input_hashes(raw_dir: Path, reference_dir: Path, files: list[Path] | None = None) -> dict[str, str]:
@@ -112,7 +112,7 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
     if manifest["unknown_names"]:
         lines.append(f"  {manifest['unknown_names']} names not in the reference tables: see unknown_names.csv")
     if manifest["outputs"].get("merges.csv", {}).get("rows"):
-        from .dedupe import describe_merges  # the same incident found in several sources (analysis.dedupe)
+        from analysis.cleaning.merging import describe_merges  # the same incident found in several sources (analysis.cleaning.merging)
 
         lines.append("Merged records (the same incident in two sources; merged -> kept):")
         lines.extend(describe_merges(pd.read_csv(Path(out_dir) / "merges.csv", dtype=str, keep_default_na=False)))

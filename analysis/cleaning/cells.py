@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .text import clean_text
+from analysis.core.text import clean_text
 
 
 class CellError(ValueError):

@@ -14,7 +14,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, check_days
+from analysis.core.errors import ParameterError, check_days
 
 ALL_ATTACKS = "all attacks"
 SHARE_DAYS = (1, 3, 7, 14)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import (
+from analysis.core.tables import (
     DATE_PRECISIONS, INTERCEPTED_VALUES, OUTCOMES, ROLES, SIDES, WEAPONS, EventData,
 )
 
@@ -129,7 +129,7 @@ def event_id_links(event_ids: pd.Series, casualty_ids: pd.Series) -> EventIdLink
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .sources.checks import pa_array
+    from analysis.sources.checks import pa_array
 
     if event_ids.isna().any():
         return None
@@ -154,6 +154,6 @@ def check_unique_event_ids(events: pd.DataFrame) -> None:
         first = duplicated.iloc[0]
         where = duplicated[duplicated["event_id"] == first["event_id"]]
         places = "; ".join(f"{f} row {r}" for f, r in zip(where["source_file"], where["source_row"]))
-        from .errors import AnalysisError
+        from analysis.core.errors import AnalysisError
 
         raise AnalysisError(f"event_id {first['event_id']!r} appears in more than one input: {places}")

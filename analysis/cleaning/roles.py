@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .text import clean_text, name_key
+from analysis.core.text import clean_text, name_key
 
 WESTERN_SIDES = ("us", "coalition")
 GENERIC_MILITIA = re.compile(r"^Militia \(", re.IGNORECASE)
@@ -130,7 +130,7 @@ class ActorLookup:
         self.actors = reference.actors
         patterns = reference.actor_patterns
         if patterns is None:
-            from .reference import actor_patterns_path, load_actor_patterns
+            from analysis.cleaning.reference import actor_patterns_path, load_actor_patterns
 
             patterns = load_actor_patterns(actor_patterns_path(reference.directory or "."))
         self.exact = {}
@@ -313,7 +313,7 @@ def read_directions(notes: pd.Series) -> pd.DataFrame:
     """
     import pyarrow.compute as pc
 
-    from .sources.checks import pa_array
+    from analysis.sources.checks import pa_array
 
     text = pa_array(notes.astype("string"))
     count = len(notes)
@@ -472,7 +472,7 @@ def infer_weapons(role: pd.Series, sub_event: pd.Series, notes, initiator_side: 
 
 def _attack_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     """Weapons of attacks from their notes, else from their sub-event as a militia uses it."""
-    from .sources.checks import pa_array
+    from analysis.sources.checks import pa_array
 
     text = pa_array(notes.astype("string"))
     reply = _first_match(text, US_REPLY)
@@ -490,7 +490,7 @@ def _attack_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
 
 def _response_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     """Weapons of responses: a raid or artillery when the notes say so, else the sub-event's weapon."""
-    from .sources.checks import pa_array
+    from analysis.sources.checks import pa_array
 
     text = pa_array(notes.astype("string"))
     named = {weapon: _first_match(text, pattern) >= 0 for weapon, pattern in RESPONSE_WEAPON_WORDS.items()}
@@ -503,7 +503,7 @@ def _response_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
 
 def infer_sites(location_site: pd.Series, latitude: pd.Series, longitude: pd.Series, role: pd.Series, places: pd.DataFrame) -> pd.Series:
     """Return the base an event happened at: the location's own base, or for attacks the base within SITE_RADIUS_KM."""
-    from .dedupe import distance_km
+    from analysis.cleaning.merging import distance_km
 
     sites = location_site.astype("string").copy()
     bases = places[(places["kind"] == "base") & places["latitude"].notna()].drop_duplicates("name")

@@ -34,7 +34,7 @@ def check_whole_number(name: str, value, *, minimum: int = 0, unit: str = "days"
     >>> check_whole_number("window", 0, minimum=1, unit="periods")
     Traceback (most recent call last):
     ...
-    analysis.errors.ParameterError: window must be 1 or more, got 0
+    analysis.core.errors.ParameterError: window must be 1 or more, got 0
     """
     is_number = isinstance(value, (numbers.Integral, float)) and not isinstance(value, bool)
     if not is_number or not math.isfinite(value) or float(value) != int(value):

@@ -26,10 +26,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .counts import PERIOD_CODES as COUNT_PERIOD_CODES, period_code_grid, starts_of_periods
-from .errors import AnalysisError, ParameterError, check_whole_number
-from .model import OUTCOMES, SIDES
-from .text import name_key
+from analysis.analyses.counts import PERIOD_CODES as COUNT_PERIOD_CODES, period_code_grid, starts_of_periods
+from analysis.core.errors import AnalysisError, ParameterError, check_whole_number
+from analysis.core.tables import OUTCOMES, SIDES
+from analysis.core.text import name_key
 
 CELL_KEYS = ["event_id", "side", "outcome"]
 CLAIM_LEVEL_KEYS = ("event_id", "side", "outcome", "claimant")

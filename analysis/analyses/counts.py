@@ -18,10 +18,10 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from .errors import AnalysisError, ParameterError, check_days, describe_cell
-from .model import events_of
-from .select import filter_events, parse_period
-from .text import name_key
+from analysis.core.errors import AnalysisError, ParameterError, check_days, describe_cell
+from analysis.core.tables import events_of
+from analysis.core.selection import filter_events, parse_period
+from analysis.core.text import name_key
 
 # freq argument -> pandas period code. "W-FRI" periods end on Friday, so each starts on a Saturday.
 PERIOD_CODES = {"W": "W-FRI", "M": "M"}
@@ -343,12 +343,12 @@ def counts_from_weekly(
 def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
     """Flag each attack that drew a response: named in a response's responds_to, or (window_days) followed by one.
 
-    The rule is analysis.lags.pair_attacks_responses, so trends and lag reports agree on what "answered"
+    The rule is analysis.analyses.pairing.pair_attacks_responses, so trends and lag reports agree on what "answered"
     means: with window_days None only explicit links count ("explicit_only"); otherwise an attack also counts
     when any unlinked response follows it within window_days ("all_in_window", in any country, because US
     strikes often answer an attack in one country with strikes in another).
     """
-    from .lags import pair_attacks_responses
+    from analysis.analyses.pairing import pair_attacks_responses
 
     if window_days is not None:
         window_days = check_days("window_days", window_days)

@@ -18,9 +18,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, check_days
-from .model import COUNTRY_TIMEZONES, events_of, split_ids
-from .select import parse_period
+from analysis.core.errors import ParameterError, check_days
+from analysis.core.tables import COUNTRY_TIMEZONES, events_of, split_ids
+from analysis.core.selection import parse_period
 
 # name -> what it does, in the words the pairs table and the reports use
 STRATEGIES = {
@@ -366,7 +366,7 @@ def attacks_with_us_casualties(casualties: pd.DataFrame, view: str = "maximal") 
     view "maximal" counts an event when any credible claim reports one; "conservative" only when the lowest
     claim does (the casualty module's select_claims chooses the claim, so both analyses read claims alike).
     """
-    from .casualties import select_claims
+    from analysis.analyses.casualties import select_claims
 
     us = casualties[casualties["side"].eq("us").fillna(False) & casualties["outcome"].isin(["killed", "wounded"])]
     chosen = select_claims(us, view)
@@ -689,7 +689,7 @@ def pairs_timeline_figure(events, pairs: pd.DataFrame, *, title: str = "Attacks,
     """Draw attacks and responses on two lanes over time, with a line for each pair (solid: explicit)."""
     import plotly.graph_objects as go
 
-    from .maps import ROLE_STYLES
+    from analysis.present.maps import ROLE_STYLES
 
     events = events_table(events)
     lanes = {"attack": "Attacks", "response": "Responses"}

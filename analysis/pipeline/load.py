@@ -7,10 +7,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import paths
-from .errors import AnalysisError, InputError
-from .model import EventData, conform, ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, CASUALTY_COLUMNS, EVENT_COLUMNS, MERGE_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS
-from .storage import file_sha256
+from analysis import paths
+from analysis.core.errors import AnalysisError, InputError
+from analysis.core.tables import EventData, conform, ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, CASUALTY_COLUMNS, EVENT_COLUMNS, MERGE_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS
+from analysis.pipeline.storage import file_sha256
 
 PROCESSED_TABLES = {
     "events": ("events.parquet", EVENT_COLUMNS),
@@ -25,7 +25,7 @@ PROCESSED_TABLES = {
 
 def raw_files(directory: Path) -> list[Path]:
     """List the event tables in a folder (top level; names starting with '.' or '_' are skipped)."""
-    from .sources import TABLE_SUFFIXES
+    from analysis.sources.registry import TABLE_SUFFIXES
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -56,15 +56,15 @@ def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, valida
     Incident logs, ACLED exports and UCDP GED files are told apart by their columns. With
     ``merge_duplicates`` (the default) the same incident found in two sources becomes one event listing
     every record in ``source_records``, and ``data.merges`` says what was merged and why
-    (analysis.dedupe); pass False to keep them apart (``an.find_duplicates(data.events)`` still lists them).
+    (analysis.cleaning.merging); pass False to keep them apart (``an.find_duplicates(data.events)`` still lists them).
 
     >>> data = load_events()
     >>> bool(len(data.events)), data.quarantine.empty
     (True, True)
     """
-    from .reference import load_reference
-    from .schema import check_unique_event_ids, validate as validate_tables
-    from .sources import load_file
+    from analysis.cleaning.reference import load_reference
+    from analysis.pipeline.validation import check_unique_event_ids, validate as validate_tables
+    from analysis.sources.registry import load_file
 
     reference = load_reference(reference_dir)
     files = _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)
@@ -80,7 +80,7 @@ def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, valida
 
 def _merged(data: EventData) -> EventData:
     """Merge the same incident found in several sources, moving each merged row from `events` to `merged`."""
-    from .dedupe import merge_duplicates as merge
+    from analysis.cleaning.merging import merge_duplicates as merge
 
     before = len(data.merges)
     data = merge(data)
@@ -95,7 +95,7 @@ def _sorted_events(events: pd.DataFrame) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .sources.checks import pa_array
+    from analysis.sources.checks import pa_array
 
     if events.empty or _is_sorted(events):
         return events.reset_index(drop=True)
@@ -108,7 +108,7 @@ def _is_sorted(events: pd.DataFrame) -> bool:
     """Tell, in two vectorised passes, whether events are already ordered by date, then id."""
     import pyarrow.compute as pc
 
-    from .sources.checks import pa_array
+    from analysis.sources.checks import pa_array
 
     dates = events["event_date"].to_numpy()
     if (dates[1:] < dates[:-1]).any():

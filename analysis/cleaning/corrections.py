@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .text import clean_text, column_key
+from analysis.core.errors import InputError
+from analysis.core.text import clean_text, column_key
 
 CORRECTION_COLUMNS = ["source_file", "record_id", "column", "expected", "corrected", "reason"]
 APPLIED_COLUMNS = {

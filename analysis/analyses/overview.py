@@ -5,7 +5,7 @@ import html
 
 import pandas as pd
 
-from .maps import ROLE_STYLES
+from analysis.present.maps import ROLE_STYLES
 
 ROLE_ORDER = ("attack", "response", "other")
 ROLE_LABELS = {"attack": "attacks", "response": "responses", "other": "other events"}
@@ -138,7 +138,7 @@ def monthly_figure(events: pd.DataFrame, start=None, end=None, *,
     """Draw attacks and strikes per calendar month as bars (zero-filled: a quiet month shows as a gap)."""
     import plotly.graph_objects as go
 
-    from .counts import event_counts
+    from analysis.analyses.counts import event_counts
 
     counts = event_counts(events, freq="M", start=start, end=end)
     figure = go.Figure()

@@ -50,7 +50,7 @@ EVENT_COLUMNS = {
     "source_file": "string",
     "source_row": "Int64",
     # every source record this event stands for ('; '-separated event ids): itself, plus the records of
-    # other sources merged into it as the same incident (analysis.dedupe)
+    # other sources merged into it as the same incident (analysis.cleaning.merging)
     "source_records": "string",
 }
 CASUALTY_COLUMNS = {

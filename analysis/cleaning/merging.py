@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import check_days
-from .model import MERGE_COLUMNS, EventData, conform, split_ids
-from .text import name_key
+from analysis.core.errors import check_days
+from analysis.core.tables import MERGE_COLUMNS, EventData, conform, split_ids
+from analysis.core.text import name_key
 
 SOURCE_PRIORITY = ("incident_log", "acled", "ged")
 MERGE_ROLES = ("attack", "response")

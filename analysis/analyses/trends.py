@@ -25,8 +25,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .counts import COUNT_COLUMNS, PERIOD_WORDS, group_columns, infer_frequency, period_last_day
-from .errors import ParameterError, check_whole_number
+from analysis.analyses.counts import COUNT_COLUMNS, PERIOD_WORDS, group_columns, infer_frequency, period_last_day
+from analysis.core.errors import ParameterError, check_whole_number
 
 DEFAULT_BREAK_DATES = ("2023-10-17", "2024-02-02")
 PERIODS_PER_YEAR = {"W": 52, "M": 12}
@@ -55,7 +55,7 @@ class TrendResult:
 
     def show(self, caption: str | None = None) -> None:
         """Display the table (numbers rounded for reading) and notes, or the refusal, in a notebook."""
-        from .display import show_table, show_text
+        from analysis.notebook.page import show_table, show_text
 
         if not self.ok:
             show_text(self.refusal)
@@ -66,7 +66,7 @@ class TrendResult:
 
     def _repr_html_(self) -> str:
         """Render as escaped HTML when a notebook displays the result."""
-        from .display import html_table
+        from analysis.notebook.page import html_table
 
         if not self.ok:
             return f"<p><strong>{html.escape(self.method)}</strong>: {html.escape(self.refusal)}</p>"
@@ -501,7 +501,7 @@ def granger_causality(
     return TrendResult("Granger causality", pd.DataFrame(rows), notes)
 
 
-# The overview's colours (analysis.maps.ROLE_STYLES): attacks red, responses blue; intercepted attacks orange.
+# The overview's colours (analysis.present.maps.ROLE_STYLES): attacks red, responses blue; intercepted attacks orange.
 COUNT_COLOURS = {"attacks": "#c0392b", "responses": "#1f5fa8", "intercepted_attacks": "#e67e22",
                  "partly_intercepted_attacks": "#f0b27a", "events": "#7f7f7f", "coarse_dated_events": "#b0b0b0"}
 # Groups (countries, ...) in colours that are neither the attacks' red nor the responses' blue.

@@ -14,8 +14,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import paths
-from .errors import ParameterError
+from analysis import paths
+from analysis.core.errors import ParameterError
 
 BOUNDARIES_PATH = paths.PACKAGE_DIR / "assets" / "boundaries.geojson"
 DEFAULT_COUNTRIES = ("Iraq", "Syria", "Jordan")

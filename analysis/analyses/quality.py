@@ -147,7 +147,7 @@ def coverage_figure(events: pd.DataFrame, start=None, end=None, *, title: str = 
     """Draw a month x country heat map of event counts: blank rows and columns show holes in the coverage."""
     import plotly.graph_objects as go
 
-    from .counts import event_counts
+    from analysis.analyses.counts import event_counts
 
     counts = event_counts(events, freq="M", by="country", start=start, end=end)
     table = counts.pivot_table(index="country", columns="period_start", values="events", aggfunc="sum", fill_value=0)
@@ -198,7 +198,7 @@ def coverage_caveats(events: pd.DataFrame, start=None, end=None) -> list[str]:
     >>> coverage_caveats(events, "2019-01-01", "2024-11-30")[0][:60]
     'The selection starts on 2019-01-01, but the first event in t'
     """
-    from .select import parse_period
+    from analysis.core.selection import parse_period
 
     notes = []
     from_log = _is_incident_log(events)
@@ -212,7 +212,7 @@ def coverage_caveats(events: pd.DataFrame, start=None, end=None) -> list[str]:
             notes.append(SHIPPED_LOG_COVERAGE)
     dates = events["event_date"].dropna()
     if len(dates):
-        from .overview import end_date_text
+        from analysis.analyses.overview import end_date_text
 
         first, last = dates.min().normalize(), dates.max().normalize()
         start, end = parse_period(start, end)

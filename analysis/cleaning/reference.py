@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import InputError
-from .model import SIDES, WEAPONS
-from .text import clean_text, name_key
+from analysis import paths
+from analysis.core.errors import InputError
+from analysis.core.tables import SIDES, WEAPONS
+from analysis.core.text import clean_text, name_key
 
 PLACE_COLUMNS = ["name", "aliases", "kind", "country", "admin1", "latitude", "longitude", "geo_precision"]
 ACTOR_COLUMNS = ["alias", "name", "side"]
@@ -27,9 +27,9 @@ class Reference:
     actors: pd.DataFrame  # index: key; columns: name, side
     weapons: pd.DataFrame  # index: key; columns: weapon
     files: tuple[Path, ...] = ()
-    corrections: pd.DataFrame | None = None  # declarative fixes of raw cells (analysis.corrections)
+    corrections: pd.DataFrame | None = None  # declarative fixes of raw cells (analysis.cleaning.corrections)
     directory: Path | None = None
-    actor_patterns: pd.DataFrame | None = None  # ACLED / UCDP actor names -> side (analysis.roles)
+    actor_patterns: pd.DataFrame | None = None  # ACLED / UCDP actor names -> side (analysis.cleaning.roles)
 
 
 def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:
@@ -127,7 +127,7 @@ def load_reference(directory: Path | None = None) -> Reference:
     """
     directory = Path(directory or paths.REFERENCE_DIR)
     files = (directory / "places.csv", directory / "actors.csv", directory / "weapons.csv")
-    from .corrections import load_corrections
+    from analysis.cleaning.corrections import load_corrections
 
     return Reference(load_places(files[0]), load_actors(files[1]), load_weapons(files[2]), files,
                      corrections=load_corrections(directory), directory=directory,

@@ -5,7 +5,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .errors import ParameterError
+from analysis.core.errors import ParameterError
 
 
 def parse_period(start=None, end=None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:

@@ -141,7 +141,7 @@ def made_at() -> str:
 
 def header_html(title: str, parameters: Mapping[str, object], manifest: Mapping | None = None) -> str:
     """Describe a report page: its parameters, the data fingerprint, the package version and when it ran."""
-    from . import __version__
+    from analysis import __version__
 
     rows = "".join(
         f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(repr(v))}</td></tr>" for k, v in parameters.items()
@@ -169,8 +169,8 @@ def open_report(title: str, parameters: Mapping[str, object]):
     Returns (everything, selection, manifest): the whole data set, the EventData restricted to the period
     and countries, and the build manifest the header cites.
     """
-    from .load import load_data
-    from .select import filter_data
+    from analysis.pipeline.load import load_data
+    from analysis.core.selection import filter_data
 
     setup_notebook()
     source = parameters.get("data")
@@ -195,14 +195,14 @@ def manifest_for(source: str | Path | None) -> dict:
     manifest: the result then holds only their data fingerprint (the files and reference tables read), the
     same one the report runner prints on the page.
     """
-    from .load import read_manifest
+    from analysis.pipeline.load import read_manifest
 
     if source in (None, ""):
         return read_manifest()
     source = Path(source)
     if (source / "manifest.json").is_file():
         return read_manifest(source)
-    from .reporting.runner import data_fingerprint
+    from analysis.reporting.runner import data_fingerprint
 
     return {"data_fingerprint": data_fingerprint(source)}
 
