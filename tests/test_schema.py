@@ -90,3 +90,26 @@ def test_validate__casualty_schema_failure_is_reported_after_the_concurrent_id_p
         validate(data)
     assert "casualties" in str(raised.value) and "low" in str(raised.value)
 
+
+
+def test_schema_for__every_declared_rule_is_checked():
+    import pandera.errors
+
+    from analysis.core.spec import EVENTS
+    from analysis.core.tables import EVENT_COLUMNS, conform
+    from analysis.pipeline.validation import schema_for
+
+    good = conform(pd.DataFrame({
+        "event_id": ["log:a"], "source": ["incident_log"], "event_date": pd.to_datetime(["2024-01-02"]),
+        "date_earliest": pd.to_datetime(["2024-01-01"]), "date_latest": pd.to_datetime(["2024-01-03"]),
+        "date_precision": ["week"], "role": ["attack"], "initiator_side": ["militia"], "target_side": ["us"],
+        "target_kind": ["base"], "weapon": ["drone"],
+    }), EVENT_COLUMNS)
+    schema = schema_for(EVENTS)
+    schema.validate(good)
+    for column, value in [("target_kind", "barracks"), ("role", "raid"), ("latitude", 95.0), ("munitions", -1),
+                          ("date_latest", pd.Timestamp("2023-12-31"))]:
+        bad = good.copy()
+        bad[column] = pd.Series([value], dtype=EVENT_COLUMNS[column]) if column != "date_latest" else [value]
+        with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):
+            schema.validate(bad, lazy=True)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.analyses.counts import PERIOD_CODES as COUNT_PERIOD_CODES, period_code_grid, starts_of_periods
 from analysis.core.errors import AnalysisError, ParameterError, check_whole_number
-from analysis.core.tables import OUTCOMES, SIDES
+from analysis.core.spec import OUTCOMES, SIDES
 from analysis.core.text import name_key
 
 CELL_KEYS = ["event_id", "side", "outcome"]

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.errors import ParameterError, check_days
-from analysis.core.tables import COUNTRY_TIMEZONES, events_of, split_ids
+from analysis.core.spec import COUNTRY_TIMEZONES
+from analysis.core.tables import events_of, split_ids
 from analysis.core.selection import parse_period
 
 # name -> what it does, in the words the pairs table and the reports use

@@ -12,13 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.errors import InputError
+from analysis.core.spec import CORRECTIONS
 from analysis.core.text import clean_text, column_key
 
-CORRECTION_COLUMNS = ["source_file", "record_id", "column", "expected", "corrected", "reason"]
-APPLIED_COLUMNS = {
-    "source_file": "string", "record_id": "string", "column": "string", "expected": "string",
-    "corrected": "string", "reason": "string",
-}
+CORRECTION_COLUMNS = list(CORRECTIONS.dtypes)
+APPLIED_COLUMNS = CORRECTIONS.dtypes
 
 
 def load_corrections(reference_dir: Path) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.core.errors import InputError
-from analysis.core.tables import SIDES, WEAPONS
+from analysis.core.spec import SIDES, WEAPONS
 from analysis.core.text import clean_text, name_key
 
 PLACE_COLUMNS = ["name", "aliases", "kind", "country", "admin1", "latitude", "longitude", "geo_precision"]

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from analysis.core.tables import COUNTRY_TIMEZONES, QUARANTINE_COLUMNS, conform
+from analysis.core.spec import COUNTRY_TIMEZONES
+from analysis.core.tables import QUARANTINE_COLUMNS, conform
 
 # A box around Iraq, Syria and Jordan; coordinates outside it are a coding error in this project's scope.
 REGION_LATITUDE = (29.0, 37.5)

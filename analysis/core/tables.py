@@ -1,104 +1,20 @@
-"""The canonical tables every reader produces and every analysis reads (see DESIGN.md)."""
+"""The container every reader fills and every analysis reads: EventData, and casting frames to the spec."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-ROLES = ("attack", "response", "other")
-SIDES = ("militia", "us", "coalition", "partner", "regime", "iran", "civilian", "other", "unknown")
-OUTCOMES = ("killed", "wounded")
-DATE_PRECISIONS = ("day", "week", "month", "year")
-INTERCEPTED_VALUES = ("yes", "no", "partial")
-WEAPONS = (
-    "rocket", "drone", "missile", "mortar", "artillery", "ied", "small_arms", "airstrike", "ground_raid",
-    "multiple", "unknown",
-)
-COUNTRY_TIMEZONES = {"Iraq": "Asia/Baghdad", "Syria": "Asia/Damascus", "Jordan": "Asia/Amman"}
+from analysis.core.spec import ACCOUNTING, CASUALTIES, CORRECTIONS, EVENTS, MERGES, QUARANTINE, UNKNOWN_NAMES
 
-# Column -> pandas dtype. Order is the order of the written tables.
-EVENT_COLUMNS = {
-    "event_id": "string",
-    "source": "string",
-    "event_date": "datetime64[ns]",
-    "date_earliest": "datetime64[ns]",
-    "date_latest": "datetime64[ns]",
-    "date_precision": "string",
-    "event_time_utc": "datetime64[ns, UTC]",
-    "country": "string",
-    "admin1": "string",
-    "location": "string",
-    "site": "string",
-    "latitude": "Float64",
-    "longitude": "Float64",
-    "geo_precision": "Int64",
-    "role": "string",
-    "role_basis": "string",
-    "initiator": "string",
-    "initiator_side": "string",
-    "target": "string",
-    "target_side": "string",
-    "weapon": "string",
-    "munitions": "Int64",
-    "intercepted": "string",
-    "responds_to": "string",
-    "claimed_by": "string",
-    "sources": "string",
-    "source_url": "string",
-    "date_basis": "string",
-    "notes": "string",
-    "source_file": "string",
-    "source_row": "Int64",
-    # every source record this event stands for ('; '-separated event ids): itself, plus the records of
-    # other sources merged into it as the same incident (analysis.cleaning.merging)
-    "source_records": "string",
-}
-CASUALTY_COLUMNS = {
-    "event_id": "string",
-    "side": "string",
-    "outcome": "string",
-    "low": "Int64",
-    "best": "Int64",
-    "high": "Int64",
-    "claimant": "string",
-    "claim_text": "string",
-}
-QUARANTINE_COLUMNS = {
-    "source_file": "string",
-    "source_row": "Int64",
-    "column": "string",
-    "value": "string",
-    "reason": "string",
-}
-UNKNOWN_NAME_COLUMNS = {
-    "source_file": "string",
-    "source_row": "Int64",
-    "column": "string",
-    "value": "string",
-}
-MERGE_COLUMNS = {
-    "kept_event_id": "string",
-    "merged_event_id": "string",
-    "source_file": "string",
-    "source_row": "Int64",
-    "reason": "string",
-}
-CORRECTION_COLUMNS = {
-    "source_file": "string",
-    "record_id": "string",
-    "column": "string",
-    "expected": "string",
-    "corrected": "string",
-    "reason": "string",
-}
-ACCOUNTING_COLUMNS = {
-    "source_file": "string",
-    "format": "string",
-    "raw_rows": "Int64",
-    "events": "Int64",
-    "merged": "Int64",
-    "quarantined": "Int64",
-}
+# Column -> pandas dtype of each canonical table, in the written order (declared in analysis.core.spec).
+EVENT_COLUMNS = EVENTS.dtypes
+CASUALTY_COLUMNS = CASUALTIES.dtypes
+QUARANTINE_COLUMNS = QUARANTINE.dtypes
+UNKNOWN_NAME_COLUMNS = UNKNOWN_NAMES.dtypes
+MERGE_COLUMNS = MERGES.dtypes
+CORRECTION_COLUMNS = CORRECTIONS.dtypes
+ACCOUNTING_COLUMNS = ACCOUNTING.dtypes
 
 
 def empty_table(columns: dict[str, str]) -> pd.DataFrame:

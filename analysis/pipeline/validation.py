@@ -5,66 +5,49 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.core.tables import (
-    DATE_PRECISIONS, INTERCEPTED_VALUES, OUTCOMES, ROLES, SIDES, WEAPONS, EventData,
-)
+from analysis.core.spec import CASUALTIES, EVENTS, TableSpec
+from analysis.core.tables import EventData
 
 
-def _schemas(check_unique_ids: bool = True):
-    """Build the schemas (pandera is imported here so `import analysis` stays fast).
+def schema_for(spec: TableSpec, *, check_unique: bool = True):
+    """Generate the pandera schema of a canonical table from its declaration (analysis.core.spec).
 
-    ``check_unique_ids=False`` leaves event_id uniqueness out of the events schema, for a caller that has
-    already checked it (validate does, in the same pass as the casualty -> event links).
+    Every declared column is checked for its dtype, nullability, allowed values and range; the table's row
+    rules (``spec.ordered``) become checks that skip missing values. ``check_unique=False`` leaves the
+    uniqueness of unique columns out, for a caller that checks it another way (validate does).
+    pandera is imported here so `import analysis` stays fast.
     """
     import pandera.pandas as pa
 
-    def text(allowed=None, nullable=True, **kw):
-        checks = [pa.Check.isin(list(allowed))] if allowed else []
-        return pa.Column("string", checks=checks, nullable=nullable, **kw)
+    columns = {}
+    for field in spec.fields:
+        checks = []
+        if field.allowed:
+            checks.append(pa.Check.isin(list(field.allowed)))
+        if field.minimum is not None and field.maximum is not None:
+            checks.append(pa.Check.in_range(field.minimum, field.maximum))
+        elif field.minimum is not None:
+            checks.append(pa.Check.ge(field.minimum))
+        columns[field.name] = pa.Column(field.dtype, checks=checks, nullable=field.nullable,
+                                        unique=field.unique and check_unique)
+    return pa.DataFrameSchema(columns, checks=[_ordered_check(pa, names) for names in spec.ordered],
+                              strict=False, name=spec.name)
 
-    events = pa.DataFrameSchema(
-        {
-            "event_id": text(nullable=False, unique=check_unique_ids),
-            "source": text(nullable=False),
-            "event_date": pa.Column("datetime64[ns]", nullable=False),
-            "date_earliest": pa.Column("datetime64[ns]", nullable=False),
-            "date_latest": pa.Column("datetime64[ns]", nullable=False),
-            "date_precision": text(DATE_PRECISIONS, nullable=False),
-            "event_time_utc": pa.Column("datetime64[ns, UTC]", nullable=True),
-            "latitude": pa.Column("Float64", pa.Check.in_range(-90, 90), nullable=True),
-            "longitude": pa.Column("Float64", pa.Check.in_range(-180, 180), nullable=True),
-            "role": text(ROLES, nullable=False),
-            "initiator_side": text(SIDES, nullable=False),
-            "target_side": text(SIDES, nullable=False),
-            "weapon": text(WEAPONS, nullable=False),
-            "munitions": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-            "intercepted": text(INTERCEPTED_VALUES),
-        },
-        checks=[
-            pa.Check(lambda f: (f["date_earliest"] <= f["event_date"]) & (f["event_date"] <= f["date_latest"]),
-                     error="event_date must lie between date_earliest and date_latest"),
-        ],
-        strict=False,
-        name="events",
-    )
-    casualties = pa.DataFrameSchema(
-        {
-            "event_id": text(nullable=False),
-            "side": text(SIDES, nullable=False),
-            "outcome": text(OUTCOMES, nullable=False),
-            "low": pa.Column("Int64", pa.Check.ge(0), nullable=False),
-            "best": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-            "high": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-            "claimant": text(nullable=False),
-        },
-        checks=[
-            pa.Check(lambda f: (f["low"] <= f["best"]).fillna(True), error="low must not exceed best"),
-            pa.Check(lambda f: (f["best"] <= f["high"]).fillna(True), error="best must not exceed high"),
-        ],
-        strict=False,
-        name="casualties",
-    )
-    return events, casualties
+
+def _ordered_check(pa, names: tuple[str, ...]):
+    """Return a pandera check that each column of names is at most the next one, wherever both are given."""
+    def in_order(frame: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=frame.index)
+        for left, right in zip(names, names[1:]):
+            ok &= (frame[left] <= frame[right]).fillna(True).astype(bool)
+        return ok
+
+    return pa.Check(in_order, error=" <= ".join(names) + " must hold wherever the values are given")
+
+
+def _schemas(check_unique_ids: bool = True):
+    """Return the events and casualties schemas."""
+    return schema_for(EVENTS, check_unique=check_unique_ids), schema_for(CASUALTIES)
 
 
 def validate(data: EventData) -> EventData:

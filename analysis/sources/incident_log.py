@@ -8,9 +8,9 @@ import pandas as pd
 
 from analysis.cleaning.rows import date_bounds, is_in_region, local_to_utc, problem_rows
 from analysis.core.errors import InputError
+from analysis.core.spec import COUNTRY_TIMEZONES, DATE_PRECISIONS, ROLES, SIDES
 from analysis.core.tables import (
-    CASUALTY_COLUMNS, COUNTRY_TIMEZONES, DATE_PRECISIONS, EVENT_COLUMNS, QUARANTINE_COLUMNS, ROLES, SIDES,
-    UNKNOWN_NAME_COLUMNS, EventData, conform, split_ids,
+    CASUALTY_COLUMNS, EVENT_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, EventData, conform, split_ids,
 )
 from analysis.cleaning.cells import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
 from analysis.cleaning.reference import Reference, resolve, tidy_names
