@@ -28,6 +28,30 @@ LOG_HEADER = ["id", "date", "local_time", "country", "location", "kind", "actor"
               "us_wounded", "militia_killed", "responds_to", "source"]
 
 
+# Test tiers (`pytest -m unit` runs in seconds): every test is one of unit, integration or notebook.
+# Notebook tests execute notebooks or render pages; integration tests build the shipped data or read ../shared.
+NOTEBOOK_FILES = {"test_report_run.py", "test_browser.py", "test_notebook_casualties.py", "test_notebook_lags.py",
+                  "test_notebook_trends.py", "test_readme_commands.py"}
+INTEGRATION_FILES = {"test_build.py", "test_shipped_data.py", "test_shared_acled.py", "test_environment.py",
+                     "test_docs.py", "test_bad_inputs.py", "test_scale.py", "test_fetch.py", "test_role_accuracy.py",
+                     "test_extract_gold.py", "test_architecture.py"}
+
+
+def pytest_collection_modifyitems(items):
+    """Give every test its tier marker, from its file or its own notebooks / browser / shared marker."""
+    for item in items:
+        own = {mark.name for mark in item.iter_markers()}
+        if own & {"unit", "integration", "notebook"}:
+            continue
+        name = Path(str(item.fspath)).name
+        if name in NOTEBOOK_FILES or own & {"notebooks", "browser"}:
+            item.add_marker(pytest.mark.notebook)
+        elif name in INTEGRATION_FILES or "shared" in own or {"shipped_processed_dir", "shipped_data"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
     """Write rows (header first) as a UTF-8 CSV."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -176,7 +176,7 @@ def test_casualty_tally__month_zero_filled_and_open_ended_high_kept():
 
 def test_casualty_tally__period_in_by_equals_freq():
     data = make_data(CONTESTED)
-    pd.testing.assert_frame_equal(an.casualty_tally(data, by=["side", "month"]), an.casualty_tally(data, by=["side"], freq="MS"))
+    pd.testing.assert_frame_equal(an.casualty_tally(data, by=["side", "month"]), an.casualty_tally(data, by=["side"], freq="M"))
 
 
 def test_casualty_tally__weeks_are_those_of_event_counts():

@@ -189,7 +189,7 @@ def test_response_rates__counts_open_attacks_apart():
     ttr = make_ttr([1, 30, 3, 30], [True, False, False, False])  # the third: censored at day 3 (end of data)
     ttr["attack_date"] = pd.to_datetime(["2024-01-05", "2024-02-01", "2024-07-01", "2024-07-02"])
     rates = an.response_rates(ttr, freq="Q")
-    assert rates["period"].tolist() == ["2024Q1", "2024Q2", "2024Q3"]
+    assert rates["period"].tolist() == ["2024 Q1", "2024 Q2", "2024 Q3"]
     assert rates[["attacks", "answered", "unanswered", "still_open"]].values.tolist() == [[2, 1, 1, 0], [0, 0, 0, 0], [2, 0, 1, 1]]
     assert rates["share_answered"].tolist()[0] == 0.5 and pd.isna(rates["share_answered"].iloc[1])
     assert rates["note"].iloc[1] == "No attacks in this period."
@@ -202,7 +202,7 @@ def test_response_rates__by_group_and_bad_freq():
     rates = an.response_rates(ttr, by="has_us_casualties")
     assert rates["period"].tolist() == ["US personnel killed or wounded", "no US killed or wounded reported"]
     assert rates["answered"].tolist() == [1, 1]
-    with pytest.raises(ParameterError, match="unknown freq 'fortnight'"):
+    with pytest.raises(ParameterError, match="freq='fortnight' is not a period"):
         an.response_rates(HAND, freq="fortnight")
 
 
@@ -218,5 +218,12 @@ def test_figures__one_band_and_line_per_group_and_a_bar_per_period():
     assert [t.name for t in figure.data if t.showlegend is not False] == ["Iraq", "Syria"]
     assert sum(1 for t in figure.data if t.fill == "tonexty") == 2
     bars = an.response_rates_figure(an.response_rates(ttr, freq="M"))
-    assert list(bars.data[0].x) == ["2024-01"] and list(bars.data[0].y) == [1.0]  # the 4th attack is still open
+    assert list(bars.data[0].x) == ["Jan 2024"] and list(bars.data[0].y) == [1.0]  # the 4th attack is still open
     assert list(bars.data[0].customdata[0]) == [3, 3, 1]
+
+
+def test_response_rates__weeks_start_on_saturday_as_everywhere_else():
+    ttr = make_ttr([1, 2], [True, True])
+    ttr["attack_date"] = pd.to_datetime(["2024-01-05", "2024-01-06"])  # a Friday and the Saturday after it
+    rates = an.response_rates(ttr, freq="W")
+    assert rates["period"].tolist() == ["week of 30 Dec 2023", "week of 6 Jan 2024"]

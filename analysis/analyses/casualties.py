@@ -26,7 +26,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.analyses.counts import PERIOD_CODES as COUNT_PERIOD_CODES, period_code_grid, starts_of_periods
+from analysis.core import calendar
 from analysis.core.errors import AnalysisError, ParameterError, check_whole_number
 from analysis.core.spec import OUTCOMES, SIDES
 from analysis.core.text import name_key
@@ -37,30 +37,20 @@ VIEWS = ("conservative", "maximal")
 MEASURES = ["low", "best", "high"]
 # An alias a user may write in `by`, and the events column it means.
 EVENT_KEY_ALIASES = {"actor": "initiator"}
-# Period names (and the pandas-style aliases accepted for them) -> pandas period frequency. Weeks and months
-# are those of an.event_counts (weeks run Saturday to Friday, as in ACLED's weekly files), so series line up.
-PERIODS = {"week": COUNT_PERIOD_CODES["W"], "month": COUNT_PERIOD_CODES["M"], "quarter": "Q", "year": "Y"}
-PERIOD_ALIASES = {
-    "w": "week", "week": "week", "weekly": "week",
-    "m": "month", "ms": "month", "me": "month", "month": "month", "monthly": "month",
-    "q": "quarter", "qs": "quarter", "qe": "quarter", "quarter": "quarter", "quarterly": "quarter",
-    "y": "year", "ys": "year", "ye": "year", "a": "year", "year": "year", "yearly": "year", "annual": "year",
-}
+# The period a tally can be grouped by: its word names the tally's period column (weeks from Saturday).
+PERIODS = tuple(calendar.PERIOD_WORDS.values())
 TALLY_COUNTS = ["events", "disputed", "open_ended"]
 
 
 # ---------------------------------------------------------------- parameters
 
 def period_name(freq) -> str:
-    """Name the period a freq stands for ('M', 'MS', 'month' -> 'month').
+    """Name the period a freq stands for ('M', 'month' -> 'month'); the one vocabulary of analysis.core.calendar.
 
-    >>> period_name("MS"), period_name("W")
+    >>> period_name("M"), period_name("week")
     ('month', 'week')
     """
-    name = PERIOD_ALIASES.get(str(freq).strip().casefold()) if freq is not None else None
-    if name is None:
-        raise ParameterError(f"freq={freq!r} is not a period; use one of 'W' (week), 'M' (month), 'Q' (quarter), 'Y' (year)")
-    return name
+    return calendar.period_word(freq)
 
 
 def _as_list(value) -> list:
@@ -255,7 +245,7 @@ def _claims_with_events(data, view: str, keys: list[str], period: str | None, ex
 
 def period_start(dates: pd.Series, period: str) -> pd.Series:
     """Return the first day of each date's week (a Saturday), month, quarter or year."""
-    return starts_of_periods(dates, PERIODS[period])
+    return calendar.period_start(dates, period)
 
 
 def _all_periods(events: pd.DataFrame, period: str) -> pd.DatetimeIndex:
@@ -263,7 +253,7 @@ def _all_periods(events: pd.DataFrame, period: str) -> pd.DatetimeIndex:
     dates = events["event_date"].dropna()
     if dates.empty:
         return pd.DatetimeIndex([], name=period)
-    return period_code_grid(dates.min(), dates.max(), PERIODS[period]).rename(period)
+    return pd.DatetimeIndex(calendar.period_grid(dates.min(), dates.max(), period), name=period)
 
 
 def _complete_periods(tally: pd.DataFrame, keys: list[str], period: str, events: pd.DataFrame) -> pd.DataFrame:

@@ -18,14 +18,12 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.core.calendar import PERIOD_WORDS, check_freq, covered_days, period_grid, period_last_day, period_start
 from analysis.core.errors import AnalysisError, ParameterError, check_days, describe_cell
 from analysis.core.tables import events_of
 from analysis.core.selection import filter_events, parse_period
 from analysis.core.text import name_key
 
-# freq argument -> pandas period code. "W-FRI" periods end on Friday, so each starts on a Saturday.
-PERIOD_CODES = {"W": "W-FRI", "M": "M"}
-PERIOD_WORDS = {"W": "week", "M": "month"}
 GROUP = "group"
 COUNT_COLUMNS = (
     "events", "attacks", "responses", "intercepted_attacks", "partly_intercepted_attacks", "coarse_dated_events",
@@ -40,61 +38,20 @@ WEEKLY_REQUIRED_COLUMNS = ("week_start", "country", "sub_event_type", "events")
 WEEKLY_GROUP_COLUMNS = ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type")
 
 
-def check_frequency(freq: str) -> str:
-    """Return freq ("W" or "M") or raise a ParameterError naming the choices."""
-    if freq not in PERIOD_CODES:
-        raise ParameterError(f"freq={freq!r} is not a known frequency; use 'W' (weeks starting Saturday) or 'M' (calendar months)")
-    return freq
-
-
-def period_start(dates: pd.Series, freq: str) -> pd.Series:
-    """Return the first day of the week (a Saturday) or month holding each date.
-
-    >>> period_start(pd.Series(pd.to_datetime(["2023-10-17", "2023-10-21"])), "W").dt.strftime("%a %Y-%m-%d").tolist()
-    ['Sat 2023-10-14', 'Sat 2023-10-21']
-    """
-    return starts_of_periods(dates, PERIOD_CODES[check_frequency(freq)])
-
-
-def starts_of_periods(dates: pd.Series, period_code: str) -> pd.Series:
-    """Return the first day of the pandas period (period_code: "W-FRI", "M", "Q", "Y") holding each date."""
-    return dates.dt.to_period(period_code).dt.start_time.astype("datetime64[ns]")
-
-
-def period_code_grid(first: pd.Timestamp, last: pd.Timestamp, period_code: str) -> pd.DatetimeIndex:
-    """Return the start of every pandas period (period_code) from the one holding first to the one holding last."""
-    periods = pd.period_range(first.to_period(period_code), last.to_period(period_code))
-    return pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"))
-
-
-def period_last_day(starts: pd.Series, freq: str) -> pd.Series:
-    """Return the last calendar day of each period, given its first day."""
-    return starts.dt.to_period(PERIOD_CODES[freq]).dt.end_time.dt.normalize().astype("datetime64[ns]")
-
-
-def period_grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.Series:
-    """Return the start of every period from the one holding first to the one holding last."""
-    return pd.Series(period_code_grid(first, last, PERIOD_CODES[freq]), name="period_start")
-
-
-def covered_days(starts: pd.Series, freq: str, start=None, end=None) -> pd.Series:
-    """Count the days of each period that lie inside [start, end] (a whole period when unbounded)."""
-    first = starts if start is None else starts.clip(lower=start)
-    last = period_last_day(starts, freq)
-    last = last if end is None else last.clip(upper=end)
-    return ((last - first).dt.days + 1).clip(lower=0).astype("Int64")
-
-
 def infer_frequency(counts: pd.DataFrame) -> str:
-    """Return "W" or "M" for a counts table, from its attrs or the spacing of its periods."""
+    """Return the period letter of a counts table ("W", "M", ...), from its attrs or the spacing of its periods."""
     if counts.attrs.get("freq") in PERIOD_WORDS:
         return counts.attrs["freq"]
     starts = pd.Series(counts["period_start"].drop_duplicates().sort_values())
     if len(starts) > 1 and starts.diff().dropna().dt.days.eq(7).all():
         return "W"
+    if starts.dt.is_year_start.all() and (len(starts) == 1 or starts.diff().dropna().dt.days.ge(365).all()):
+        return "Y"
+    if starts.dt.is_quarter_start.all() and len(starts) > 1 and starts.diff().dropna().dt.days.ge(89).all():
+        return "Q"
     if starts.dt.is_month_start.all():
         return "M"
-    raise ParameterError("cannot tell whether the counts are weekly or monthly; make them with an.event_counts")
+    raise ParameterError("cannot tell the period of these counts (weeks, months, ...); make them with an.event_counts")
 
 
 def group_columns(counts: pd.DataFrame) -> list[str]:
@@ -188,7 +145,7 @@ def event_counts(
     events = events_of(events)
     if "week_start" in events.columns and "event_date" not in events.columns:
         return counts_from_weekly(events, freq, by, start, end, countries)
-    freq = check_frequency(freq)
+    freq = check_freq(freq)
     by = _by_list(by)
     if countries:
         events = filter_events(events, countries=countries)
@@ -278,7 +235,7 @@ def counts_from_weekly(
     ``period_days`` is 7 per week. For freq="M" a week counts in the month of its Saturday and
     ``coarse_dated_events`` holds the events of weeks that run into the next month.
     """
-    freq = check_frequency(freq)
+    freq = check_freq(freq)
     by = _by_list(by)
     _check_weekly(weekly)
     for name in by:
@@ -305,8 +262,9 @@ def counts_from_weekly(
     weekly, week_starts = weekly[inside], week_starts[inside]
     events = weekly["events"].astype("Int64")
     sub_event = weekly["sub_event_type"].astype("string")
-    starts = week_starts if freq == "W" else period_start(week_starts, "M")
-    runs_into_next_month = (week_starts + pd.Timedelta(days=6)).dt.month.ne(week_starts.dt.month)
+    starts = week_starts if freq == "W" else period_start(week_starts, freq)
+    # a week counts in the period of its Saturday; one that runs into the next period is coarsely placed
+    runs_into_next_period = period_start(week_starts + pd.Timedelta(days=6), freq).ne(starts)
     rows = pd.concat([
         pd.DataFrame({name: weekly[name].astype("string").fillna("unknown") for name in by}, index=weekly.index),
         pd.DataFrame({
@@ -315,7 +273,7 @@ def counts_from_weekly(
             "attacks": events.where(_matches(sub_event, attack_sub_events), 0),
             "responses": events.where(_matches(sub_event, response_sub_events), 0),
             "intercepted_attacks": events.where(_matches(sub_event, intercepted_sub_events), 0),
-            "coarse_dated_events": events.where(runs_into_next_month, 0) if freq == "M" else events * 0,
+            "coarse_dated_events": events.where(runs_into_next_period, 0) if freq != "W" else events * 0,
         }, index=weekly.index),
     ], axis=1)
     measures = ["events", "attacks", "responses", "intercepted_attacks", "coarse_dated_events"]
@@ -323,9 +281,9 @@ def counts_from_weekly(
         grid = week_grid
         days = pd.Series(7, index=grid.index)
     else:
-        months = period_start(week_grid["period_start"], "M")
-        days = (months.value_counts() * 7).rename("period_days")
-        grid = period_grid(months.min(), months.max(), "M").to_frame()
+        periods = period_start(week_grid["period_start"], freq)
+        days = (periods.value_counts() * 7).rename("period_days")
+        grid = period_grid(periods.min(), periods.max(), freq).to_frame()
         days = grid["period_start"].map(days).fillna(0)
     grid = grid.assign(period_days=days.astype("Int64").to_numpy())
     counts = _tally(rows, by, measures, grid)
@@ -379,7 +337,7 @@ def response_share(
     attacks = events[events["role"].eq("attack").fillna(False)]
     keys = event_groups(attacks, by)
     if freq is not None:
-        keys.insert(0, "period_start", period_start(attacks["event_date"], check_frequency(freq)))
+        keys.insert(0, "period_start", period_start(attacks["event_date"], check_freq(freq)))
     keys = keys.assign(attacks=1, answered_attacks=answered_attacks(events, window_days).astype(int))
     key_columns = [c for c in keys.columns if c not in ("attacks", "answered_attacks")]
     if key_columns:

@@ -14,6 +14,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis.core import calendar
 from analysis.core.errors import ParameterError, check_days
 
 ALL_ATTACKS = "all attacks"
@@ -273,7 +274,7 @@ def share_answered_within(ttr: pd.DataFrame, days: Iterable[int] = SHARE_DAYS, b
 # ---------------------------------------------------------------- response rates by period
 
 def response_rates(ttr: pd.DataFrame, *, freq: str | None = "Q", by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
-    """Return, per calendar period (freq "M", "Q", "Y") or per group (by=column), how many attacks were answered.
+    """Return, per calendar period (freq "W", "M", "Q", "Y": analysis.core.calendar) or per group (by=column), how many attacks were answered.
 
     share_answered = answered / (answered + unanswered): attacks still open when the data ends are counted
     separately (still_open) and left out of the share, since their outcome is unknown. Wilson intervals.
@@ -286,13 +287,11 @@ def response_rates(ttr: pd.DataFrame, *, freq: str | None = "Q", by: str | None 
         labels = group_labels(ttr, by)
         order = group_order(ttr, by)
     else:
-        try:
-            periods = pd.to_datetime(ttr["attack_date"]).dt.to_period(freq)
-        except (ValueError, TypeError):
-            raise ParameterError(f"unknown freq {freq!r}; use 'M' (month), 'Q' (quarter) or 'Y' (year)") from None
-        labels = periods.astype("string")
-        order = ([str(p) for p in pd.period_range(periods.min(), periods.max(), freq=periods.dt.freq)]
-                 if len(periods) else [])
+        freq = calendar.check_freq(freq)
+        starts = calendar.period_start(pd.to_datetime(ttr["attack_date"]), freq)
+        labels = calendar.period_label(starts, freq)
+        order = (calendar.period_label(calendar.period_grid(starts.min(), starts.max(), freq), freq).tolist()
+                 if len(starts) else [])
     rows = []
     for name in order:
         group = ttr[labels.eq(name).fillna(False)]

@@ -25,11 +25,11 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.analyses.counts import COUNT_COLUMNS, PERIOD_WORDS, group_columns, infer_frequency, period_last_day
+from analysis.analyses.counts import COUNT_COLUMNS, group_columns, infer_frequency
+from analysis.core.calendar import PERIOD_WORDS, PERIODS_PER_YEAR, period_last_day
 from analysis.core.errors import ParameterError, check_whole_number
 
 DEFAULT_BREAK_DATES = ("2023-10-17", "2024-02-02")
-PERIODS_PER_YEAR = {"W": 52, "M": 12}
 MIN_NONZERO_SHARE_FOR_STL = 0.25
 MIN_EVENTS_FOR_COUNT_MODEL = 10
 MIN_PERIODS_FOR_GRANGER = 30
