@@ -78,7 +78,7 @@ def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_p
                           "Share of attacks answered, by days since the attack"]
     assert "Share of attacks answered, by US casualties" in titles
     rates = next(t for t in texts if t.startswith("Attacks answered within the horizon, by period"))
-    assert "2024-01 5 2 1 2 0.667" in rates  # 2 answered, 1 unanswered, 2 still open: 2/3 answered
+    assert "Jan 2024 5 2 1 2 0.667" in rates  # 2 answered, 1 unanswered, 2 still open: 2/3 answered
     assert "Share answered within N days" in page and " 14 " not in next(
         t for t in texts if t.startswith("Share answered within N days"))  # 14 days exceeds the 10-day horizon
     timeline = figures[0]
