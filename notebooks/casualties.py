@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -24,7 +24,11 @@ freq = "M"                      # period of the charts: "W" (weeks from Saturday
 
 # %%
 import analysis as an
-from analysis.analyses.casualties import INCIDENT_LABELS, period_name
+from analysis.analyses.casualties import claim_coverage
+from analysis.present.casualties import casualty_figure, claim_coverage_text, format_tally
+from analysis.present.quality import coverage_caveats
+from analysis.present.casualties import INCIDENT_LABELS
+from analysis.analyses.casualties import period_name
 from analysis.notebook.page import open_report, show_headline, show_table, show_text
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries,
@@ -62,14 +66,14 @@ everything, data, manifest = open_report("Casualties: who was killed and wounded
 # Totals cover only the events in the data, which is not every event of the conflict:
 
 # %%
-for note in an.coverage_caveats(everything.events, start, end):
+for note in coverage_caveats(everything.events, start, end):
     show_text(note)
 
 # %%
-coverage = an.claim_coverage(data, exclude_claimants=exclude_claimants)
+coverage = claim_coverage(data, exclude_claimants=exclude_claimants)
 show_headline({"events with casualty claims": coverage["events_with_claims"], "claims": coverage["claims"],
                "claimants": coverage["claimants"], "disputed incidents": coverage["disputed_cells"]})
-show_text(an.claim_coverage_text(coverage))
+show_text(claim_coverage_text(coverage))
 
 # %% [markdown]
 # ## Totals by side and outcome
@@ -80,7 +84,7 @@ show_text(an.claim_coverage_text(coverage))
 # %%
 if coverage["claims"]:
     totals = an.casualty_views(data, by=["side", "outcome"], exclude_claimants=exclude_claimants)
-    show_table(an.format_tally(totals), caption="Killed and wounded by side: conservative and maximal views")
+    show_table(format_tally(totals), caption="Killed and wounded by side: conservative and maximal views")
 else:
     show_text("No casualty claims in this selection, so there are no totals to show.")
 
@@ -95,7 +99,7 @@ else:
 # %%
 if coverage["claims"]:
     by_claimant = an.casualty_tally(data, by=["side", "outcome", "claimant"], exclude_claimants=exclude_claimants)
-    show_table(an.format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant")
+    show_table(format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant")
 else:
     show_text("No casualty claims in this selection.")
 
@@ -109,7 +113,7 @@ else:
 # %%
 if coverage["claims"]:
     over_time = an.casualty_views(data, by=["side", "outcome"], freq=freq, exclude_claimants=exclude_claimants)
-    an.casualty_figure(over_time, series="side", facet="outcome", title="Killed and wounded by side").show()
+    casualty_figure(over_time, series="side", facet="outcome", title="Killed and wounded by side").show()
 else:
     show_text("No casualty claims in this selection, so there is no chart.")
 
@@ -121,7 +125,7 @@ else:
 # %%
 deadliest = an.deadliest_incidents(data, n=top_incidents, outcome="killed", exclude_claimants=exclude_claimants)
 if len(deadliest):
-    show_table(an.format_tally(deadliest), labels=INCIDENT_LABELS,
+    show_table(format_tally(deadliest), labels=INCIDENT_LABELS,
                caption="The deadliest incident" if len(deadliest) == 1 else f"The {len(deadliest)} deadliest incidents")
 else:
     show_text("No incident in this selection has a claim of anyone killed.")
@@ -132,9 +136,9 @@ else:
 # %%
 if coverage["us_claims"]:
     us_per_period = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants)
-    an.casualty_figure(us_per_period, series="outcome", title=f"US personnel killed and wounded per {period_name(freq)}").show()
+    casualty_figure(us_per_period, series="outcome", title=f"US personnel killed and wounded per {period_name(freq)}").show()
     us_running = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants, cumulative=True)
-    an.casualty_figure(us_running, series="outcome", title="US personnel killed and wounded, running total").show()
+    casualty_figure(us_running, series="outcome", title="US personnel killed and wounded, running total").show()
 else:
     show_text("No claims of US personnel killed or wounded in this selection.")
 
@@ -143,6 +147,6 @@ for outcome in ("killed", "wounded"):
     us_incidents = an.deadliest_incidents(data, n=top_incidents, outcome=outcome, sides=["us"],
                                           exclude_claimants=exclude_claimants)
     if len(us_incidents):
-        show_table(an.format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}", labels=INCIDENT_LABELS)
+        show_table(format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}", labels=INCIDENT_LABELS)
     else:
         show_text(f"No incident in this selection has a claim of US personnel {outcome}.")

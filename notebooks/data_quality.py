@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -21,10 +21,11 @@ max_rows = 200  # longest table shown in full
 
 # %%
 import analysis as an
+from analysis.present.quality import coverage_caveats
 from analysis.notebook.page import open_report, show_table, show_text
+from analysis.present.quality import accounting_note, count_note, coverage_figure
 from analysis.analyses.quality import (
-    accounting_note, accounting_table, count_note, coverage_figure, field_completeness, longest_gaps,
-    precision_counts, quarantine_reasons, source_coverage, unknown_name_counts,
+    accounting_table, field_completeness, longest_gaps, precision_counts, quarantine_reasons, source_coverage, unknown_name_counts,
 )
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "max_rows": max_rows}
@@ -76,7 +77,7 @@ if len(unknown):
 # the coverage; the heat map shows months with no events in its palest colour.
 
 # %%
-for note in an.coverage_caveats(everything.events, start, end):
+for note in coverage_caveats(everything.events, start, end):
     show_text(note)
 if events.empty:
     show_text("No events in the selected period and countries.")

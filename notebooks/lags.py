@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -31,6 +31,10 @@ rate_freq = "Q"                 # period of the response-rate table: "M", "Q" or
 
 # %%
 import analysis as an
+from analysis.analyses.response_times import follow_up_end, lag_summary
+from analysis.present.lags import lag_histogram_figure, pairing_summary, pairs_table, pairs_timeline_figure, summarise_time_to_response, time_to_response_table
+from analysis.present.quality import coverage_caveats, response_share_caveat
+from analysis.present.survival import kaplan_meier_figure, response_rates_figure
 from analysis.notebook.page import open_report, show_table, show_text
 from analysis.analyses.survival import TABLE_LABELS
 
@@ -50,7 +54,7 @@ everything, data, manifest = open_report(
 # ## What the data can and cannot say
 
 # %%
-for note in an.coverage_caveats(everything.events, start, end) + [an.response_share_caveat(data.events)]:
+for note in coverage_caveats(everything.events, start, end) + [response_share_caveat(data.events)]:
     if note:
         show_text(note)
 
@@ -74,9 +78,9 @@ for note in an.coverage_caveats(everything.events, start, end) + [an.response_sh
 
 # %%
 pairs = an.pair_attacks_responses(data.events, window_days, strategy=strategy, same=same or None)
-show_text(an.pairing_summary(data.events, pairs))
+show_text(pairing_summary(data.events, pairs))
 if len(pairs):
-    show_table(an.pairs_table(pairs), caption=f"{len(pairs)} attack-response pairs")
+    show_table(pairs_table(pairs), caption=f"{len(pairs)} attack-response pairs")
 else:
     show_text("No response in this selection could be paired with an attack, so there is no pairs table.")
 
@@ -88,7 +92,7 @@ else:
 
 # %%
 if len(data.events):
-    an.pairs_timeline_figure(data.events, pairs).show()
+    pairs_timeline_figure(data.events, pairs).show()
 else:
     show_text("There are no events in this selection, so there is no timeline.")
 
@@ -99,10 +103,10 @@ else:
 # month of rocket fire) counts once per attack.
 
 # %%
-lags = an.lag_summary(pairs)
+lags = lag_summary(pairs)
 if lags["pairs"].iloc[0]:
     show_table(lags, caption="Lag in days by kind of link (explicit: a source ties the pair; inferred: this page's rule)")
-    an.lag_histogram_figure(pairs).show()
+    lag_histogram_figure(pairs).show()
 else:
     show_text("No pair in this selection has a lag, so there is no lag distribution to show.")
 
@@ -115,11 +119,11 @@ else:
 # method below uses each attack for exactly the days it was followed.
 
 # %%
-data_end = an.follow_up_end(everything.events, end)
+data_end = follow_up_end(everything.events, end)
 ttr = an.time_to_response(data, horizon_days, pairs=pairs, data_end=data_end, periods=periods)
-show_text(an.summarise_time_to_response(ttr, pairs))
+show_text(summarise_time_to_response(ttr, pairs))
 if len(ttr):
-    show_table(an.time_to_response_table(ttr), caption="Each attack, its first response and its follow-up")
+    show_table(time_to_response_table(ttr), caption="Each attack, its first response and its follow-up")
 
 # %% [markdown]
 # ## Share of attacks answered, day by day
@@ -130,7 +134,7 @@ if len(ttr):
 
 # %%
 if len(ttr):
-    an.kaplan_meier_figure(an.kaplan_meier(ttr)).show()
+    kaplan_meier_figure(an.kaplan_meier(ttr)).show()
     show_table(an.median_time_to_response(ttr), caption="Median days to response (95% interval)", labels=TABLE_LABELS)
     share_days = [d for d in (1, 3, 7, 14) if d <= horizon_days]
     show_table(an.share_answered_within(ttr, share_days).round(3), caption="Share answered within N days (95% interval)",
@@ -152,7 +156,7 @@ for column, label in comparisons.items():
     if not len(ttr):
         show_text(f"There are no attacks in this selection, so there is nothing to compare by {label}.")
         continue
-    an.kaplan_meier_figure(an.kaplan_meier(ttr, by=column), title=f"Share of attacks answered, by {label}").show()
+    kaplan_meier_figure(an.kaplan_meier(ttr, by=column), title=f"Share of attacks answered, by {label}").show()
     show_table(an.median_time_to_response(ttr, by=column), caption=f"Median days to response by {label}",
                labels=TABLE_LABELS)
     show_text(str(an.compare_response_times(ttr, by=column)))
@@ -172,7 +176,7 @@ for column, label in comparisons.items():
 rates = an.response_rates(ttr, freq=rate_freq)
 show_table(rates.round(3), caption="Attacks answered within the horizon, by period", labels=TABLE_LABELS)
 if rates["share_answered"].notna().any():
-    an.response_rates_figure(rates).show()
+    response_rates_figure(rates).show()
 else:
     show_text("No period has an attack whose outcome is known, so there is no chart.")
 show_table(an.response_rates(ttr, by="period").round(3), caption="Attacks answered within the horizon, by the periods set in the parameters",

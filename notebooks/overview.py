@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -21,11 +21,11 @@ latest_rows = 10  # how many of the most recent events to list
 
 # %%
 import analysis as an
+from analysis.present.quality import coverage_caveats
 from analysis.notebook.page import open_report, show_headline, show_table, show_text
 from analysis.present.maps import event_map, missing_coordinates
-from analysis.analyses.overview import (
-    LATEST_EVENT_LABELS, headline_figures, latest_events, monthly_figure, role_counts_by_country, timeline_figure,
-)
+from analysis.present.overview import LATEST_EVENT_LABELS, headline_figures, monthly_figure, timeline_figure
+from analysis.analyses.overview import latest_events, role_counts_by_country
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
 everything, data, manifest = open_report("Overview", parameters)
@@ -50,7 +50,7 @@ else:
 # The figures count the events in the data, which is not the same as the events that happened.
 
 # %%
-for note in an.coverage_caveats(everything.events, start, end):
+for note in coverage_caveats(everything.events, start, end):
     show_text(note)
 
 # %% [markdown]

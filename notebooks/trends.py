@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -28,8 +28,13 @@ answer_window_days = 14         # an attack counts as answered when a response n
 
 # %%
 import analysis as an
-from analysis.analyses.counts import SHARE_LABELS
-from analysis.notebook.page import setup_notebook, show_header, show_table, show_text, show_headline, manifest_for
+from analysis.analyses.counts import counts_summary
+from analysis.present.counts import counts_notes, headline_counts, summary_labels
+from analysis.present.quality import coverage_caveats, response_share_caveat
+from analysis.present.tables import readable_table
+from analysis.present.trends import counts_figure, decomposition_figure, grouped_counts_figure, interrupted_time_series_figure, share_figure
+from analysis.present.counts import SHARE_LABELS
+from analysis.notebook.page import manifest_for, setup_notebook, show_header, show_headline, show_result, show_table, show_text
 setup_notebook()
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "freq": freq,
@@ -75,11 +80,11 @@ window_days = None if answer_window_days < 0 else answer_window_days
 # a count of militia attacks and US responses; response shares need actors and links, so they are left out.
 
 # %%
-for note in an.counts_notes(counts) + ([] if events is None else an.coverage_caveats(everything.events, start, end)):
+for note in counts_notes(counts) + ([] if events is None else coverage_caveats(everything.events, start, end)):
     show_text(note)
-show_headline(an.headline_counts(counts))
-show_table(an.readable_table(an.counts_summary(by_country)), caption="Totals by country",
-           labels=an.summary_labels(by_country))
+show_headline(headline_counts(counts))
+show_table(readable_table(counts_summary(by_country)), caption="Totals by country",
+           labels=summary_labels(by_country))
 
 # %% [markdown]
 # ## Attacks and responses over time
@@ -91,10 +96,10 @@ show_table(an.readable_table(an.counts_summary(by_country)), caption="Totals by 
 rolling = an.rolling_means(counts, columns=["attacks", "responses"], window=rolling_window)
 if not rolling.ok:
     show_text(rolling.refusal)
-an.counts_figure(counts, columns=["attacks", "responses"], rolling=rolling,
+counts_figure(counts, columns=["attacks", "responses"], rolling=rolling,
                  title="Attacks and responses over time").show()
-an.grouped_counts_figure(by_country, column="attacks", title="Attacks by country").show()
-an.counts_figure(counts, columns=["attacks", "intercepted_attacks"], title="Attacks and intercepted attacks").show()
+grouped_counts_figure(by_country, column="attacks", title="Attacks by country").show()
+counts_figure(counts, columns=["attacks", "intercepted_attacks"], title="Attacks and intercepted attacks").show()
 
 # %% [markdown]
 # ## Which attacks drew a response
@@ -115,11 +120,11 @@ if events is None:
 else:
     by_month = an.response_share(events, freq="M", window_days=window_days)
     if len(by_month):
-        if an.response_share_caveat(events):
-            show_text(an.response_share_caveat(events))
+        if response_share_caveat(events):
+            show_text(response_share_caveat(events))
         show_text(f"How answered is decided: {by_month.attrs['basis']}.")
-        an.share_figure(by_month, x="period_start", title="Share of attacks answered, by month").show()
-        show_table(an.readable_table(by_month), caption="Share of attacks answered, by month", labels=SHARE_LABELS)
+        share_figure(by_month, x="period_start", title="Share of attacks answered, by month").show()
+        show_table(readable_table(by_month), caption="Share of attacks answered, by month", labels=SHARE_LABELS)
     else:
         show_text("No attacks in this selection, so there is no response share to show.")
 
@@ -129,8 +134,8 @@ for dimension, words in (("weapon", "weapon"), ("group", "militia group")):
         break
     share = an.response_share(events, by=dimension, window_days=window_days)
     if len(share):
-        an.share_figure(share, x=dimension, title=f"Share of attacks answered, by {words}").show()
-        show_table(an.readable_table(share), caption=f"Share of attacks answered, by {words}", labels=SHARE_LABELS)
+        share_figure(share, x=dimension, title=f"Share of attacks answered, by {words}").show()
+        show_table(readable_table(share), caption=f"Share of attacks answered, by {words}", labels=SHARE_LABELS)
     else:
         show_text(f"No attacks in this selection, so there is no share by {words}.")
 
@@ -145,9 +150,9 @@ for dimension, words in (("weapon", "weapon"), ("group", "militia group")):
 
 # %%
 its = an.interrupted_time_series(counts, column="attacks", break_dates=break_dates)
-its.show(caption="Interrupted time series of attacks: rate ratios")
+show_result(its, caption="Interrupted time series of attacks: rate ratios")
 if its.ok:
-    an.interrupted_time_series_figure(its, title="Attacks: observed, model, and model without the breaks").show()
+    interrupted_time_series_figure(its, title="Attacks: observed, model, and model without the breaks").show()
 
 # %% [markdown]
 # ## A yearly pattern?
@@ -158,9 +163,9 @@ if its.ok:
 
 # %%
 stl = an.seasonal_decomposition(counts, column="attacks")
-stl.show(caption="Seasonal-trend decomposition of attacks")
+show_result(stl, caption="Seasonal-trend decomposition of attacks")
 if stl.ok:
-    an.decomposition_figure(stl, title="Attacks: trend, yearly pattern and remainder").show()
+    decomposition_figure(stl, title="Attacks: trend, yearly pattern and remainder").show()
 
 # %% [markdown]
 # ## Do strikes predict attacks, or attacks predict strikes?
@@ -170,7 +175,7 @@ if stl.ok:
 
 # %%
 granger = an.granger_causality(counts, first="responses", second="attacks", lags=granger_lags)
-granger.show(caption="Granger tests, both directions")
+show_result(granger, caption="Granger tests, both directions")
 
 # %% [markdown]
 # ## What these models can and cannot show

@@ -166,7 +166,7 @@ def test_load_events__empty_list_is_an_error(raw_dir):
 
 
 def test_data_fingerprint__raw_folder_matches_its_build_however_the_path_is_spelled(tmp_path, monkeypatch):
-    from analysis.reporting.runner import data_fingerprint
+    from analysis.pipeline.fingerprint import data_fingerprint
 
     manifest = an.build(out_dir=tmp_path / "out")
     raw = PROJECT_DIR / "data" / "raw"

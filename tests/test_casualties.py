@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.analyses import casualties as cas
+from analysis.analyses.casualties import claim_coverage, cumulative_tally
+from analysis.analyses.claims import range_text, select_claims
+from analysis.present.casualties import casualty_figure, format_tally
 from analysis.analyses.counts import period_start as count_period_start
 from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
 
@@ -95,8 +97,8 @@ def test_select_claims__ties_go_to_the_narrower_claim_then_the_alphabetically_fi
         ("e1", "us", "wounded", 2, 2, 3, "B"), ("e1", "us", "wounded", 2, 2, 2, "C"),
         ("e2", "militia", "killed", 4, 4, 4, "Z"), ("e2", "militia", "killed", 4, 4, 4, "Y"),
     ])
-    conservative = an.select_claims(data.casualties, "conservative").set_index("event_id")
-    maximal = an.select_claims(data.casualties, "maximal").set_index("event_id")
+    conservative = select_claims(data.casualties, "conservative").set_index("event_id")
+    maximal = select_claims(data.casualties, "maximal").set_index("event_id")
     assert conservative.loc["e1", "claimant"] == "C" and maximal.loc["e1", "claimant"] == "B"
     assert conservative.loc["e2", "claimant"] == "Y" == maximal.loc["e2", "claimant"]
     assert bool(conservative.loc["e1", "is_disputed"]) and not bool(conservative.loc["e2", "is_disputed"])
@@ -105,8 +107,8 @@ def test_select_claims__ties_go_to_the_narrower_claim_then_the_alphabetically_fi
 
 def test_select_claims__maximal_prefers_open_ended_on_equal_best():
     data = make_data([("e1", "us", "wounded", 30, 30, 30, "A"), ("e1", "us", "wounded", 30, 30, NA, "B")])
-    assert an.select_claims(data.casualties, "maximal")["claimant"].tolist() == ["B"]
-    assert an.select_claims(data.casualties, "conservative")["claimant"].tolist() == ["A"]
+    assert select_claims(data.casualties, "maximal")["claimant"].tolist() == ["B"]
+    assert select_claims(data.casualties, "conservative")["claimant"].tolist() == ["A"]
 
 
 def test_casualty_tally__excluded_claimants_leave_every_view():
@@ -196,7 +198,7 @@ def test_casualty_tally__both_outcomes_listed_over_time_even_without_claims():
 def test_cumulative_tally__running_high_turns_open_ended_for_good():
     data = make_data([("e1", "us", "wounded", 2, 2, 2, "A"), ("e2", "us", "wounded", 5, 5, NA, "A"),
                       ("e4", "us", "wounded", 1, 1, 1, "A")])
-    running = an.cumulative_tally(an.casualty_tally(data, by=["outcome"], freq="M"), "month", ["outcome"])
+    running = cumulative_tally(an.casualty_tally(data, by=["outcome"], freq="M"), "month", ["outcome"])
     wounded = running[running["outcome"] == "wounded"]
     assert wounded["best"].tolist() == [2, 7, 7, 8]
     assert wounded["high"].tolist()[0] == 2 and wounded["high"].isna().tolist() == [False, True, True, True]
@@ -242,18 +244,18 @@ def test_deadliest_incidents__excluded_claimant_and_sides_filter():
 
 
 def test_claim_coverage__counts_what_the_tallies_rest_on():
-    coverage = an.claim_coverage(make_data(CONTESTED), exclude_claimants=["CENTCOM"])
+    coverage = claim_coverage(make_data(CONTESTED), exclude_claimants=["CENTCOM"])
     assert coverage == {"events": 4, "events_with_claims": 2, "claims": 5, "excluded_claims": 1, "claimants": 4,
                         "incident_cells": 3, "disputed_cells": 2, "open_ended_claims": 3, "unknown_side_claims": 0,
                         "us_claims": 3}
 
 
 def test_format_tally__ranges_as_words():
-    views = an.format_tally(an.casualty_views(make_data(CONTESTED)))
+    views = format_tally(an.casualty_views(make_data(CONTESTED)))
     militia = row(views, side="militia", outcome="killed")
     assert (militia["conservative"], militia["maximal"]) == ("3 (3 to 4)", "at least 19")
     assert list(views.columns) == ["side", "outcome", "incidents", "disputed incidents", "conservative", "maximal"]
-    each = an.format_tally(an.casualty_tally(make_data(CONTESTED), claimant="each"))
+    each = format_tally(an.casualty_tally(make_data(CONTESTED), claimant="each"))
     assert row(each, side="militia", outcome="killed")["White House"] == ""
 
 
@@ -262,12 +264,12 @@ def test_format_tally__ranges_as_words():
     (5, 7, 12, "7 (5 to 12)"), (0, 0, 0, "0"), (None, None, None, "not reported"),
 ])
 def test_range_text__cases(low, best, high, text):
-    assert an.range_text(low, best, high) == text
+    assert range_text(low, best, high) == text
 
 
 def test_casualty_figure__band_lines_and_open_ended_marker():
     views = an.casualty_views(make_data(CONTESTED), by=["side", "outcome"], freq="M")
-    figure = an.casualty_figure(views, series="side", facet="outcome")
+    figure = casualty_figure(views, series="side", facet="outcome")
     names = {trace.name for trace in figure.data}
     assert {"militia: conservative", "militia: maximal", "militia: range of claims", "US: conservative"} <= names  # sides as written
     maximal = next(t for t in figure.data if t.name == "militia: maximal" and max(t.y) > 0)
@@ -283,7 +285,7 @@ def test_casualty_figure__band_lines_and_open_ended_marker():
     ({"freq": "D"}, "is not a period"),
     ({"by": ["month"], "freq": "W"}, "give one period"),
     ({"claimant": "nobody"}, "made no claim"),
-    ({"claimant": 3}, "neither a name nor a list"),
+    ({"claimant": 3}, "must be a name or a list of names"),
     ({"by": ["side", "side"]}, "twice"),
     ({"claimant": "each", "by": ["claimant"]}, "already puts claimants in columns"),
 ])

@@ -3,11 +3,13 @@ import pandas as pd
 import pytest
 
 import analysis as an
+from analysis.analyses.counts import counts_from_weekly
 from analysis.cleaning.rows import date_bounds
 from analysis.analyses.counts import (
-    COUNT_COLUMNS, counts_from_weekly, counts_notes, counts_summary, event_counts, headline_counts,
-    infer_frequency, militia_group, period_start, response_share, answered_attacks,
+    COUNT_COLUMNS, counts_from_weekly, counts_summary, event_counts, infer_frequency, militia_group, period_start,
 )
+from analysis.present.counts import counts_notes, headline_counts
+from analysis.analyses.pairing import response_share, answered_attacks
 from analysis.core.errors import AnalysisError, ParameterError
 from analysis.core.tables import EVENT_COLUMNS, conform
 
@@ -354,7 +356,7 @@ def test_infer_frequency__from_spacing_when_attrs_are_lost():
 
 
 def test_public_names__exported_lazily():
-    assert an.event_counts is event_counts and an.counts_from_weekly is counts_from_weekly
+    assert an.event_counts is event_counts and counts_from_weekly is counts_from_weekly
     assert set(COUNT_COLUMNS) <= set(event_counts(make_events({"event_date": "2024-01-06"})).columns)
 
 

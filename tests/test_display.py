@@ -4,7 +4,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from analysis.notebook.page import html_table, readable_cells
+from analysis.notebook.page import html_table
+from analysis.present.tables import readable_cells
 
 
 def cell_texts(table_html: str) -> list[str]:

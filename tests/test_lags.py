@@ -2,12 +2,13 @@
 a brute-force cross-check of the vectorised pairing, and the explicit links of the shipped incident log."""
 import csv
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis as an
+from analysis.analyses.response_times import attacks_with_us_casualties, follow_up_end, label_periods, lag_summary
+from analysis.present.lags import lag_histogram_figure, pairing_summary, pairs_timeline_figure, summarise_time_to_response
 from analysis.cleaning.rows import date_bounds
 from analysis.core.errors import ParameterError
 from analysis.analyses.pairing import DEFAULT_THEATRES, STRATEGIES, area_of, explicit_links, order_seconds
@@ -73,7 +74,7 @@ def test_pair_attacks_responses__explicit_link_to_attack_outside_the_table_kept_
     pairs = an.pair_attacks_responses(events)
     assert pairs[["attack_id", "link"]].values.tolist() == [["gone", "explicit"]]
     assert not pairs["is_attack_in_data"].iloc[0] and pd.isna(pairs["lag_days"].iloc[0])
-    assert "not in this selection" in an.pairing_summary(events, pairs)
+    assert "not in this selection" in pairing_summary(events, pairs)
 
 
 def test_explicit_links__splits_each_distinct_list_once():
@@ -224,7 +225,7 @@ def test_pair_attacks_responses__accepts_event_data_and_minimal_frames(load_log)
 def test_pair_attacks_responses__no_responses_gives_an_empty_table_with_every_column():
     pairs = an.pair_attacks_responses(make_events(attack("a", "2024-01-01")))
     assert pairs.empty and "lag_days_max" in pairs and "attacks_in_window" in pairs
-    assert an.pairing_summary(make_events(attack("a", "2024-01-01")), pairs).startswith("There are no responses")
+    assert pairing_summary(make_events(attack("a", "2024-01-01")), pairs).startswith("There are no responses")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -367,7 +368,7 @@ def test_time_to_response__has_us_casualties_from_event_data(load_log):
                      log_row(id="2022-08-26-a", date="2022-08-26", us_wounded="0 [CENTCOM]; 2 [local sources]")])
     ttr = an.time_to_response(data, horizon_days=7).set_index("attack_id")
     assert ttr["has_us_casualties"].to_dict() == {"log:2022-08-24-a": True, "log:2022-08-25-a": False, "log:2022-08-26-a": True}
-    assert an.attacks_with_us_casualties(data.casualties, view="conservative") == {"log:2022-08-24-a"}
+    assert attacks_with_us_casualties(data.casualties, view="conservative") == {"log:2022-08-24-a"}
 
 
 def test_time_to_response__periods_label_each_attack_in_date_order():
@@ -388,7 +389,7 @@ def test_time_to_response__periods_label_each_attack_in_date_order():
 ])
 def test_label_periods__bad_periods_raise(periods, message):
     with pytest.raises(ParameterError, match=message):
-        an.label_periods(pd.Series(pd.to_datetime(["2024-01-05"])), periods)
+        label_periods(pd.Series(pd.to_datetime(["2024-01-05"])), periods)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -405,25 +406,25 @@ def test_time_to_response__bad_parameters_raise(kwargs, message):
 def test_summarise_time_to_response__counts_in_words():
     events = make_events(attack("a", "2024-01-01"), response("r", "2024-01-02", responds_to="a"), attack("b", "2024-01-05"),
                          attack("c", "2024-03-01"))
-    text = an.summarise_time_to_response(an.time_to_response(events, 30))
+    text = summarise_time_to_response(an.time_to_response(events, 30))
     assert text.startswith("Of 3 attacks, 1 was answered within 30 days (1 of them by a response that a source links")
     assert "1 went 30 days without a response" in text and "1 more came less than 30 days before the data ends" in text
     assert text.endswith("had no response yet: it is censored (outcome unknown), not unanswered.")
-    assert an.summarise_time_to_response(an.time_to_response(make_events(response("r", "2024-01-01")), 30)).startswith(
+    assert summarise_time_to_response(an.time_to_response(make_events(response("r", "2024-01-01")), 30)).startswith(
         "There are no attacks")
 
 
 def test_follow_up_end__earlier_of_period_end_and_last_event():
     events = make_events(attack("a", "2024-01-01"), response("r", "2024-06-30"))
-    assert an.follow_up_end(events, "2024-12-31") == pd.Timestamp("2024-06-30")
-    assert an.follow_up_end(events, "2024-03-31") == pd.Timestamp("2024-03-31")
-    assert an.follow_up_end(events) == pd.Timestamp("2024-06-30")
+    assert follow_up_end(events, "2024-12-31") == pd.Timestamp("2024-06-30")
+    assert follow_up_end(events, "2024-03-31") == pd.Timestamp("2024-03-31")
+    assert follow_up_end(events) == pd.Timestamp("2024-06-30")
 
 
 def test_lag_summary__per_link_type():
     events = make_events(attack("a", "2024-01-01", date_precision="week"), response("r1", "2024-01-03", responds_to="a"),
                          attack("b", "2024-02-01"), response("r2", "2024-02-01"))
-    summary = an.lag_summary(an.pair_attacks_responses(events)).set_index("link")
+    summary = lag_summary(an.pair_attacks_responses(events)).set_index("link")
     assert summary.loc["all", ["pairs", "same_day_pairs", "pairs_with_imprecise_dates"]].tolist() == [2, 1, 1]
     assert summary.loc["explicit", "median_lag_days"] == 2 and summary.loc["inferred", "longest_lag_days"] == 0
 
@@ -431,11 +432,11 @@ def test_lag_summary__per_link_type():
 def test_pairs_timeline_figure__one_line_per_pair_and_a_marker_per_event():
     events = make_events(attack("a", "2024-01-01"), attack("b", "2024-01-02", country="Iraq"),
                          response("r1", "2024-01-03", responds_to="a"), response("r2", "2024-01-05"))
-    figure = an.pairs_timeline_figure(events, an.pair_attacks_responses(events))
+    figure = pairs_timeline_figure(events, an.pair_attacks_responses(events))
     lines = {trace.name: trace for trace in figure.data if trace.mode == "lines"}
     assert len(lines["explicit pair"].x) == 3 and len(lines["inferred pair"].x) == 3  # two ends and a gap each
     assert sum(len(t.x) for t in figure.data if t.mode == "markers") == 4
-    histogram = an.lag_histogram_figure(an.pair_attacks_responses(events))
+    histogram = lag_histogram_figure(an.pair_attacks_responses(events))
     assert sorted(v for trace in histogram.data for v in trace.x) == [2, 3]
 
 

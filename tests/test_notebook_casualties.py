@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import analysis as an
+from analysis.present.casualties import format_tally
 from tests.conftest import PROJECT_DIR, log_row
 
 pytestmark = pytest.mark.notebooks
@@ -84,7 +85,7 @@ def test_notebook_casualties__runs_and_shows_its_parameters(executed):
 
 def test_notebook_casualties__totals_table_comes_from_casualty_views(executed):
     notebook, selection = executed
-    expected = an.format_tally(an.casualty_views(selection, by=["side", "outcome"], exclude_claimants=[EXCLUDED]))
+    expected = format_tally(an.casualty_views(selection, by=["side", "outcome"], exclude_claimants=[EXCLUDED]))
     shown = cells_text(tables(notebook)[0])
     assert shown == [[str(v) for v in record] for record in expected.itertuples(index=False)]
     militia_killed = next(r for r in shown if r[:2] == ["militia", "killed"])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
+from analysis.present.counts import headline_counts
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.notebooks
@@ -139,7 +140,7 @@ def test_notebook_trends__headline_matches_the_package(log_run):
     notebook, selection = log_run
     counts = an.event_counts(selection.events, freq="M", start=LOG_PARAMETERS["start"], end=LOG_PARAMETERS["end"])
     headline = next(h for h in html_outputs(notebook) if "headline-figures" in h)
-    for label, value in an.headline_counts(counts).items():
+    for label, value in headline_counts(counts).items():
         assert f"<strong style='display:block;font-size:1.6em'>{html.escape(str(value))}</strong><span>{label}</span>" in headline
 
 

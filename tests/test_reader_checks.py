@@ -6,7 +6,7 @@ import pytest
 
 import analysis as an
 from analysis.cleaning.roles import unique_rows
-from analysis.sources.registry import read_table
+from analysis.sources.files import read_table
 from analysis.sources.checks import (
     clean_strings, coded_column, decoded_text, duplicate_reasons, id_order, single_chunk, sorted_positions, typed_frame,
 )
@@ -143,7 +143,7 @@ def test_read_table__cells_with_line_breaks_across_block_ends_are_read_whole(tmp
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    import analysis.sources.registry as sources
+    import analysis.sources.files as sources
 
     notes = [f"first line of note {i}\nsecond line, with a comma" if i % 3 else f"note {i}" for i in range(400)]
     path = write_csv(tmp_path / "t.csv", [["id", "notes"]] + [[str(i), note] for i, note in enumerate(notes)])
@@ -156,7 +156,7 @@ def test_read_table__cells_with_line_breaks_across_block_ends_are_read_whole(tmp
 
 
 def test_load_events__acled_notes_with_line_breaks_in_a_big_file(raw_dir, monkeypatch):
-    import analysis.sources.registry as sources
+    import analysis.sources.files as sources
 
     monkeypatch.setattr(sources, "CSV_BLOCK_BYTES", 2048)
     rows = [acled_row(event_id_cnty=f"SYR{i}", notes=f"Rockets hit the base.\nNo casualties were reported ({i}).")

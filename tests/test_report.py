@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.present import maps
-from analysis.analyses import overview
-from analysis.analyses import quality
+from analysis.analyses import overview, quality
+from analysis.present import overview as overview_text, quality as quality_text
 from analysis.notebook.page import header_html, headline_html, html_table, setup_notebook
 from analysis.core.errors import ParameterError
 from analysis.reporting import config as report_config
@@ -338,7 +338,7 @@ def test_event_map__offline_traces_and_escaped_hover():
 # --- overview and quality summaries -------------------------------------------------------------------------
 
 def test_headline_figures__counts_and_dates():
-    figures = overview.headline_figures(events_frame())
+    figures = overview_text.headline_figures(events_frame())
     assert figures["attacks on US / coalition forces"] == 2 and figures["US / coalition strikes"] == 1
     assert figures["bases attacked"] == 1 and figures["first event"] == "2024-01-02"
 
@@ -350,7 +350,7 @@ def test_latest_events__newest_first_notes_kept_verbatim():
 
 
 def test_timeline_figure__one_marker_per_event_coarse_dates_hollow():
-    figure = overview.timeline_figure(events_frame())
+    figure = overview_text.timeline_figure(events_frame())
     sizes = {t.name: len(t.x) for t in figure.data}
     assert sizes == {"Attacks on US / coalition forces (2)": 2, "US / coalition strikes (1)": 1}
     strikes = [t for t in figure.data if t.name.startswith("US")][0]
@@ -380,7 +380,7 @@ def test_field_completeness__unknown_weapon_counts_as_missing():
 def test_accounting_note__flags_unaccounted_rows():
     table = quality.accounting_table(pd.DataFrame({"source_file": ["a"], "format": ["log"], "raw_rows": [5],
                                                    "events": [3], "merged": [0], "quarantined": [1]}))
-    assert quality.accounting_note(table).startswith("1 of 5 raw rows are unaccounted for")
+    assert quality_text.accounting_note(table).startswith("1 of 5 raw rows are unaccounted for")
 
 
 def test_remove_leftovers__only_hidden_staging_folders(tmp_path):

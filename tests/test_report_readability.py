@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.analyses import overview
+from analysis.analyses.response_times import late_explicit_answers
+from analysis.present.casualties import claim_coverage_text, format_tally
+from analysis.present.lags import pairing_summary, pairs_table, summarise_time_to_response, time_to_response_table
+from analysis.present.quality import coverage_caveats, response_share_caveat
+from analysis.present.trends import counts_figure
+from analysis.present import overview
 from analysis.present.maps import event_map
 from analysis.analyses.survival import group_words
 from tests.conftest import PROJECT_DIR
@@ -26,27 +31,27 @@ def log_events(**columns) -> pd.DataFrame:
 # ---------------------------------------------------------------- coverage caveats
 
 def test_coverage_caveats__an_incident_log_is_not_a_complete_count():
-    notes = an.coverage_caveats(log_events(), "2022-03-01", "2022-06-30")
+    notes = coverage_caveats(log_events(), "2022-03-01", "2022-06-30")
     assert len(notes) == 1 and notes[0].startswith("The incident log is not a complete count of attacks")
 
 
 def test_coverage_caveats__the_shipped_log_says_what_its_sources_leave_out():
-    notes = an.coverage_caveats(log_events(source_file=["data/raw/incidents.csv"] * 3))
+    notes = coverage_caveats(log_events(source_file=["data/raw/incidents.csv"] * 3))
     assert any("more than 180 attacks" in note and "fewer than ten" in note for note in notes)
 
 
 def test_coverage_caveats__selection_reaching_past_the_data_is_not_called_quiet():
-    notes = an.coverage_caveats(log_events(source=["acled"] * 3), "2019-01-01", "2022-12-31")
+    notes = coverage_caveats(log_events(source=["acled"] * 3), "2019-01-01", "2022-12-31")
     assert notes[0].startswith("The selection starts on 2019-01-01, but the first event in the data is dated March 2022")
     assert "not the same as quiet" in notes[0]
     assert notes[1].startswith("The selection ends on 2022-12-31, but the last event in the data is dated 2022-06-02")
-    assert an.coverage_caveats(log_events(source=["acled"] * 3), "2022-02-15", "2022-06-30") == []  # within a month
+    assert coverage_caveats(log_events(source=["acled"] * 3), "2022-02-15", "2022-06-30") == []  # within a month
 
 
 def test_response_share_caveat__only_for_incident_logs():
-    assert an.response_share_caveat(log_events(source=["acled"] * 3)) == ""
-    assert "too high" in an.response_share_caveat(log_events())
-    shipped = an.response_share_caveat(log_events(source_file=["data/raw/incidents.csv"] * 3))
+    assert response_share_caveat(log_events(source=["acled"] * 3)) == ""
+    assert "too high" in response_share_caveat(log_events())
+    shipped = response_share_caveat(log_events(source_file=["data/raw/incidents.csv"] * 3))
     assert "announce the US strikes" in shipped and "over-represented" in shipped
 
 
@@ -86,7 +91,7 @@ def test_group_words__sentences_say_us_casualties_not_the_column_name():
 def test_pairs_table__words_and_the_lag_range_in_one_column():
     events = make_events(attack("a", "2024-01-20", date_precision="week", site="Al-Asad Air Base"),
                          response("r", "2024-01-23", responds_to="a"))
-    table = an.pairs_table(an.pair_attacks_responses(events))
+    table = pairs_table(an.pair_attacks_responses(events))
     assert list(table.columns) == ["attack", "attack date", "attack place", "attack country", "response",
                                    "response date", "response country", "link", "days"]  # no hours: none known
     assert table.iloc[0].tolist() == ["a", "2024-01-20", "Al-Asad Air Base", "Syria", "r", "2024-01-23", "Syria",
@@ -97,7 +102,7 @@ def test_time_to_response_table__outcome_in_words():
     events = make_events(attack("a", "2024-01-01"), response("r", "2024-01-04", responds_to="a"),
                          attack("b", "2024-02-01"), attack("c", "2024-03-20"), response("s", "2024-03-22"))
     ttr = an.time_to_response(events, horizon_days=30, window_days=1)
-    table = an.time_to_response_table(ttr)
+    table = time_to_response_table(ttr)
     assert table["outcome"].tolist() == ["answered", "no response within 30 days", "still open when the data ends"]
     assert table["days to response"].tolist() == ["3", "", ""]
     assert "horizon_days" not in table and "is_answered" not in table
@@ -108,17 +113,17 @@ def test_summarise_time_to_response__names_attacks_a_source_ties_to_a_late_strik
                          response("r", "2024-03-01", responds_to="a;b"), response("s", "2024-06-01"))
     pairs = an.pair_attacks_responses(events, window_days=1)
     ttr = an.time_to_response(events, horizon_days=30, pairs=pairs)
-    assert an.late_explicit_answers(ttr, pairs)["days_to_response"].tolist() == [60, 51]
-    text = an.summarise_time_to_response(ttr, pairs)
+    assert late_explicit_answers(ttr, pairs)["days_to_response"].tolist() == [60, 51]
+    text = summarise_time_to_response(ttr, pairs)
     assert ("Of the attacks not answered within 30 days, 2 are tied by a source to a strike that came later "
             "(51 to 60 days after the attack)") in text
-    assert "tied by a source" not in an.summarise_time_to_response(ttr)  # without pairs: as before
+    assert "tied by a source" not in summarise_time_to_response(ttr)  # without pairs: as before
 
 
 def test_pairing_summary__plural_reads():
     events = make_events(attack("a", "2024-01-01"), attack("b", "2024-01-02"),
                          response("r", "2024-01-03", responds_to="a"), response("s", "2024-01-04", responds_to="b"))
-    text = an.pairing_summary(events, an.pair_attacks_responses(events))
+    text = pairing_summary(events, an.pair_attacks_responses(events))
     assert text.startswith("Of 2 responses, 2 are tied by a source to the attacks they answer;")
 
 
@@ -127,14 +132,16 @@ def test_pairing_summary__plural_reads():
 def test_format_tally__sides_as_readers_write_them():
     from tests.test_casualties import CONTESTED, make_data
 
-    shown = an.format_tally(an.casualty_views(make_data(CONTESTED)))
+    shown = format_tally(an.casualty_views(make_data(CONTESTED)))
     assert set(shown["side"]) == {"US", "militia"}
     deadliest = an.deadliest_incidents(make_data(CONTESTED), n=3, outcome="wounded")
-    assert deadliest["claims"].iloc[0].startswith("US: ") and deadliest["sides"].iloc[0] == "US"
+    assert deadliest["claims"].iloc[0].startswith("us: ") and deadliest["sides"].iloc[0] == "us"  # the data's own codes
+    shown = format_tally(deadliest)
+    assert shown["claims"].iloc[0].startswith("US: ") and shown["sides"].iloc[0] == "US"
 
 
 def test_claim_coverage_text__counts_agree_in_number():
-    text = an.claim_coverage_text({"events": 11, "events_with_claims": 4, "claims": 12, "claimants": 5,
+    text = claim_coverage_text({"events": 11, "events_with_claims": 4, "claims": 12, "claimants": 5,
                                    "excluded_claims": 0, "disputed_cells": 2, "incident_cells": 10,
                                    "open_ended_claims": 1})
     assert "1 claim gives no upper bound" in text and "1 claims" not in text
@@ -146,7 +153,7 @@ def test_claim_coverage_text__counts_agree_in_number():
 def test_counts_figure__many_weeks_still_show_their_bars():
     counts = an.event_counts(make_events(attack("a", "2019-01-05"), response("r", "2024-06-01")), freq="W",
                              start="2019-01-01", end="2024-12-31")
-    figure = an.counts_figure(counts)
+    figure = counts_figure(counts)
     bars = [t for t in figure.data if t.type == "bar"]
     assert all(t.marker.line.width == 0 for t in bars)  # the template's white outline would hide 3-pixel bars
     assert figure.layout.bargap == 0 and figure.layout.yaxis.dtick == 1  # whole events on the count axis
@@ -190,7 +197,7 @@ def test_notebook__shipped_log_page_reads_cleanly(name, shipped_built, tmp_path)
 
 
 def test_coverage_caveats__shipped_log_sentence_agrees_with_the_data_readme():
-    from analysis.analyses.quality import SHIPPED_LOG_COVERAGE
+    from analysis.present.quality import SHIPPED_LOG_COVERAGE
 
     readme = " ".join((PROJECT_DIR / "data" / "raw" / "README.md").read_text().split())
     for claim in ("more than 180 attacks on US forces in the region", "fewer than ten of them",

@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 
 import analysis as an
+from analysis.analyses.response_times import label_periods
+from analysis.present.survival import kaplan_meier_figure, response_rates_figure
 from analysis.core.errors import ParameterError
 
 
@@ -112,7 +114,7 @@ def test_median_time_to_response__empty_table_says_so():
 
 def test_median_time_to_response__attacks_in_no_group_are_counted_in_a_row():
     ttr = make_ttr([1, 2, 3], [True, True, True])
-    ttr["period"] = an.label_periods(ttr["attack_date"], {"first week": ("2024-01-01", "2024-01-07"),
+    ttr["period"] = label_periods(ttr["attack_date"], {"first week": ("2024-01-01", "2024-01-07"),
                                                           "second week": ("2024-01-08", "2024-01-14")})
     table = an.median_time_to_response(ttr, by="period")
     assert table["group"].tolist() == ["first week", "second week", "(no period)"]
@@ -214,10 +216,10 @@ def test_response_rates__all_open_and_empty_give_sentences():
 
 def test_figures__one_band_and_line_per_group_and_a_bar_per_period():
     ttr = make_ttr([1, 2, 3, 4], [True, True, True, False], groups=["Syria", "Iraq", "Syria", "Iraq"])
-    figure = an.kaplan_meier_figure(an.kaplan_meier(ttr, by="country"))
+    figure = kaplan_meier_figure(an.kaplan_meier(ttr, by="country"))
     assert [t.name for t in figure.data if t.showlegend is not False] == ["Iraq", "Syria"]
     assert sum(1 for t in figure.data if t.fill == "tonexty") == 2
-    bars = an.response_rates_figure(an.response_rates(ttr, freq="M"))
+    bars = response_rates_figure(an.response_rates(ttr, freq="M"))
     assert list(bars.data[0].x) == ["Jan 2024"] and list(bars.data[0].y) == [1.0]  # the 4th attack is still open
     assert list(bars.data[0].customdata[0]) == [3, 3, 1]
 

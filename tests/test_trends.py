@@ -4,12 +4,13 @@ import pandas as pd
 import pytest
 
 import analysis as an
+from analysis.present.trends import counts_figure, decomposition_figure, grouped_counts_figure, interrupted_time_series_figure, share_figure
 from analysis.analyses.counts import COUNT_COLUMNS
 from analysis.core.errors import ParameterError
 from analysis.analyses.trends import (
-    TrendResult, granger_causality, interrupted_time_series, its_design, readable_table, rolling_means,
-    seasonal_decomposition, share_after, total_series,
+    TrendResult, granger_causality, interrupted_time_series, its_design, rolling_means, seasonal_decomposition, share_after, total_series,
 )
+from analysis.present.tables import readable_table, trend_result_html
 
 
 def weekly(attacks, responses=None, first: str = "2021-01-02", **columns) -> pd.DataFrame:
@@ -277,14 +278,14 @@ def test_total_series__sums_groups_per_period():
 
 def test_trend_result__refusal_renders_as_escaped_text():
     result = TrendResult("test", refusal="too few <script>alert(1)</script> events")
-    rendered = result._repr_html_()
+    rendered = trend_result_html(result)
     assert "&lt;script&gt;" in rendered and "<script>" not in rendered
     assert "refused" in repr(result)
 
 
 def test_trend_result__table_renders_escaped_with_notes():
     result = TrendResult("test", pd.DataFrame({"term": ["<b>x</b>"], "rate_ratio": [1.23456]}), notes=["a & b"])
-    rendered = result._repr_html_()
+    rendered = trend_result_html(result)
     assert "&lt;b&gt;x&lt;/b&gt;" in rendered and "1.23" in rendered and "a &amp; b" in rendered
 
 
@@ -299,16 +300,16 @@ def test_figures__draw_counts_shares_and_models():
     rng = np.random.default_rng(6)
     counts = weekly(negative_binomial(rng, np.where(np.arange(WEEKS) >= BREAK_WEEK, 6.0, 2.0)), rng.poisson(1, WEEKS))
     rolling = rolling_means(counts)
-    assert len(an.counts_figure(counts, rolling=rolling).data) == 4          # two bars, two lines
+    assert len(counts_figure(counts, rolling=rolling).data) == 4          # two bars, two lines
     its = interrupted_time_series(counts, break_dates=[BREAK_DATE])
-    assert [trace.name for trace in an.interrupted_time_series_figure(its).data] == ["observed", "model", "model without the breaks"]
+    assert [trace.name for trace in interrupted_time_series_figure(its).data] == ["observed", "model", "model without the breaks"]
     stl = seasonal_decomposition(counts)
-    assert len(an.decomposition_figure(stl).data) == 4
+    assert len(decomposition_figure(stl).data) == 4
     share = pd.DataFrame({"weapon": ["drone", "rocket"], "attacks": [4, 2], "answered_attacks": [2, 2],
                           "response_share": [0.5, 1.0], "share_low": [0.15, 0.34], "share_high": [0.85, 1.0]})
-    assert list(an.share_figure(share, x="weapon").data[0].y) == [0.5, 1.0]
+    assert list(share_figure(share, x="weapon").data[0].y) == [0.5, 1.0]
     grouped = pd.concat([weekly([1, 2], country="Iraq"), weekly([3, 0], country="Syria")])
-    assert [trace.name for trace in an.grouped_counts_figure(grouped).data] == ["Iraq", "Syria"]
+    assert [trace.name for trace in grouped_counts_figure(grouped).data] == ["Iraq", "Syria"]
 
 
 def test_interrupted_time_series__falls_back_to_poisson_when_counts_are_not_overdispersed():

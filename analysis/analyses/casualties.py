@@ -27,14 +27,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import calendar
-from analysis.core.errors import AnalysisError, ParameterError, check_whole_number
+from analysis.analyses.claims import MEASURES, VIEWS, claim_label, folded_claimants, claimant_keys, select_claims
+from analysis.core.errors import AnalysisError, ParameterError, check_names, check_whole_number
 from analysis.core.spec import OUTCOMES, SIDES
 from analysis.core.text import name_key
 
-CELL_KEYS = ["event_id", "side", "outcome"]
 CLAIM_LEVEL_KEYS = ("event_id", "side", "outcome", "claimant")
-VIEWS = ("conservative", "maximal")
-MEASURES = ["low", "best", "high"]
 # An alias a user may write in `by`, and the events column it means.
 EVENT_KEY_ALIASES = {"actor": "initiator"}
 # The period a tally can be grouped by: its word names the tally's period column (weeks from Saturday).
@@ -53,22 +51,10 @@ def period_name(freq) -> str:
     return calendar.period_word(freq)
 
 
-def _as_list(value) -> list:
-    """Turn None, one string or an iterable of strings into a list."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    try:
-        return list(value)
-    except TypeError:
-        raise ParameterError(f"{value!r} is neither a name nor a list of names") from None
-
-
 def _split_keys(by, freq, events: pd.DataFrame) -> tuple[list[str], str | None]:
     """Check the grouping keys; return (keys with aliases resolved, the period name or None)."""
     keys, period = [], period_name(freq) if freq is not None else None
-    for key in _as_list(by):
+    for key in check_names("by", by):
         if not isinstance(key, str):
             raise ParameterError(f"by={by!r}: each key must be a column name, got {key!r}")
         if key.casefold() in PERIODS:
@@ -114,91 +100,13 @@ def _is_in(values: pd.Series, allowed: pd.Series) -> np.ndarray:
 def _warn_unmatched_exclusions(data, exclude_claimants) -> None:
     """Warn when a claimant to exclude made no claim in the data (most often a misspelt name)."""
     known = {name_key(c) for c in data.casualties["claimant"].dropna().unique()}
-    unmatched = [n for n in _as_list(exclude_claimants) if name_key(n) not in known]
+    unmatched = [n for n in check_names("exclude_claimants", exclude_claimants) if name_key(n) not in known]
     if unmatched:
         warnings.warn(f"exclude_claimants: no claim in this data is by {unmatched}; nothing was excluded for "
                       "them (check the spelling against data.casualties['claimant'])", stacklevel=3)
 
 
-def folded_claimants(claimants: pd.Series) -> pd.Series:
-    """Return each claimant's matching key (name_key), computed once per distinct name."""
-    return claimants.map({name: name_key(name) for name in claimants.dropna().unique()})
-
-
-def _claimant_keys(names, what: str) -> set[str]:
-    """Return the matching keys of claimant names (case, accents and punctuation folded)."""
-    names = _as_list(names)
-    keys = {name_key(n) for n in names}
-    if None in keys:
-        raise ParameterError(f"{what}={names!r} holds a blank claimant name")
-    return keys
-
-
 # ---------------------------------------------------------------- one claim per incident cell
-
-def _codes(values: pd.Series) -> np.ndarray:
-    """Return integer codes of a column in sorted order of its values (NA last, with its own code)."""
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    return np.where(codes < 0, len(uniques), codes).astype(np.int64)
-
-
-def _cell_codes(claims: pd.DataFrame, cell: list[str]) -> np.ndarray:
-    """Number the incident cells so that sorting by the number sorts by the cell's columns."""
-    combined = np.zeros(len(claims), dtype=np.int64)
-    for column in cell:
-        codes = _codes(claims[column])
-        combined, _ = pd.factorize(combined * (codes.max(initial=0) + 1) + codes, sort=True)
-    return combined.astype(np.int64)
-
-
-def _view_order(claims: pd.DataFrame, cells: np.ndarray, view: str) -> np.ndarray:
-    """Return row positions sorted by cell, then so that each cell's first row is the claim the view chooses."""
-    low = claims["low"].to_numpy("float64", na_value=np.nan)
-    best = claims["best"].to_numpy("float64", na_value=np.nan)
-    high = claims["high"].to_numpy("float64", na_value=np.inf)  # open-ended: above any bounded figure
-    claimant = _codes(claims["claimant"])
-    if view == "conservative":
-        keys = (claimant, high, low, best, cells)  # np.lexsort sorts by the last key first
-    else:
-        keys = (claimant, -low, -high, -best, cells)
-    return np.lexsort(keys)
-
-
-def select_claims(casualties: pd.DataFrame, view: str = "conservative", *, exclude_claimants: Iterable[str] = (),
-                  claimants: Iterable[str] | None = None, per_claimant: bool = False) -> pd.DataFrame:
-    """Choose one credible claim per incident cell (event x side x outcome), with how many claims it had.
-
-    ``view`` is 'conservative' (lowest best) or 'maximal' (highest best); see the module rules for ties.
-    ``claimants`` keeps only the named claimants; ``per_claimant`` chooses one claim per claimant and cell.
-    Adds ``claims`` (credible claims in the cell) and ``is_disputed`` (they give different figures).
-
-    >>> table = pd.DataFrame({"event_id": ["e", "e"], "side": "militia", "outcome": "killed",
-    ...     "low": pd.array([1, 17], "Int64"), "best": pd.array([1, 17], "Int64"),
-    ...     "high": pd.array([None, None], "Int64"), "claimant": ["militia official", "local sources"]})
-    >>> select_claims(table, "maximal")[["claimant", "best", "claims", "is_disputed"]].values.tolist()
-    [['local sources', 17, 2, True]]
-    """
-    if view not in VIEWS:
-        raise ParameterError(f"view={view!r} is not a view; use 'conservative' or 'maximal'")
-    claims = casualties.assign(best=casualties["best"].fillna(casualties["low"]))
-    folded = folded_claimants(claims["claimant"])
-    keep = ~folded.isin(_claimant_keys(exclude_claimants, "exclude_claimants"))
-    if claimants is not None:
-        keep &= folded.isin(_claimant_keys(claimants, "claimant"))
-    claims = claims[keep.to_numpy()].reset_index(drop=True)
-    cells = _cell_codes(claims, CELL_KEYS + (["claimant"] if per_claimant else []))
-    order = _view_order(claims, cells, view)
-    is_first = np.ones(len(order), dtype=bool)
-    is_first[1:] = cells[order][1:] != cells[order][:-1]
-    chosen_rows = order[is_first]
-    claims_per_cell = np.bincount(cells, minlength=cells.max(initial=-1) + 1)
-    figures = pd.DataFrame({"cell": cells, **{m: claims[m].to_numpy("float64", na_value=-1.0) for m in MEASURES}})
-    distinct_per_cell = np.bincount(figures.drop_duplicates()["cell"].to_numpy(), minlength=len(claims_per_cell))
-    chosen_cells = cells[chosen_rows]
-    return claims.iloc[chosen_rows].assign(
-        claims=pd.array(claims_per_cell[chosen_cells], dtype="Int64"),
-        is_disputed=distinct_per_cell[chosen_cells] > 1,
-    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- sums with the open-ended rule
@@ -335,7 +243,7 @@ def casualty_tally(data, by: Iterable[str] | str | None = ("side", "outcome"), f
         return _tally(data, keys, period, claimant, exclude_claimants)
     if isinstance(claimant, str) and claimant == "each":
         return _each_claimant(data, keys, period, exclude_claimants)
-    names = _as_list(claimant)
+    names = check_names("claimant", claimant)
     if not names or not all(isinstance(n, str) for n in names):
         raise ParameterError(f"claimant={claimant!r}: use 'conservative', 'maximal', 'each' or claimant names")
     known = {name_key(c) for c in data.casualties["claimant"].dropna().unique()}
@@ -390,7 +298,7 @@ def _views(data, keys: list[str], period: str | None, exclude_claimants) -> pd.D
 
 def cumulative_tally(tally: pd.DataFrame, period: str, keys: Iterable[str] = ()) -> pd.DataFrame:
     """Running totals over periods per group; a running high turns NA from the first open-ended part on."""
-    keys = _as_list(keys)
+    keys = check_names("keys", keys)
     if period not in tally:
         raise ParameterError(f"the tally has no {period!r} column to accumulate over")
     ordered = tally.sort_values([*keys, period], kind="stable").reset_index(drop=True)
@@ -417,107 +325,6 @@ def us_casualties(data, freq: str = "M", *, exclude_claimants: Iterable[str] = (
     return cumulative_tally(views, period, ["outcome"]) if cumulative else views
 
 
-def claim_label(claim_text, claimant, low=None, best=None, high=None) -> str:
-    """Write one claim as text with its claimant in brackets ('at least 17 [local sources]').
-
-    >>> claim_label("3", "CENTCOM"), claim_label("1 [militia official]", "militia official")
-    ('3 [CENTCOM]', '1 [militia official]')
-    """
-    text = None if claim_text is None or pd.isna(claim_text) else str(claim_text)
-    if text is None:
-        text = range_text(low, best, high)
-    if claimant is None or pd.isna(claimant) or f"[{claimant}]" in text:
-        return text
-    return f"{text} [{claimant}]"
-
-
-def range_text(low, best, high) -> str:
-    """Write a low / best / high figure for readers ('3', '2 (2 to 3)', 'at least 17', '8 (at least 5)').
-
-    >>> range_text(3, 3, 3), range_text(2, 2, 3), range_text(17, 17, None), range_text(5, 8, None)
-    ('3', '2 (2 to 3)', 'at least 17', '8 (at least 5)')
-    """
-    if low is None or pd.isna(low):
-        return "not reported"
-    low, best = int(low), int(low if best is None or pd.isna(best) else best)
-    if high is None or pd.isna(high):
-        return f"at least {low}" if best == low else f"{best} (at least {low})"
-    high = int(high)
-    return str(best) if low == best == high else f"{best} ({low} to {high})"
-
-
-READER_NAMES = {"events": "incidents", "disputed": "disputed incidents", "is_disputed": "disputed"}
-# Sides as readers write them; the others (militia, coalition, partner, ...) read as they are coded.
-SIDE_WORDS = {"us": "US", "iran": "Iran"}
-# Headers in words for the incident tables (show_table(..., labels=INCIDENT_LABELS)).
-INCIDENT_LABELS = {"event_id": "event", "event_date": "date", "location": "place", "role": "kind",
-                   "initiator": "carried out by"}
-
-
-def side_text(side) -> str:
-    """Write a coded side as readers write it ('us' -> 'US').
-
-    >>> side_text("us"), side_text("militia")
-    ('US', 'militia')
-    """
-    return SIDE_WORDS.get(side, side) if isinstance(side, str) else side
-
-
-def format_tally(table: pd.DataFrame) -> pd.DataFrame:
-    """Write a tally for readers: each low / best / high triple becomes one text column ('at least 17').
-
-    Counts get readers' names (events -> incidents, disputed -> disputed incidents), sides read as written
-    ('us' -> 'US').
-
-    Works on casualty_tally (column 'figure'), casualty_views, us_casualties and deadliest_incidents
-    (columns 'conservative' and 'maximal') and claimant='each' (one column per claimant, blank where the
-    claimant made no claim).
-    """
-    if isinstance(table.columns, pd.MultiIndex):
-        keys = [c for c in table.columns if c[1] == ""]
-        out = pd.DataFrame({key[0]: table[key].map(side_text) if key[0] == "side" else table[key] for key in keys})
-        for claimant in dict.fromkeys(c[0] for c in table.columns if c[1] != ""):
-            out[claimant] = [range_text(*f) if not pd.isna(f[0]) else "" for f in
-                             table[claimant][MEASURES].itertuples(index=False)]
-        return out
-    prefixes = [p for p in (*VIEWS, "") if all(f"{p}_{m}".lstrip("_") in table for m in MEASURES)]
-    triples = {p: [f"{p}_{m}".lstrip("_") for m in MEASURES] for p in prefixes}
-    dropped = {c for columns in triples.values() for c in columns} | {c for c in table if c.endswith("open_ended")}
-    texts = {columns[0]: (prefix or "figure", [range_text(*f) for f in table[columns].itertuples(index=False)])
-             for prefix, columns in triples.items()}
-    out = {}
-    for column in table.columns:  # each text column takes the place of its triple's low column
-        if column in texts:
-            out[texts[column][0]] = texts[column][1]
-        elif column == "side":
-            out[column] = table[column].map(side_text).to_numpy()
-        elif column not in dropped:
-            out[READER_NAMES.get(column, column)] = table[column].to_numpy()
-    return pd.DataFrame(out, index=table.index)
-
-
-def claim_coverage_text(coverage: dict[str, int]) -> str:
-    """Say in words what claim_coverage counted (events with claims, claimants, disputes, open-ended claims).
-
-    >>> claim_coverage_text({"events": 52, "events_with_claims": 16, "claims": 32, "claimants": 13,
-    ...     "excluded_claims": 0, "disputed_cells": 4, "incident_cells": 28, "open_ended_claims": 1}).split(". ")[1]
-    'The claimants disagree on 4 of the 28 incidents that carry a claim (one event, one side, killed or wounded); 1 claim gives no upper bound.'
-    """
-    def count(number: int, one: str, many: str) -> str:
-        return f"{number} {one if number == 1 else many}"
-
-    excluded = coverage["excluded_claims"]
-    return (
-        f"This selection holds {count(coverage['events'], 'event', 'events')}; "
-        f"{coverage['events_with_claims']} of them carry casualty claims: {count(coverage['claims'], 'claim', 'claims')} "
-        f"by {count(coverage['claimants'], 'claimant', 'claimants')}"
-        + (f" ({count(excluded, 'further claim', 'further claims')} left out as not credible)" if excluded else "")
-        + f". The claimants disagree on {coverage['disputed_cells']} of the "
-        f"{count(coverage['incident_cells'], 'incident', 'incidents')} that carry a claim (one event, one side, "
-        f"killed or wounded); {count(coverage['open_ended_claims'], 'claim gives', 'claims give')} no upper bound."
-    )
-
-
 def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: Iterable[str] | None = None,
                         exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
     """List the n incidents with the most killed (or wounded), sides added up, with every competing claim.
@@ -532,10 +339,10 @@ def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: It
     n = check_whole_number("n", n, minimum=1, unit="incidents")
     casualties = data.casualties[data.casualties["outcome"] == outcome]
     if sides is not None:
-        unknown = sorted(set(_as_list(sides)) - set(SIDES))
+        unknown = sorted(set(check_names("sides", sides)) - set(SIDES))
         if unknown:
             raise ParameterError(f"sides {unknown} are not sides; sides are {', '.join(SIDES)}")
-        casualties = casualties[casualties["side"].isin(_as_list(sides))]
+        casualties = casualties[casualties["side"].isin(check_names("sides", sides))]
     per_view = [
         sum_ranges(select_claims(casualties, view, exclude_claimants=exclude_claimants), ["event_id"])
         .rename(columns={m: f"{view}_{m}" for m in MEASURES}) for view in VIEWS
@@ -556,7 +363,7 @@ def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: It
 
 def _claims_text(casualties: pd.DataFrame, event_ids: pd.Series, exclude_claimants) -> pd.DataFrame:
     """Describe each event's credible claims by side: 'militia: 1 [militia official]; at least 17 [locals]'."""
-    excluded = _claimant_keys(exclude_claimants, "exclude_claimants")
+    excluded = claimant_keys(exclude_claimants, "exclude_claimants")
     rows = casualties[casualties["event_id"].isin(event_ids)]
     rows = rows[~folded_claimants(rows["claimant"]).isin(excluded)]
     rows = rows.assign(label=[
@@ -567,8 +374,8 @@ def _claims_text(casualties: pd.DataFrame, event_ids: pd.Series, exclude_claiman
     described = []
     ordered = rows.sort_values(["event_id", "side", "best", "claimant"], kind="stable")
     for event_id, claims in ordered.groupby("event_id", sort=False):
-        by_side = [f"{side_text(side)}: " + "; ".join(labels) for side, labels in claims.groupby("side", sort=True)["label"]]
-        described.append({"event_id": event_id, "sides": ", ".join(side_text(s) for s in sorted(claims["side"].unique())),
+        by_side = [f"{side}: " + "; ".join(labels) for side, labels in claims.groupby("side", sort=True)["label"]]
+        described.append({"event_id": event_id, "sides": ", ".join(sorted(claims["side"].unique())),
                           "claims": " | ".join(by_side)})
     return pd.DataFrame(described, columns=["event_id", "sides", "claims"])
 
@@ -578,7 +385,7 @@ def claim_coverage(data, *, exclude_claimants: Iterable[str] = ()) -> dict[str, 
     _check_data(data, exclude_claimants)
     casualties = data.casualties
     excluded = folded_claimants(casualties["claimant"]).isin(
-        _claimant_keys(exclude_claimants, "exclude_claimants"))
+        claimant_keys(exclude_claimants, "exclude_claimants"))
     credible = casualties[~excluded]
     cells = select_claims(credible, "conservative")
     return {
@@ -595,76 +402,3 @@ def claim_coverage(data, *, exclude_claimants: Iterable[str] = ()) -> dict[str, 
     }
 
 
-SERIES_COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#762a83", "#e08214", "#4d4d4d", "#8c510a", "#01665e", "#c51b7d"]
-
-
-def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None = None, *, title: str = ""):
-    """Draw casualty_views over time: conservative best (solid), maximal best (dashed), a band over the range.
-
-    One line colour per ``series`` value, one panel per ``facet`` value (e.g. outcome). The band runs from
-    the conservative low to the maximal high; where the maximal claim is open-ended the band stops at its
-    best and a triangle marks "at least": no source gives an upper bound there.
-    """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    periods = [p for p in PERIODS if p in views]
-    if len(periods) != 1:
-        raise ParameterError("casualty_figure needs a table with one period column; make it with casualty_views(by=[...], freq='M')")
-    period = periods[0]
-    for column in (series, *([facet] if facet else [])):
-        if column not in views:
-            raise ParameterError(f"the table has no {column!r} column; make it with casualty_views(by=[...], freq=...)")
-    panels = sorted(views[facet].dropna().unique()) if facet else [None]
-    figure = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                           subplot_titles=[str(p) for p in panels] if facet else None)
-    names = sorted(views[series].dropna().unique())
-    colours = {name: SERIES_COLOURS[number % len(SERIES_COLOURS)] for number, name in enumerate(names)}
-    for row, panel in enumerate(panels, start=1):
-        rows_in_panel = views if facet is None else views[views[facet] == panel]
-        for name, rows in rows_in_panel.sort_values(period).groupby(series, sort=True):
-            label = side_text(name) if series == "side" else str(name)
-            for trace in _band_traces(rows, period, label, colours[name], show_legend=row == 1):
-                figure.add_trace(trace, row=row, col=1)
-        highest = rows_in_panel[["conservative_high", "maximal_best", "maximal_high"]].astype("Float64").max().max()
-        small = pd.isna(highest) or highest <= 8  # whole people: no 2.5 tick on a small axis
-        figure.update_yaxes(title_text="people", rangemode="tozero", dtick=1 if small else None, row=row, col=1)
-    figure.update_layout(title=title or None, hovermode="x unified", template="plotly_white",
-                         height=320 * len(panels) + 120, legend={"orientation": "h", "y": -0.15})
-    return figure
-
-
-def _band_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_legend: bool) -> list:
-    """Return the plotly traces of one series: the range band, both views' best, open-ended markers."""
-    import plotly.graph_objects as go
-
-    x = rows[period]
-    open_ended = rows["maximal_high"].isna().to_numpy()
-    upper = rows["maximal_high"].astype("Float64").fillna(rows["maximal_best"].astype("Float64")).astype(float)
-    hover = [f"{name}: conservative {range_text(*c)}; maximal {range_text(*m)}" for c, m in zip(
-        rows[[f"conservative_{m}" for m in MEASURES]].itertuples(index=False),
-        rows[[f"maximal_{m}" for m in MEASURES]].itertuples(index=False))]
-    common = {"legendgroup": name, "x": x}
-    traces = [
-        go.Scatter(y=rows["conservative_low"].astype(float), mode="lines", line={"width": 0}, showlegend=False,
-                   hoverinfo="skip", **common),
-        go.Scatter(y=upper, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=_transparent(colour),
-                   name=f"{name}: range of claims", showlegend=show_legend, hoverinfo="skip", **common),
-        # markers on the periods: monthly figures joined by lines would otherwise read as a steady rise
-        go.Scatter(y=rows["conservative_best"].astype(float), mode="lines+markers", line={"color": colour},
-                   marker={"size": 4}, name=f"{name}: conservative", showlegend=show_legend, text=hover,
-                   hovertemplate="%{text}<extra></extra>", **common),
-        go.Scatter(y=rows["maximal_best"].astype(float), mode="lines", line={"color": colour, "dash": "dash"},
-                   name=f"{name}: maximal", showlegend=show_legend, hoverinfo="skip", **common),
-    ]
-    if open_ended.any():
-        traces.append(go.Scatter(x=x[open_ended], y=upper[open_ended], mode="markers", legendgroup=name,
-                                 marker={"symbol": "triangle-up", "size": 10, "color": colour},
-                                 name=f"{name}: open-ended (at least)", showlegend=show_legend, hoverinfo="skip"))
-    return traces
-
-
-def _transparent(colour: str, alpha: float = 0.2) -> str:
-    """Turn '#rrggbb' into an rgba() string for a band fill."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from analysis.core.calendar import PERIOD_WORDS, check_freq, covered_days, period_grid, period_last_day, period_start
-from analysis.core.errors import AnalysisError, ParameterError, check_days, describe_cell
+from analysis.core.errors import AnalysisError, ParameterError, check_names, describe_cell
 from analysis.core.tables import events_of
 from analysis.core.selection import filter_events, parse_period
 from analysis.core.text import name_key
@@ -57,17 +57,6 @@ def infer_frequency(counts: pd.DataFrame) -> str:
 def group_columns(counts: pd.DataFrame) -> list[str]:
     """Return the grouping columns of a counts table (everything but the period and the counts)."""
     return [c for c in counts.columns if c not in ("period_start", "period_days", *COUNT_COLUMNS)]
-
-
-def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    """Return by as a list of column names."""
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    if not all(isinstance(name, str) for name in by):
-        raise ParameterError(f"by={by!r} must be a column name or a list of column names")
-    return list(by)
 
 
 def militia_group(events: pd.DataFrame) -> pd.Series:
@@ -146,7 +135,7 @@ def event_counts(
     if "week_start" in events.columns and "event_date" not in events.columns:
         return counts_from_weekly(events, freq, by, start, end, countries)
     freq = check_freq(freq)
-    by = _by_list(by)
+    by = check_names("by", by)
     if countries:
         events = filter_events(events, countries=countries)
     undated = events.loc[events["event_date"].isna(), "event_id"]
@@ -236,7 +225,7 @@ def counts_from_weekly(
     ``coarse_dated_events`` holds the events of weeks that run into the next month.
     """
     freq = check_freq(freq)
-    by = _by_list(by)
+    by = check_names("by", by)
     _check_weekly(weekly)
     for name in by:
         if name not in WEEKLY_GROUP_COLUMNS or name not in weekly.columns:
@@ -298,64 +287,6 @@ def counts_from_weekly(
     return counts
 
 
-def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
-    """Flag each attack that drew a response: named in a response's responds_to, or (window_days) followed by one.
-
-    The rule is analysis.analyses.pairing.pair_attacks_responses, so trends and lag reports agree on what "answered"
-    means: with window_days None only explicit links count ("explicit_only"); otherwise an attack also counts
-    when any unlinked response follows it within window_days ("all_in_window", in any country, because US
-    strikes often answer an attack in one country with strikes in another).
-    """
-    from analysis.analyses.pairing import pair_attacks_responses
-
-    if window_days is not None:
-        window_days = check_days("window_days", window_days)
-    events = events_of(events)
-    attacks = events[events["role"].eq("attack").fillna(False)]
-    strategy = "explicit_only" if window_days is None else "all_in_window"
-    pairs = pair_attacks_responses(events, window_days=window_days or 0, strategy=strategy)
-    return attacks["event_id"].isin(pairs["attack_id"]).astype(bool).rename("is_answered")
-
-
-def response_share(
-    events: pd.DataFrame, by: str | Sequence[str] | None = None, freq: str | None = None,
-    window_days: int | None = None, confidence: float = 0.95,
-) -> pd.DataFrame:
-    """Share of attacks that drew a response, with a Wilson interval, per group and/or per period.
-
-    An attack is answered when a response names it in responds_to or, with window_days, when a response
-    follows within window_days (see answered_attacks). Only groups / periods with at least one attack have a
-    row (a share of no attacks is undefined). Columns: [period_start], <by...>, attacks, answered_attacks,
-    response_share, share_low, share_high.
-    """
-    from statsmodels.stats.proportion import proportion_confint
-
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
-    events = events_of(events)
-    by = _by_list(by)
-    attacks = events[events["role"].eq("attack").fillna(False)]
-    keys = event_groups(attacks, by)
-    if freq is not None:
-        keys.insert(0, "period_start", period_start(attacks["event_date"], check_freq(freq)))
-    keys = keys.assign(attacks=1, answered_attacks=answered_attacks(events, window_days).astype(int))
-    key_columns = [c for c in keys.columns if c not in ("attacks", "answered_attacks")]
-    if key_columns:
-        share = keys.groupby(key_columns, sort=True)[["attacks", "answered_attacks"]].sum().reset_index()
-    else:
-        share = keys[["attacks", "answered_attacks"]].sum().to_frame().T
-    share = share[share["attacks"] > 0].astype({"attacks": "Int64", "answered_attacks": "Int64"})
-    answered, total = share["answered_attacks"].to_numpy(int), share["attacks"].to_numpy(int)
-    low, high = proportion_confint(answered, total, alpha=1 - confidence, method="wilson") if len(share) else ([], [])
-    share = share.assign(response_share=answered / total if len(share) else [], share_low=low, share_high=high)
-    share.attrs["basis"] = (
-        "an attack counts as answered when a response names it in responds_to"
-        + (f", or when a response follows within {window_days} days" if window_days is not None else "")
-        + f"; intervals are {confidence:.0%} Wilson score intervals"
-    )
-    return share.reset_index(drop=True)
-
-
 def counts_summary(counts: pd.DataFrame) -> pd.DataFrame:
     """Total each count over the periods of a counts table: one row per group (one row without groups).
 
@@ -374,40 +305,3 @@ def counts_summary(counts: pd.DataFrame) -> pd.DataFrame:
     return totals.astype({c: "Int64" for c in ["periods", "periods_with_attacks", *measures]})
 
 
-# Headers in words for response_share tables (show_table(..., labels=SHARE_LABELS)).
-SHARE_LABELS = {"period_start": "month", "answered_attacks": "answered", "response_share": "share answered",
-                "share_low": "interval from", "share_high": "interval to"}
-
-
-def summary_labels(counts: pd.DataFrame) -> dict[str, str]:
-    """Return headers in words for counts_summary(counts): 'periods' become weeks or months.
-
-    >>> summary_labels(pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", "2024-02-01"])}))["periods"]
-    'months'
-    """
-    word = PERIOD_WORDS[infer_frequency(counts)]
-    return {"periods": f"{word}s", "periods_with_attacks": f"{word}s with attacks",
-            "coarse_dated_events": "coarsely dated events"}
-
-
-def headline_counts(counts: pd.DataFrame) -> dict[str, object]:
-    """Return the headline figures of a counts table ({label: value}) for show_headline."""
-    measures = ["attacks", "responses", "intercepted_attacks"]
-    per_period = counts.groupby("period_start")[measures].sum(min_count=1)
-    word = PERIOD_WORDS[infer_frequency(counts)]
-    figures = {m.replace("_", " "): int(per_period[m].sum()) for m in measures}
-    figures[f"{word}s with any attack"] = f"{int(per_period['attacks'].gt(0).sum())} of {len(per_period)}"
-    return figures
-
-
-def counts_notes(counts: pd.DataFrame) -> list[str]:
-    """Describe in sentences where a counts table comes from and what to keep in mind when reading it."""
-    word = PERIOD_WORDS[infer_frequency(counts)]
-    notes = [f"Source of these counts: {counts.attrs.get('basis', 'not recorded')}."]
-    coarse = int(counts["coarse_dated_events"].sum())
-    if coarse:
-        notes.append(
-            f"{coarse} events are dated only to a span that reaches outside their {word} (week or month "
-            "precision, or an ACLED week that runs into the next month); they are counted at their recorded date."
-        )
-    return notes

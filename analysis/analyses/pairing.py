@@ -12,16 +12,16 @@ response with every attack (benchmarks/bench_pairing.py).
 """
 from __future__ import annotations
 
-import html
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from analysis.core.errors import ParameterError, check_days
+from analysis.analyses.counts import event_groups
+from analysis.core.calendar import check_freq, period_start
+from analysis.core.errors import ParameterError, check_days, check_names
 from analysis.core.spec import COUNTRY_TIMEZONES
 from analysis.core.tables import events_of, split_ids
-from analysis.core.selection import parse_period
 
 # name -> what it does, in the words the pairs table and the reports use
 STRATEGIES = {
@@ -361,373 +361,64 @@ def pair_attacks_responses(events, window_days: int = 14, *, strategy: str = "ne
 
 # ---------------------------------------------------------------- time to response
 
-def attacks_with_us_casualties(casualties: pd.DataFrame, view: str = "maximal") -> set[str]:
-    """Return the ids of events with at least one US person (side 'us') killed or wounded, per the casualty view.
-
-    view "maximal" counts an event when any credible claim reports one; "conservative" only when the lowest
-    claim does (the casualty module's select_claims chooses the claim, so both analyses read claims alike).
-    """
-    from analysis.analyses.casualties import select_claims
-
-    us = casualties[casualties["side"].eq("us").fillna(False) & casualties["outcome"].isin(["killed", "wounded"])]
-    chosen = select_claims(us, view)
-    return set(chosen.loc[chosen["best"].fillna(0).astype("int64") >= 1, "event_id"])
-
-
-def label_periods(dates: pd.Series, periods: Mapping[str, object]) -> pd.Series:
-    """Name the period each date falls in; periods is {name: (start, end)}, inclusive; NA outside all of them.
-
-    The result is categorical, its categories in date order, so tables and charts list periods in time order.
-
-    >>> label_periods(pd.Series(pd.to_datetime(["2023-01-05", "2024-02-01", "2025-06-01"])),
-    ...               {"2024": ("2024-01-01", "2024-12-31"), "2023": ("2023-01-01", "2023-12-31")}).tolist()
-    ['2023', '2024', nan]
-    """
-    if not isinstance(periods, Mapping) or not periods:
-        raise ParameterError("periods must be a non-empty mapping {name: (start, end)}")
-    bounds = {}
-    for name, period in periods.items():
-        if isinstance(period, str) or len(period) != 2:
-            raise ParameterError(f"period {name!r} must be a pair (start, end), got {period!r}")
-        try:
-            start, end = parse_period(*period)
-        except ParameterError as error:
-            raise ParameterError(f"period {name!r}: {error}") from None
-        if start is None or end is None:
-            raise ParameterError(f"period {name!r} needs both a start and an end date")
-        bounds[str(name)] = (start, end)
-    ordered = sorted(bounds.items(), key=lambda item: item[1][0])
-    for (first, (_, first_end)), (second, (second_start, _)) in zip(ordered, ordered[1:]):
-        if second_start <= first_end:
-            raise ParameterError(f"periods {first!r} and {second!r} overlap; each date must fall in one period")
-    labels = pd.Series(pd.NA, index=dates.index, dtype="string")
-    days = pd.to_datetime(dates).dt.normalize()
-    for name, (start, end) in bounds.items():
-        labels = labels.mask(days.between(start, end), name)
-    return labels.astype(pd.CategoricalDtype([name for name, _ in ordered], ordered=True))
-
-
-TIME_TO_RESPONSE_COLUMNS = {
-    "attack_id": "string",
-    "attack_date": "datetime64[ns]",
-    "date_precision": "string",
-    "country": "string",
-    "site": "string",
-    "initiator": "string",
-    "weapon": "string",
-    "response_id": "string",
-    "link": "string",
-    "days_to_response": "Int64",
-    "days_to_response_min": "Int64",
-    "days_to_response_max": "Int64",
-    "is_answered": "bool",
-    "follow_up_days": "int64",
-    "duration_days": "int64",
-    "censored_by": "string",
-}
-
-
-def time_to_response(events, horizon_days: int = 30, *, pairs: pd.DataFrame | None = None,
-                     strategy: str = "nearest_preceding", window_days: int | None = None, same: str | None = None,
-                     theatres: Mapping[str, str] | None = None, casualties: pd.DataFrame | None = None,
-                     data_end=None, periods: Mapping[str, object] | None = None) -> pd.DataFrame:
-    """Return one row per attack: days until the first response that answers it, or where its follow-up ends.
-
-    An attack is answered when a pair (explicit or inferred; `pairs`, else pair_attacks_responses with
-    strategy / window_days (default: horizon_days) / same) has lag_days within its follow-up. Follow-up lasts
-    horizon_days, or less when the data ends first (data_end, default the last event date): an attack two days
-    before the end is censored at 2 days ("end of data"), not counted as unanswered. duration_days and
-    is_answered are what survival estimates need. Pass EventData (or casualties=) to get has_us_casualties;
-    periods={name: (start, end)} adds a period column.
-
-    >>> events = pd.DataFrame({
-    ...     "event_id": ["a1", "r1", "a2"], "role": ["attack", "response", "attack"],
-    ...     "event_date": pd.to_datetime(["2024-01-01", "2024-01-04", "2024-01-20"]),
-    ...     "responds_to": [None, "a1", None]})
-    >>> time_to_response(events, horizon_days=30)[["attack_id", "days_to_response", "duration_days", "censored_by"]]
-      attack_id  days_to_response  duration_days  censored_by
-    0        a1                 3              3         <NA>
-    1        a2              <NA>              0  end of data
-    """
-    if casualties is None:
-        casualties = getattr(events, "casualties", None)
-    events = events_table(events)
-    horizon_days = check_days("horizon_days", horizon_days)
-    if pairs is None:
-        window = horizon_days if window_days is None else window_days
-        pairs = pair_attacks_responses(events, window, strategy=strategy, same=same, theatres=theatres)
-    elif not {"attack_id", "response_id", "lag_days"} <= set(pairs.columns):
-        raise ParameterError("pairs must come from pair_attacks_responses (columns attack_id, response_id, lag_days)")
-    end = _data_end(events, data_end)
-
-    attacks = events[events["role"].eq("attack").fillna(False) & events["event_date"].notna()]
-    attack_dates = pd.to_datetime(attacks["event_date"]).dt.normalize()
-    follow_up = _day_difference(pd.Series(end, index=attacks.index), attack_dates).clip(0, horizon_days)
-    table = pd.DataFrame({
-        "attack_id": attacks["event_id"],
-        "attack_date": attack_dates,
-        **{c: attacks[c] if c in attacks else pd.NA for c in ("date_precision", "country", "site", "initiator", "weapon")},
-        "follow_up_days": follow_up.fillna(0).astype("int64"),
-    })
-    first = _first_responses(pairs)
-    table = table.merge(first, on="attack_id", how="left")
-    is_answered = (table["days_to_response"].notna() & (table["days_to_response"] <= table["follow_up_days"])).fillna(False)
-    for column in ("response_id", "link", "days_to_response", "days_to_response_min", "days_to_response_max"):
-        table[column] = table[column].where(is_answered)  # a response after the follow-up ended does not count
-    table["is_answered"] = is_answered.astype(bool)
-    table["duration_days"] = table["days_to_response"].fillna(table["follow_up_days"]).astype("int64")
-    table["censored_by"] = pd.Series(
-        np.where(table["follow_up_days"] >= horizon_days, "horizon", "end of data"), index=table.index,
-        dtype="string").where(~is_answered)
-    table = table.reindex(columns=list(TIME_TO_RESPONSE_COLUMNS)).astype(TIME_TO_RESPONSE_COLUMNS)
-    table["horizon_days"] = horizon_days
-    if casualties is not None:
-        table["has_us_casualties"] = table["attack_id"].isin(attacks_with_us_casualties(casualties))
-    if periods is not None:
-        table["period"] = label_periods(table["attack_date"], periods)
-    return table.sort_values(["attack_date", "attack_id"], kind="stable").reset_index(drop=True)
-
-
-def follow_up_end(events, end=None) -> pd.Timestamp:
-    """Return the last day attacks can be followed: the period's end, or the last event date if the data stops first.
-
-    Pass the unfiltered events with the report's end date: quiet days between the last event and `end` are
-    observed days (nothing happened), while days after the data stops are not.
-
-    >>> events = pd.DataFrame({"event_id": ["a"], "role": ["attack"], "event_date": pd.to_datetime(["2024-03-01"])})
-    >>> str(follow_up_end(events, "2024-12-31").date()), str(follow_up_end(events, "2024-02-01").date())
-    ('2024-03-01', '2024-02-01')
-    """
-    events = events_table(events)
-    last = pd.to_datetime(events["event_date"]).max()
-    last = pd.Timestamp(last).normalize() if pd.notna(last) else None
-    _, end = parse_period(None, end)
-    candidates = [day for day in (last, end) if day is not None]
-    return min(candidates) if candidates else pd.Timestamp("1970-01-01")
-
-
-def _data_end(events: pd.DataFrame, data_end) -> pd.Timestamp:
-    """Return the last day the data covers: data_end when given, else the last event date."""
-    if data_end not in (None, ""):
-        return parse_period(None, data_end)[1]
-    return follow_up_end(events)
-
-
-def _first_responses(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Return, per attack, the pair with the shortest lag (hours break same-day ties, then response id)."""
-    usable = pairs[pairs["lag_days"].notna()]
-    if "is_attack_in_data" in usable:
-        usable = usable[usable["is_attack_in_data"].fillna(False)]
-    hours = usable["lag_hours"] if "lag_hours" in usable else pd.Series(np.nan, index=usable.index)
-    ranked = usable.assign(_hours=hours.astype("Float64")).sort_values(
-        ["attack_id", "lag_days", "_hours", "response_id"], kind="stable", na_position="last")
-    first = ranked.drop_duplicates("attack_id")
-    bound = {c: first[c] if c in first else first["lag_days"] for c in ("lag_days_min", "lag_days_max")}
-    return pd.DataFrame({
-        "attack_id": first["attack_id"].astype("string"),
-        "response_id": first["response_id"].astype("string"),
-        "link": first["link"].astype("string") if "link" in first else pd.NA,
-        "days_to_response": first["lag_days"].astype("Int64"),
-        "days_to_response_min": bound["lag_days_min"].astype("Int64"),
-        "days_to_response_max": bound["lag_days_max"].astype("Int64"),
-    })
-
 
 # ---------------------------------------------------------------- summaries in words and tables
 
-def _count(number: int, singular: str, plural: str) -> str:
-    """Write a count with the right form of its noun or verb phrase.
 
-    >>> _count(1, "attack is", "attacks are"), _count(3, "attack is", "attacks are")
-    ('1 attack is', '3 attacks are')
+
+
+
+def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
+    """Flag each attack that drew a response: named in a response's responds_to, or (window_days) followed by one.
+
+    The rule is analysis.analyses.pairing.pair_attacks_responses, so trends and lag reports agree on what "answered"
+    means: with window_days None only explicit links count ("explicit_only"); otherwise an attack also counts
+    when any unlinked response follows it within window_days ("all_in_window", in any country, because US
+    strikes often answer an attack in one country with strikes in another).
     """
-    return f"{number} {singular if number == 1 else plural}"
+    if window_days is not None:
+        window_days = check_days("window_days", window_days)
+    events = events_of(events)
+    attacks = events[events["role"].eq("attack").fillna(False)]
+    strategy = "explicit_only" if window_days is None else "all_in_window"
+    pairs = pair_attacks_responses(events, window_days=window_days or 0, strategy=strategy)
+    return attacks["event_id"].isin(pairs["attack_id"]).astype(bool).rename("is_answered")
 
 
-def pairing_summary(events, pairs: pd.DataFrame) -> str:
-    """Say how the responses were paired: named by a source, inferred, or left without an attack."""
-    events = events_table(events)
-    responses = events.loc[events["role"].eq("response").fillna(False), "event_id"]
-    if responses.empty:
-        return "There are no responses in this selection, so no attack can be paired with one."
-    explicit = set(pairs.loc[pairs["link"].eq("explicit"), "response_id"])
-    inferred = set(pairs.loc[pairs["link"].eq("inferred"), "response_id"])
-    missing = pairs.loc[~pairs["is_attack_in_data"].astype(bool), "attack_id"].nunique()
-    alone = len(responses) - len(explicit | inferred)
-    basis = pairs.loc[pairs["link"].eq("inferred"), "link_basis"]
-    text = (f"Of {_count(len(responses), 'response', 'responses')}, "
-            f"{_count(len(explicit), 'is tied by a source to the attack it answers', 'are tied by a source to the attacks they answer')}; "
-            f"{_count(len(inferred), 'more was', 'more were')} paired by inference "
-            f"({basis.iloc[0] if len(basis) else 'no inferred pair'}); {_count(alone, 'has', 'have')} no attack to "
-            "pair with.")
-    if missing:
-        text += (f" {_count(missing, 'attack that a source links to a response is', 'attacks that a source links to a response are')}"
-                 " not in this selection (outside the dates or countries chosen), so those links have no lag.")
-    return text
+def response_share(
+    events: pd.DataFrame, by: str | Sequence[str] | None = None, freq: str | None = None,
+    window_days: int | None = None, confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Share of attacks that drew a response, with a Wilson interval, per group and/or per period.
 
-
-def lag_summary(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Summarise lags per link type: pairs, median and range of lag_days, and how many have exact hours."""
-    usable = pairs[pairs["lag_days"].notna()]
-    rows = []
-    for link, group in [("all", usable)] + [(k, g) for k, g in usable.groupby("link", sort=True)]:
-        lags = group["lag_days"].astype("float64")
-        rows.append({
-            "link": link, "pairs": len(group),
-            "median_lag_days": lags.median() if len(group) else pd.NA,
-            "shortest_lag_days": group["lag_days"].min() if len(group) else pd.NA,
-            "longest_lag_days": group["lag_days"].max() if len(group) else pd.NA,
-            "same_day_pairs": int(group["lag_days"].eq(0).sum()),
-            "pairs_with_hours": int(group["lag_hours"].notna().sum()),
-            "pairs_with_imprecise_dates": int((group["lag_days_max"] > group["lag_days_min"]).sum()),
-        })
-    return pd.DataFrame(rows).astype({"median_lag_days": "Float64", "shortest_lag_days": "Int64", "longest_lag_days": "Int64"})
-
-
-def late_explicit_answers(ttr: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Return the attacks not answered within their follow-up that a source nonetheless ties to a later response.
-
-    Columns: attack_id, days_to_response (the shortest such lag). These attacks count as unanswered within
-    the horizon, though a source says a strike answered them (e.g. the June 2021 strikes, weeks after the
-    attacks they name).
+    An attack is answered when a response names it in responds_to or, with window_days, when a response
+    follows within window_days (see answered_attacks). Only groups / periods with at least one attack have a
+    row (a share of no attacks is undefined). Columns: [period_start], <by...>, attacks, answered_attacks,
+    response_share, share_low, share_high.
     """
-    explicit = pairs[pairs["link"].eq("explicit").fillna(False) & pairs["lag_days"].notna()]
-    unanswered = ttr.loc[~ttr["is_answered"].astype(bool), "attack_id"]
-    late = explicit[explicit["attack_id"].isin(unanswered)]
-    return (late.groupby("attack_id", sort=True)["lag_days"].min().astype("Int64")
-            .rename("days_to_response").reset_index())
+    from statsmodels.stats.proportion import proportion_confint
 
-
-def summarise_time_to_response(ttr: pd.DataFrame, pairs: pd.DataFrame | None = None) -> str:
-    """Say in one paragraph how many attacks were answered, unanswered, or still open when the data ends.
-
-    With pairs (from pair_attacks_responses) it also says how many "unanswered" attacks a source ties to a
-    response that came after the horizon.
-    """
-    if ttr.empty:
-        return "There are no attacks in this selection, so there is no time to response to measure."
-    horizon = int(ttr["horizon_days"].iloc[0]) if "horizon_days" in ttr else int(ttr["follow_up_days"].max())
-    answered = int(ttr["is_answered"].sum())
-    explicit = int((ttr["is_answered"] & ttr["link"].eq("explicit").fillna(False)).sum())
-    unanswered = int(ttr["censored_by"].eq("horizon").sum())
-    open_at_end = int(ttr["censored_by"].eq("end of data").sum())
-    text = (f"Of {_count(len(ttr), 'attack', 'attacks')}, {_count(answered, 'was', 'were')} answered within {horizon} "
-            f"days ({explicit} of them by a response that a source links to them) and {_count(unanswered, 'went', 'went')} "
-            f"{horizon} days without a response.")
-    if open_at_end:
-        text += (f" {_count(open_at_end, 'more came', 'more came')} less than {horizon} days before the data ends and "
-                 f"had no response yet: {'it is' if open_at_end == 1 else 'they are'} censored (outcome unknown), not unanswered.")
-    late = late_explicit_answers(ttr, pairs) if pairs is not None and len(ttr) else None
-    if late is not None and len(late):
-        text += (f" Of the attacks not answered within {horizon} days, {_count(len(late), 'is', 'are')} tied by a source "
-                 f"to a strike that came later ({int(late['days_to_response'].min())} to "
-                 f"{int(late['days_to_response'].max())} days after the attack); raise horizon_days to count "
-                 f"{'it' if len(late) == 1 else 'them'} as answered.")
-    return text
-
-
-def _days_text(days, low, high) -> str:
-    """Write a lag in days with the range its dates allow ('3 (0 to 6)'), blank when there is none.
-
-    >>> _days_text(5, 5, 5), _days_text(3, 0, 6), _days_text(pd.NA, pd.NA, pd.NA)
-    ('5', '3 (0 to 6)', '')
-    """
-    if pd.isna(days):
-        return ""
-    if pd.isna(low) or pd.isna(high) or low == high:
-        return str(int(days))
-    return f"{int(days)} ({int(low)} to {int(high)})"
-
-
-def pairs_table(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Return the pairs for readers: who, where, when, the link and the lag (with the range imprecise dates allow).
-
-    Headers are words; "days" reads "3 (0 to 6)" when a date is known only to a week or a month; "hours" is
-    there only when some pair has both clock times.
-    """
-    table = pd.DataFrame({
-        "attack": pairs["attack_id"], "attack date": pairs["attack_date"].dt.strftime("%Y-%m-%d"),
-        "attack place": pairs["attack_site"], "attack country": pairs["attack_country"],
-        "response": pairs["response_id"], "response date": pairs["response_date"].dt.strftime("%Y-%m-%d"),
-        "response country": pairs["response_country"], "link": pairs["link"],
-        "days": [_days_text(*v) for v in pairs[["lag_days", "lag_days_min", "lag_days_max"]].itertuples(index=False)],
-    })
-    if pairs["lag_hours"].notna().any():
-        table["hours"] = pairs["lag_hours"].round(1)
-    return table.reset_index(drop=True)
-
-
-def _outcome_text(row, horizon: int) -> str:
-    """Say how an attack's follow-up ended."""
-    if row.is_answered:
-        return "answered"
-    return f"no response within {horizon} days" if row.censored_by == "horizon" else "still open when the data ends"
-
-
-def time_to_response_table(ttr: pd.DataFrame) -> pd.DataFrame:
-    """Return time_to_response for readers: each attack, its first response, the days to it and the outcome."""
-    horizon = int(ttr["horizon_days"].iloc[0]) if "horizon_days" in ttr and len(ttr) else 0
-    precision = ttr["date_precision"].astype("string").fillna("day")
-    table = pd.DataFrame({
-        "attack": ttr["attack_id"],
-        "date": ttr["attack_date"].dt.strftime("%Y-%m-%d") + precision.map(lambda p: "" if p == "day" else f" ({p})"),
-        "country": ttr["country"], "place": ttr["site"],
-        "first response": ttr["response_id"], "link": ttr["link"],
-        "days to response": [_days_text(*v) for v in
-                             ttr[["days_to_response", "days_to_response_min", "days_to_response_max"]].itertuples(index=False)],
-        "outcome": [_outcome_text(row, horizon) for row in ttr.itertuples(index=False)],
-    })
-    if "has_us_casualties" in ttr:
-        table["US killed or wounded"] = ttr["has_us_casualties"].astype(bool)
-    if "period" in ttr:
-        table["period"] = ttr["period"].astype("string")
-    return table.reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- figures (plotly imported on use)
-
-def pairs_timeline_figure(events, pairs: pd.DataFrame, *, title: str = "Attacks, responses and the pairs between them"):
-    """Draw attacks and responses on two lanes over time, with a line for each pair (solid: explicit)."""
-    import plotly.graph_objects as go
-
-    from analysis.present.maps import ROLE_STYLES
-
-    events = events_table(events)
-    lanes = {"attack": "Attacks", "response": "Responses"}
-    figure = go.Figure()
-    shown = events[events["role"].isin(list(lanes))]
-    for link, dash in (("explicit", "solid"), ("inferred", "dot")):
-        chosen = pairs[pairs["link"].eq(link) & pairs["is_attack_in_data"]]
-        x, y = [], []
-        for attack_date, response_date in zip(chosen["attack_date"], chosen["response_date"]):
-            x += [attack_date, response_date, None]
-            y += [lanes["attack"], lanes["response"], None]
-        figure.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{link} pair", hoverinfo="skip",
-                                    line={"dash": dash, "width": 1, "color": "#7f7f7f" if link == "inferred" else "#444"}))
-    for role, group in shown.groupby("role", sort=True):  # the overview's colours and symbols
-        colour, symbol, label = ROLE_STYLES[role]
-        place = group["site"].fillna(group["location"]) if "site" in group else group["event_id"]
-        country = group["country"] if "country" in group else pd.Series("", index=group.index)
-        hover = (group["event_id"].astype(str) + "<br>" + group["event_date"].dt.strftime("%Y-%m-%d") + "<br>"
-                 + place.fillna("").astype(str).map(html.escape) + ", " + country.fillna("").astype(str).map(html.escape))
-        figure.add_trace(go.Scatter(
-            x=group["event_date"], y=[lanes[role]] * len(group), mode="markers", name=f"{label} ({len(group)})",
-            marker={"symbol": symbol, "size": 9, "color": colour, "opacity": 0.8},
-            text=hover, hovertemplate="%{text}<extra></extra>"))
-    figure.update_layout(title=title, yaxis={"categoryorder": "array", "categoryarray": ["Responses", "Attacks"]},
-                         xaxis_title="date", height=380, legend={"orientation": "h", "y": -0.25})
-    return figure
-
-
-def lag_histogram_figure(pairs: pd.DataFrame, *, title: str = "Days from attack to response"):
-    """Draw the distribution of lag_days, stacked by link type (explicit / inferred)."""
-    import plotly.express as px
-
-    usable = pairs[pairs["lag_days"].notna()].assign(lag_days=lambda f: f["lag_days"].astype("int64"))
-    figure = px.histogram(usable, x="lag_days", color="link", barmode="stack", title=title,
-                          category_orders={"link": ["explicit", "inferred"]},
-                          color_discrete_map={"explicit": "#444444", "inferred": "#b0b0b0"},  # as the timeline's lines
-                          labels={"lag_days": "days from attack to response", "link": "link"})
-    figure.update_traces(xbins={"size": 1})
-    figure.update_layout(yaxis_title="pairs", height=360)
-    return figure
+    if not 0 < confidence < 1:
+        raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
+    events = events_of(events)
+    by = check_names("by", by)
+    attacks = events[events["role"].eq("attack").fillna(False)]
+    keys = event_groups(attacks, by)
+    if freq is not None:
+        keys.insert(0, "period_start", period_start(attacks["event_date"], check_freq(freq)))
+    keys = keys.assign(attacks=1, answered_attacks=answered_attacks(events, window_days).astype(int))
+    key_columns = [c for c in keys.columns if c not in ("attacks", "answered_attacks")]
+    if key_columns:
+        share = keys.groupby(key_columns, sort=True)[["attacks", "answered_attacks"]].sum().reset_index()
+    else:
+        share = keys[["attacks", "answered_attacks"]].sum().to_frame().T
+    share = share[share["attacks"] > 0].astype({"attacks": "Int64", "answered_attacks": "Int64"})
+    answered, total = share["answered_attacks"].to_numpy(int), share["attacks"].to_numpy(int)
+    low, high = proportion_confint(answered, total, alpha=1 - confidence, method="wilson") if len(share) else ([], [])
+    share = share.assign(response_share=answered / total if len(share) else [], share_low=low, share_high=high)
+    share.attrs["basis"] = (
+        "an attack counts as answered when a response names it in responds_to"
+        + (f", or when a response follows within {window_days} days" if window_days is not None else "")
+        + f"; intervals are {confidence:.0%} Wilson score intervals"
+    )
+    return share.reset_index(drop=True)

@@ -313,7 +313,7 @@ def read_directions(notes: pd.Series) -> pd.DataFrame:
     """
     import pyarrow.compute as pc
 
-    from analysis.sources.checks import pa_array
+    from analysis.core.arrays import pa_array
 
     text = pa_array(notes.astype("string"))
     count = len(notes)
@@ -472,7 +472,7 @@ def infer_weapons(role: pd.Series, sub_event: pd.Series, notes, initiator_side: 
 
 def _attack_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     """Weapons of attacks from their notes, else from their sub-event as a militia uses it."""
-    from analysis.sources.checks import pa_array
+    from analysis.core.arrays import pa_array
 
     text = pa_array(notes.astype("string"))
     reply = _first_match(text, US_REPLY)
@@ -490,7 +490,7 @@ def _attack_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
 
 def _response_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     """Weapons of responses: a raid or artillery when the notes say so, else the sub-event's weapon."""
-    from analysis.sources.checks import pa_array
+    from analysis.core.arrays import pa_array
 
     text = pa_array(notes.astype("string"))
     named = {weapon: _first_match(text, pattern) >= 0 for weapon, pattern in RESPONSE_WEAPON_WORDS.items()}

@@ -48,3 +48,22 @@ def check_whole_number(name: str, value, *, minimum: int = 0, unit: str = "days"
 def check_days(name: str, value) -> int:
     """Return a whole, non-negative number of days, or raise ParameterError naming the parameter."""
     return check_whole_number(name, value, minimum=0, unit="days")
+
+
+def check_names(name: str, value) -> list[str]:
+    """Return None, one name or an iterable of names as a list of names, or raise ParameterError naming the parameter.
+
+    >>> check_names("by", "side"), check_names("by", ["side", "outcome"]), check_names("by", None)
+    (['side'], ['side', 'outcome'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        names = list(value)
+    except TypeError:
+        raise ParameterError(f"{name}={value!r} must be a name or a list of names") from None
+    if not all(isinstance(item, str) for item in names):
+        raise ParameterError(f"{name}={value!r} must be a name or a list of names")
+    return names

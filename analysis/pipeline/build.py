@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import platform
 from pathlib import Path
 
@@ -12,29 +11,8 @@ from analysis import __version__, paths
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
 from analysis.core.tables import EventData
 from analysis.cleaning.reference import load_reference
+from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
-
-
-def input_hashes(raw_dir: Path, reference_dir: Path, files: list[Path] | None = None) -> dict[str, str]:
-    """Return {path relative to raw_dir: sha256} for every input read (default: raw_dir's tables), reference tables included."""
-    files = (list(raw_files(raw_dir)) if files is None else list(files)) + sorted(Path(reference_dir).glob("*.csv"))
-    return {_relative(p, raw_dir): file_sha256(p) for p in files}
-
-
-def _relative(path: Path, root: Path) -> str:
-    """Name a file relative to the raw folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-
-
-def fingerprint(hashes: dict[str, str]) -> str:
-    """Return a short fingerprint of the inputs and the package version (what reports cite)."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in sorted(hashes):
-        digest.update(f"{name}={hashes[name]}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 def is_stale(raw_dir: Path | None = None, out_dir: Path | None = None) -> bool:
@@ -85,7 +63,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             "data_fingerprint": fingerprint(hashes),
             "outputs": outputs,
             "accounting": data.accounting.assign(source_file=data.accounting["source_file"].map(
-                lambda p: _relative(Path(p), raw_dir))).to_dict("records"),
+                lambda p: relative_to_raw(Path(p), raw_dir))).to_dict("records"),
             "totals": accounting_totals(data),
             "unknown_names": len(data.unknown_names),
             "corrections_applied": len(data.corrections),

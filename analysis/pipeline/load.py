@@ -25,7 +25,7 @@ PROCESSED_TABLES = {
 
 def raw_files(directory: Path) -> list[Path]:
     """List the event tables in a folder (top level; names starting with '.' or '_' are skipped)."""
-    from analysis.sources.registry import TABLE_SUFFIXES
+    from analysis.sources.files import TABLE_SUFFIXES
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -95,7 +95,7 @@ def _sorted_events(events: pd.DataFrame) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from analysis.sources.checks import pa_array
+    from analysis.core.arrays import pa_array
 
     if events.empty or _is_sorted(events):
         return events.reset_index(drop=True)
@@ -108,7 +108,7 @@ def _is_sorted(events: pd.DataFrame) -> bool:
     """Tell, in two vectorised passes, whether events are already ordered by date, then id."""
     import pyarrow.compute as pc
 
-    from analysis.sources.checks import pa_array
+    from analysis.core.arrays import pa_array
 
     dates = events["event_date"].to_numpy()
     if (dates[1:] < dates[:-1]).any():

@@ -112,7 +112,7 @@ def event_id_links(event_ids: pd.Series, casualty_ids: pd.Series) -> EventIdLink
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from analysis.sources.checks import pa_array
+    from analysis.core.arrays import pa_array
 
     if event_ids.isna().any():
         return None

@@ -16,15 +16,10 @@ import pandas as pd
 
 from analysis import paths
 from analysis.core.errors import ParameterError
+from analysis.present.style import ROLE_STYLES
 
 BOUNDARIES_PATH = paths.PACKAGE_DIR / "assets" / "boundaries.geojson"
 DEFAULT_COUNTRIES = ("Iraq", "Syria", "Jordan")
-# role -> (colour, marker symbol, legend label)
-ROLE_STYLES = {
-    "attack": ("#c0392b", "circle", "Attacks on US / coalition forces"),
-    "response": ("#1f5fa8", "diamond", "US / coalition strikes"),
-    "other": ("#7f7f7f", "square", "Other events"),
-}
 AREA_PRECISION = 3  # ACLED's geo_precision: 3 = a province or wider area (drawn hollow: not an exact place)
 LAND_COLOUR, SELECTED_COLOUR, SEA_COLOUR, BORDER_COLOUR = "#f1efe9", "#e2dccd", "#dce9f2", "#8c8577"
 

@@ -4,7 +4,7 @@
 
 Modules: config (reports.yml -> ReportSet), parameters (check values against a notebook's parameters cell),
 runner (locking, build-if-stale, parallel execution, publishing), worker (what runs one page, in a thread:
-papermill + nbconvert), kernels (the kernel fork server and the kernel manager the pages use), pages (the HTML
+papermill + nbconvert), kernel (the kernel manager the pages use: a fresh kernel each), pages (the HTML
 around each page, error pages and indexes), cli (the command line). Heavy libraries (papermill, nbconvert,
 nbformat, jupyter_client) are imported only when pages run.
 """

@@ -73,9 +73,6 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--timeout", type=_positive, default=600, help="seconds one cell may run (default: %(default)s)")
     how.add_argument("--wait", type=_not_negative, default=0.0,
                      help="seconds to wait for another run's lock (default: 0, exit 3 at once)")
-    how.add_argument("--fresh-kernels", action="store_true",
-                     help="start every kernel as a new Python process (default: fork them from one process that "
-                          "has imported what the pages use, see docs/reports.md)")
     how.add_argument("--keep-notebooks", action="store_true",
                      help="keep every executed notebook (default: only those of failed pages)")
     how.add_argument("--keep-runs", type=int, default=0, metavar="N",
@@ -133,7 +130,7 @@ def run_from_cli(args: argparse.Namespace) -> int:
     options = RunOptions(
         out_dir=args.out, notebooks_dir=args.notebooks, raw_dir=args.raw, processed_dir=args.processed,
         jobs=args.jobs, timeout_seconds=args.timeout, if_changed=args.if_changed, lock_wait_seconds=args.wait,
-        keep_notebooks=args.keep_notebooks, keep_runs=args.keep_runs, fork_kernels=not args.fresh_kernels,
+        keep_notebooks=args.keep_notebooks, keep_runs=args.keep_runs,
     )
     try:
         summary = run_reports(chosen_sets(args, config), options)

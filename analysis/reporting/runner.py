@@ -31,10 +31,11 @@ from typing import Any, Callable, Iterable
 
 from analysis import __version__, paths
 from analysis.core.errors import AnalysisError, ParameterError
+from analysis.pipeline.fingerprint import data_fingerprint
 from analysis.reporting import pages
 from analysis.reporting.config import ReportSet
 from analysis.reporting.parameters import notebook_parameters, parameter_problems
-from analysis.reporting.worker import PageJob, PageOutcome, prepare_runner, run_page, start_fork_server
+from analysis.reporting.worker import PageJob, PageOutcome, prepare_runner, run_page
 
 LOCK_NAME = ".report.lock"
 EXIT_OK, EXIT_PAGE_FAILED, EXIT_LOCKED = 0, 1, 3
@@ -59,7 +60,6 @@ class RunOptions:
     keep_notebooks: bool = False
     keep_runs: int = 0
     kernel_name: str = "python3"
-    fork_kernels: bool = True  # fork kernels from a warm process (analysis.reporting.kernels); False: start each afresh
 
 
 @dataclass
@@ -126,26 +126,6 @@ def check_sets(report_sets: Iterable[ReportSet], notebooks_dir: Path) -> None:
         raise ParameterError(problems[0])
     if problems:
         raise ParameterError("bad report parameters:\n  - " + "\n  - ".join(dict.fromkeys(problems)))
-
-
-def _files_fingerprint(source: Path) -> str:
-    """Fingerprint raw files named by a `data` parameter the way the build does (same files, same fingerprint)."""
-    from analysis.pipeline.build import fingerprint, input_hashes
-
-    if source.is_dir():
-        return fingerprint(input_hashes(source, paths.REFERENCE_DIR))
-    return fingerprint(input_hashes(source.parent, paths.REFERENCE_DIR, files=[source]))
-
-
-def data_fingerprint(source: Path) -> str:
-    """Return the fingerprint of a built folder (from its manifest) or of raw input files."""
-    from analysis.pipeline.load import read_manifest
-
-    if not source.exists():
-        raise ParameterError(f"data {str(source)!r} does not exist")
-    if source.is_dir() and (source / "manifest.json").is_file():
-        return str(read_manifest(source)["data_fingerprint"])
-    return _files_fingerprint(source)
 
 
 def prepare_processed_data(options: RunOptions, progress: Callable[[str], None]) -> str:
@@ -314,16 +294,12 @@ def _failed_outcome(job: PageJob, error: BaseException) -> PageOutcome:
     return PageOutcome(job.set_name, job.page_name, job.page_title, "failed", 0.0, html_name, error=message, made_at=made_at)
 
 
-def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], None],
-                 fork_kernels: bool = True) -> dict[tuple[str, str], PageOutcome]:
+def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], None]) -> dict[tuple[str, str], PageOutcome]:
     """Run page jobs, `workers` at a time, printing when each starts and ends.
 
     Each page runs in a thread of this process that drives its own kernel process: the kernels do the work
-    in parallel, while papermill and nbconvert are imported once for the whole run. Kernels are forked from
-    one fork server that has imported what the pages use (analysis.reporting.kernels); it starts first, so
-    that its imports and this process's overlap.
+    in parallel, while papermill and nbconvert are imported once for the whole run.
     """
-    fork_server = start_fork_server([job.notebook for job in jobs]) if fork_kernels else None
     prepare_runner()
     outcomes: dict[tuple[str, str], PageOutcome] = {}
     total, started, lock = len(jobs), [0], threading.Lock()
@@ -333,23 +309,19 @@ def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], No
             started[0] += 1
             progress(f"[{started[0]}/{total}] running {job.set_name}/{job.page_name}")
 
-    try:
-        with ThreadPoolExecutor(max_workers=min(workers, total), thread_name_prefix="report-page") as pool:
-            futures = {pool.submit(run_page, job, show_start, fork_server): job for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as error:  # a bug outside the notebook: this page fails, the others go on
-                    outcome = _failed_outcome(job, error)
-                with lock:
-                    outcomes[(job.set_name, job.page_name)] = outcome
-                    verdict = "built" if outcome.status == "ok" else f"FAILED ({outcome.error})"
-                    progress(f"[{len(outcomes)}/{total}] {job.set_name}/{job.page_name}: {verdict} in "
-                             f"{pages.duration_text(outcome.seconds)}")
-    finally:
-        if fork_server is not None:
-            fork_server.close()
+    with ThreadPoolExecutor(max_workers=min(workers, total), thread_name_prefix="report-page") as pool:
+        futures = {pool.submit(run_page, job, show_start): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # a bug outside the notebook: this page fails, the others go on
+                outcome = _failed_outcome(job, error)
+            with lock:
+                outcomes[(job.set_name, job.page_name)] = outcome
+                verdict = "built" if outcome.status == "ok" else f"FAILED ({outcome.error})"
+                progress(f"[{len(outcomes)}/{total}] {job.set_name}/{job.page_name}: {verdict} in "
+                         f"{pages.duration_text(outcome.seconds)}")
     return outcomes
 
 
@@ -439,7 +411,7 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
             plans.append((report_set, jobs, key, fingerprint, staging, set_dir))
         all_jobs = order_longest_first([job for plan in plans for job in plan[1]], previous_seconds)
         workers = options.jobs or default_jobs()
-        outcomes = execute_jobs(all_jobs, workers, progress, options.fork_kernels) if all_jobs else {}
+        outcomes = execute_jobs(all_jobs, workers, progress) if all_jobs else {}
         for report_set, jobs, key, fingerprint, staging, set_dir in plans:
             results.append(finish_set(report_set, jobs, outcomes, key, fingerprint, staging, set_dir, run_name,
                                       time.perf_counter() - started, options, progress))

@@ -1,9 +1,8 @@
 """What runs each report page: execute one notebook with papermill and write its HTML page.
 
 Pages run in threads of the runner's process (papermill and nbconvert are imported once per run, not once
-per notebook); each page gets its own kernel process, forked from the run's fork server where it can
-(analysis.reporting.kernels), reached over IPC sockets in a private folder (no TCP port is chosen, so
-parallel kernels cannot clash). A page that fails still gets a page: the error, the
+per notebook); each page gets its own fresh kernel process (analysis.reporting.kernel), reached over IPC
+sockets in a private folder (no TCP port is chosen, so parallel kernels cannot clash). A page that fails still gets a page: the error, the
 cell, the traceback and the outputs produced before the failure.
 """
 from __future__ import annotations
@@ -17,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from analysis.notebook.contract import PAGE_PROVIDES_PLOTLYJS
 from analysis.reporting import pages
+from analysis.reporting.kernel import report_kernel_manager_class
 
 # jsonschema imports rfc3987_syntax when it is installed (JupyterLab brings it through jupyter-events) and
 # that import builds Lark parsers for about a second. nbformat never checks the 'iri' formats it serves,
@@ -102,39 +103,22 @@ class PageOutcome:
 
 def kernel_environment() -> dict[str, str]:
     """Return the environment of report kernels: ours, plus the flag that the page provides plotly.js."""
-    from analysis.notebook.page import PAGE_PROVIDES_PLOTLYJS
-
     return {**os.environ, PAGE_PROVIDES_PLOTLYJS: "1"}
 
 
-def start_fork_server(notebooks: list[Path]):
-    """Start the run's kernel fork server (analysis.reporting.kernels), or return None where kernels cannot fork."""
-    from analysis.reporting.kernels import KernelForkServer, can_fork, preload_modules
-
-    if not can_fork():
-        return None
-    return KernelForkServer(preload_modules(notebooks), env=kernel_environment())
-
-
-def kernel_manager(job: PageJob, fork_server=None):
-    """Return a kernel manager whose kernel listens on IPC sockets in the job's private folder.
-
-    With a fork server (analysis.reporting.kernels), the kernel is forked from it instead of started as a
-    new Python process.
-    """
-    from analysis.reporting.kernels import report_kernel_classes
-
-    manager_class = report_kernel_classes()[0]
+def kernel_manager(job: PageJob):
+    """Return a kernel manager whose kernel listens on IPC sockets in the job's private folder."""
+    manager_class = report_kernel_manager_class()
     if os.name == "nt":  # no IPC transport on Windows: TCP with jupyter_client's own port choice
         manager = manager_class(kernel_name=job.kernel_name)
     else:
         manager = manager_class(kernel_name=job.kernel_name, transport="ipc", ip=str(job.kernel_dir / job.page_name),
                                 connection_file=str(job.kernel_dir / f"{job.page_name}.json"))
-    manager.fork_server, manager.environment = fork_server, kernel_environment()
+    manager.environment = kernel_environment()
     return manager
 
 
-def execute(job: PageJob, output_notebook: Path, fork_server=None):
+def execute(job: PageJob, output_notebook: Path):
     """Run the notebook with papermill into output_notebook and return the executed notebook.
 
     The kernel starts in the notebook's folder (resources path) rather than through papermill's cwd option,
@@ -142,7 +126,7 @@ def execute(job: PageJob, output_notebook: Path, fork_server=None):
     """
     import papermill
 
-    manager = kernel_manager(job, fork_server)
+    manager = kernel_manager(job)
     try:
         return papermill.execute_notebook(
             str(job.notebook), str(output_notebook), parameters=job.parameters, kernel_name=job.kernel_name,
@@ -257,7 +241,7 @@ def _made_at() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None, fork_server=None) -> PageOutcome:
+def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) -> PageOutcome:
     """Execute one page and write its HTML (an error page when it fails); never raises for a notebook error."""
     started = time.perf_counter()
     if on_start is not None:
@@ -275,7 +259,7 @@ def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None, fo
     output_notebook = notebooks_dir / job.notebook.name
     status, error, body, keep, messages = "ok", None, "", job.keep_notebook, 0
     try:
-        nb = execute(job, output_notebook, fork_server)
+        nb = execute(job, output_notebook)
         body, messages = notebook_body(nb)
     except PapermillExecutionError as failure:
         status, keep = "failed", True

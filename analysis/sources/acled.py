@@ -40,6 +40,7 @@ COLUMNS_2023 = (
     "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
+from analysis.sources.format import SourceFormat
 COLUMNS_PRE_2023 = ("data_id", "event_id_no_cnty", "iso3")  # the old layout's columns beyond the shared ones
 # Layout columns read_acled never uses: a CSV export is read without them (a tenth of a million-row file's reading).
 UNREAD = ("disorder_type", "interaction", "civilian_targeting", "iso", "region", "admin2", "admin3", "source_scale", "tags",
@@ -302,6 +303,5 @@ def _casualties(event_ids: pd.Series, fatalities: pd.Series) -> pd.DataFrame:
     }, index)
 
 
-from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="ACLED events", required=REQUIRED, read=read_acled, id_column="event_id_cnty", unread=UNREAD)

@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.cleaning.rows import problem_rows
 from analysis.core.tables import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
 from analysis.cleaning.cells import CellError, DistinctParse, distinct_values, parse_distinct
+from analysis.core.arrays import pa_array
 from analysis.core.text import clean_text
 
 
@@ -232,17 +233,6 @@ def single_chunk(values: pd.Series) -> pd.Series:
     if data.num_chunks <= 1:
         return values
     return pd.Series(pd.arrays.ArrowStringArray(data.combine_chunks()), index=values.index, copy=False)
-
-
-def pa_array(values: pd.Series):
-    """Return the pyarrow (chunked) array behind a string Series, without copying it."""
-    import pyarrow as pa
-
-    array = values.astype("string").array
-    data = getattr(array, "_pa_array", None)
-    if data is None:
-        return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
-    return data
 
 
 def free_text_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None) -> pd.Series:

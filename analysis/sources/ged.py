@@ -43,6 +43,7 @@ REQUIRED = (
     "id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude", "longitude", "country", "date_prec",
     "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
 )
+from analysis.sources.format import SourceFormat
 ID_PREFIX = "ged:"
 CLAIMANT = "UCDP GED"
 DATE_PRECISIONS = {1: "day", 2: "week", 3: "week", 4: "month", 5: "year"}
@@ -203,7 +204,6 @@ def _sides_by_unique(names: pd.Series, countries: pd.Series, lookup: ActorLookup
     return pd.Series(sides[inverse], index=names.index, dtype="string")
 
 
-from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="UCDP GED", required=REQUIRED, read=read_ged, id_column="id")
 HEADERLESS_FORMAT = SourceFormat(

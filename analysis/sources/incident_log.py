@@ -22,6 +22,7 @@ OPTIONAL = (
     "date_precision", "local_time", "actor", "target", "weapon", "munitions", "intercepted", "responds_to",
     "claimed_by", "source_url", "date_basis", "notes", "latitude", "longitude", "admin1",
 )
+from analysis.sources.format import SourceFormat
 CASUALTY_COLUMN = re.compile(r"^(?P<side>[a-z]+)_(?P<outcome>killed|wounded)$")
 ID_PREFIX = "log:"
 # A blank actor or target takes the side its role implies (an attack is by definition militia on US forces).
@@ -280,6 +281,5 @@ def _unknown_names(source_file, rows, text, flags) -> pd.DataFrame:
     return conform(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), UNKNOWN_NAME_COLUMNS)
 
 
-from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="incident log", required=REQUIRED, read=read_incident_log, id_column="id")

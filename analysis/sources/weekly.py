@@ -13,6 +13,8 @@ import pandas as pd
 from analysis.core.errors import InputError
 from analysis.cleaning.cells import parse_date, parse_unique_arrays
 from analysis.sources.checks import Problems, decimal_numbers, text_column, warn_extra_columns, whole_numbers
+from analysis.sources.files import display_path, read_table
+from analysis.sources.format import SourceFormat
 
 REQUIRED = ("week", "country", "admin1", "event_type", "sub_event_type", "events", "fatalities")
 OPTIONAL = ("region", "disorder_type", "population_exposure", "id", "centroid_latitude", "centroid_longitude")
@@ -69,7 +71,6 @@ def load_weekly_counts(path: str | Path) -> pd.DataFrame:
         counts = an.load_weekly_counts("data/external/acled_weekly_middle_east.xlsx")
         counts.groupby("week_start")["events"].sum()
     """
-    from analysis.sources.registry import display_path, read_table
 
     path = Path(path)
     if not path.exists():
@@ -130,6 +131,5 @@ def refuse_in_event_tables(raw: pd.DataFrame, path: Path, reference) -> None:
     )
 
 
-from analysis.sources.registry import SourceFormat  # noqa: E402  (the registry imports this module lazily)
 
 FORMAT = SourceFormat(name="ACLED weekly aggregate", required=REQUIRED, read=refuse_in_event_tables)
