@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.cleaning.rows import date_bounds
 from analysis.analyses.counts import event_counts
 from analysis.analyses.pairing import response_share
+from analysis.cleaning.rows import date_bounds
 from analysis.core.tables import EVENT_COLUMNS, conform
 
 

@@ -227,7 +227,7 @@ def main() -> None:
         print(f"ratio default / trivial: {real / trivial:.2f} (target <= 2)")
         print(f"context: {pages} notebooks running only the common preamble (import analysis, setup_notebook, "
               f"load_data, show_header): best {preamble:.2f} s; default / preamble: {real / preamble:.2f}")
-        print(f"context: default set with every kernel started afresh (--fresh-kernels): "
+        print("context: default set with every kernel started afresh (--fresh-kernels): "
               + ", ".join(f"{t:.2f}" for t in fresh_times) + f" s; best {fresh:.2f} s; forked from the fork server: "
               f"{real:.2f} s ({fresh - real:.2f} s saved)")
 

@@ -24,12 +24,10 @@ freq = "M"                      # period of the charts: "W" (weeks from Saturday
 
 # %%
 import analysis as an
-from analysis.analyses.casualties import claim_coverage
-from analysis.present.casualties import casualty_figure, claim_coverage_text, format_tally
-from analysis.present.quality import coverage_caveats
-from analysis.present.casualties import INCIDENT_LABELS
-from analysis.analyses.casualties import period_name
+from analysis.analyses.casualties import claim_coverage, period_name
 from analysis.notebook.page import open_report, show_headline, show_table, show_text
+from analysis.present.casualties import INCIDENT_LABELS, casualty_figure, claim_coverage_text, format_tally
+from analysis.present.quality import coverage_caveats
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries,
               "exclude_claimants": exclude_claimants, "top_incidents": top_incidents, "freq": freq}

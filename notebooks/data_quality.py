@@ -20,13 +20,17 @@ countries = ["Iraq", "Syria", "Jordan"]
 max_rows = 200  # longest table shown in full
 
 # %%
-import analysis as an
-from analysis.present.quality import coverage_caveats
-from analysis.notebook.page import open_report, show_table, show_text
-from analysis.present.quality import accounting_note, count_note, coverage_figure
 from analysis.analyses.quality import (
-    accounting_table, field_completeness, longest_gaps, precision_counts, quarantine_reasons, source_coverage, unknown_name_counts,
+    accounting_table,
+    field_completeness,
+    longest_gaps,
+    precision_counts,
+    quarantine_reasons,
+    source_coverage,
+    unknown_name_counts,
 )
+from analysis.notebook.page import open_report, show_table, show_text
+from analysis.present.quality import accounting_note, count_note, coverage_caveats, coverage_figure
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "max_rows": max_rows}
 everything, data, manifest = open_report("Data quality", parameters)

@@ -32,11 +32,18 @@ rate_freq = "Q"                 # period of the response-rate table: "M", "Q" or
 # %%
 import analysis as an
 from analysis.analyses.response_times import follow_up_end, lag_summary
-from analysis.present.lags import lag_histogram_figure, pairing_summary, pairs_table, pairs_timeline_figure, summarise_time_to_response, time_to_response_table
+from analysis.analyses.survival import TABLE_LABELS
+from analysis.notebook.page import open_report, show_table, show_text
+from analysis.present.lags import (
+    lag_histogram_figure,
+    pairing_summary,
+    pairs_table,
+    pairs_timeline_figure,
+    summarise_time_to_response,
+    time_to_response_table,
+)
 from analysis.present.quality import coverage_caveats, response_share_caveat
 from analysis.present.survival import kaplan_meier_figure, response_rates_figure
-from analysis.notebook.page import open_report, show_table, show_text
-from analysis.analyses.survival import TABLE_LABELS
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "window_days": window_days,
               "horizon_days": horizon_days, "strategy": strategy, "same": same, "periods": periods,

@@ -20,12 +20,11 @@ countries = ["Iraq", "Syria", "Jordan"]
 latest_rows = 10  # how many of the most recent events to list
 
 # %%
-import analysis as an
-from analysis.present.quality import coverage_caveats
+from analysis.analyses.overview import latest_events, role_counts_by_country
 from analysis.notebook.page import open_report, show_headline, show_table, show_text
 from analysis.present.maps import event_map, missing_coordinates
 from analysis.present.overview import LATEST_EVENT_LABELS, headline_figures, monthly_figure, timeline_figure
-from analysis.analyses.overview import latest_events, role_counts_by_country
+from analysis.present.quality import coverage_caveats
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
 everything, data, manifest = open_report("Overview", parameters)

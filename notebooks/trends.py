@@ -29,12 +29,26 @@ answer_window_days = 14         # an attack counts as answered when a response n
 # %%
 import analysis as an
 from analysis.analyses.counts import counts_summary
-from analysis.present.counts import counts_notes, headline_counts, summary_labels
+from analysis.notebook.page import (
+    manifest_for,
+    setup_notebook,
+    show_header,
+    show_headline,
+    show_result,
+    show_table,
+    show_text,
+)
+from analysis.present.counts import SHARE_LABELS, counts_notes, headline_counts, summary_labels
 from analysis.present.quality import coverage_caveats, response_share_caveat
 from analysis.present.tables import readable_table
-from analysis.present.trends import counts_figure, decomposition_figure, grouped_counts_figure, interrupted_time_series_figure, share_figure
-from analysis.present.counts import SHARE_LABELS
-from analysis.notebook.page import manifest_for, setup_notebook, show_header, show_headline, show_result, show_table, show_text
+from analysis.present.trends import (
+    counts_figure,
+    decomposition_figure,
+    grouped_counts_figure,
+    interrupted_time_series_figure,
+    share_figure,
+)
+
 setup_notebook()
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "freq": freq,

@@ -122,3 +122,14 @@ def shipped_data(shipped_processed_dir):
     import analysis as an
 
     return an.load_processed(shipped_processed_dir)
+
+
+@pytest.fixture
+def tiny_raw(raw_dir, write_log):
+    """A raw folder with two events whose notes hold markup (shown as text, never run)."""
+    write_log([
+        log_row(notes="<script>document.body.setAttribute('data-pwned', 'script')</script>"),
+        log_row(id="2022-08-25-a", date="2022-08-25", kind="response", responds_to="2022-08-24-a",
+                notes="<img src=x onerror=\"document.body.setAttribute('data-pwned', 'img')\">"),
+    ])
+    return raw_dir

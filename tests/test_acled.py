@@ -7,43 +7,10 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.core.errors import InputError
 from analysis.cleaning.reference import load_reference
 from analysis.cleaning.roles import ActorLookup, read_direction
-from tests.conftest import write_csv
-
-COLUMNS_2023 = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
-]
-ROCKETS_AT_CONOCO = ("On 19 October 2023, the Islamic Resistance in Iraq fired 3 rockets at the US base at the "
-                     "Conoco gas field. No casualties were reported.")
-
-
-def acled_row(**cells) -> dict[str, str]:
-    """Return a 2023-layout ACLED row (militia rockets at the US base at Conoco), with cells overridden."""
-    row = {
-        "event_id_cnty": "SYR1", "event_date": "2023-10-19", "year": "2023", "time_precision": "1",
-        "disorder_type": "Political violence", "event_type": "Explosions/Remote violence",
-        "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Militia (Pro-Iran)",
-        "assoc_actor_1": "Islamic Resistance in Iraq", "inter1": "3",
-        "actor2": "Military Forces of the United States (2021-)", "assoc_actor_2": "", "inter2": "8",
-        "interaction": "38", "civilian_targeting": "", "iso": "760", "region": "Middle East", "country": "Syria",
-        "admin1": "Deir ez Zor", "admin2": "Deir ez Zor", "admin3": "Khasham", "location": "Conoco Gas Field",
-        "latitude": "35.392", "longitude": "40.309", "geo_precision": "1", "source": "CENTCOM",
-        "source_scale": "International", "notes": ROCKETS_AT_CONOCO, "fatalities": "0", "tags": "",
-        "timestamp": "1700000000",
-    }
-    row.update(cells)
-    return row
-
-
-def write_acled(directory: Path, rows: list[dict], name: str = "acled.csv", columns=None) -> Path:
-    """Write rows as an ACLED CSV export (columns default to the 2023 layout plus any extra keys)."""
-    columns = columns or list(dict.fromkeys(COLUMNS_2023 + [k for row in rows for k in row]))
-    return write_csv(directory / name, [columns] + [[row.get(c, "") for c in columns] for row in rows])
+from analysis.core.errors import InputError
+from tests.factories import COLUMNS_2023, acled_row, write_acled
 
 
 @pytest.fixture
@@ -404,7 +371,7 @@ class InlineExecutor:
         future = Future()
         try:
             future.set_result(function(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001  (handed to whoever asks for the result, as a thread would)
+        except Exception as error:
             future.set_exception(error)
         return future
 

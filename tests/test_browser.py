@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_report_run import run_report, tiny_raw, write_config  # noqa: F401  (tiny_raw: a fixture)
+from tests.factories import run_report, write_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebooks]
 BROWSER = next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None)

@@ -7,40 +7,11 @@ import pytest
 import analysis as an
 from analysis.analyses.casualties import claim_coverage, cumulative_tally
 from analysis.analyses.claims import range_text, select_claims
-from analysis.present.casualties import casualty_figure, format_tally
 from analysis.analyses.counts import period_start as count_period_start
-from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
+from analysis.present.casualties import casualty_figure, format_tally
+from tests.factories import CONTESTED, EVENTS, make_data
 
 NA = None
-# event_id -> (date, country, role, initiator)
-EVENTS = {
-    "e1": ("2024-01-28", "Jordan", "attack", "Kata'ib Hizballah"),
-    "e2": ("2024-02-02", "Syria", "response", "United States Armed Forces"),
-    "e3": ("2024-02-03", "Iraq", "response", "United States Armed Forces"),
-    "e4": ("2024-04-10", "Iraq", "attack", "Kata'ib Hizballah"),
-}
-
-
-def make_data(claims: list[tuple], events: dict = EVENTS) -> EventData:
-    """Build EventData from (event_id, side, outcome, low, best, high, claimant) tuples."""
-    event_rows = pd.DataFrame([
-        {"event_id": event_id, "source": "test", "event_date": date, "date_earliest": date, "date_latest": date,
-         "date_precision": "day", "country": country, "role": role, "initiator": initiator}
-        for event_id, (date, country, role, initiator) in events.items()
-    ])
-    claim_rows = pd.DataFrame(claims, columns=["event_id", "side", "outcome", "low", "best", "high", "claimant"])
-    return EventData(events=conform(event_rows, EVENT_COLUMNS), casualties=conform(claim_rows, CASUALTY_COLUMNS))
-
-
-# The strike of 2 February: one militia official says 1 killed, local sources at least 17 (two claims, one incident).
-CONTESTED = [
-    ("e1", "us", "killed", 3, 3, 3, "White House"),
-    ("e1", "us", "wounded", 31, 31, NA, "White House"),
-    ("e1", "us", "wounded", 41, 41, NA, "later White House article"),
-    ("e2", "militia", "killed", 1, 1, 1, "militia official"),
-    ("e2", "militia", "killed", 17, 17, NA, "local sources"),
-    ("e3", "militia", "killed", 2, 2, 3, "CENTCOM"),
-]
 
 
 def row(table: pd.DataFrame, **keys) -> pd.Series:

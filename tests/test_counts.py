@@ -3,15 +3,20 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.analyses.counts import counts_from_weekly
-from analysis.cleaning.rows import date_bounds
 from analysis.analyses.counts import (
-    COUNT_COLUMNS, counts_from_weekly, counts_summary, event_counts, infer_frequency, militia_group, period_start,
+    COUNT_COLUMNS,
+    counts_from_weekly,
+    counts_summary,
+    event_counts,
+    infer_frequency,
+    militia_group,
+    period_start,
 )
-from analysis.present.counts import counts_notes, headline_counts
-from analysis.analyses.pairing import response_share, answered_attacks
+from analysis.analyses.pairing import answered_attacks, response_share
+from analysis.cleaning.rows import date_bounds
 from analysis.core.errors import AnalysisError, ParameterError
 from analysis.core.tables import EVENT_COLUMNS, conform
+from analysis.present.counts import counts_notes, headline_counts
 
 
 def make_events(*rows: dict) -> pd.DataFrame:

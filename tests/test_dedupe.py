@@ -3,11 +3,10 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.pipeline.build import format_summary
 from analysis.cleaning.merging import distance_km
+from analysis.pipeline.build import format_summary
 from tests.conftest import log_row
-from tests.test_acled import acled_row, write_acled
-from tests.test_ged import ged_row, write_ged
+from tests.factories import acled_row, ged_row, write_acled, write_ged
 
 SAME_DAY = {"event_date": "2022-08-24", "year": "2022"}
 

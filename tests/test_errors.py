@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 
 import analysis as an
-from analysis.core.errors import ParameterError, check_days, check_whole_number
 from analysis.analyses.trends import granger_causality, rolling_means
-from tests.test_casualties import CONTESTED, make_data
-from tests.test_trends import weekly
+from analysis.core.errors import ParameterError, check_days, check_whole_number
+from tests.factories import CONTESTED, make_data, weekly
 
 
 @pytest.mark.parametrize("value, expected", [(3, 3), (3.0, 3), (np.int64(3), 3), (0, 0)])

@@ -1,5 +1,4 @@
 """Unit tests for the UCDP GED reader: header and header-less files, dates, places, roles and per-side deaths."""
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -7,35 +6,7 @@ import pytest
 import analysis as an
 from analysis.core.errors import InputError
 from analysis.sources.ged import COLUMNS
-from tests.conftest import write_csv
-
-
-def ged_row(**cells) -> dict[str, str]:
-    """Return a GED row (a US strike on Kata'ib Hizballah near Al-Qaim), with cells overridden."""
-    row = {
-        "id": "300001", "relid": "IRQ-2019-1-524-10", "year": "2019", "active_year": "1", "code_status": "Clear",
-        "type_of_violence": "1", "conflict_dset_id": "259", "conflict_new_id": "259", "conflict_name": "Iraq: Government",
-        "dyad_dset_id": "524", "dyad_new_id": "524", "dyad_name": "Government of United States of America - Kata'ib Hizballah",
-        "side_a_dset_id": "2", "side_a_new_id": "2", "side_a": "Government of United States of America",
-        "side_b_dset_id": "9999", "side_b_new_id": "9999", "side_b": "Kata'ib Hizballah", "number_of_sources": "3",
-        "source_article": "Reuters,2019-12-29,US strikes Iraqi militia", "source_office": "Reuters;AFP",
-        "source_date": "2019-12-29", "source_headline": "US strikes Kataib Hezbollah sites in Iraq and Syria",
-        "source_original": "US military", "where_prec": "1", "where_coordinates": "Al Qaim town",
-        "where_description": "near Al Qaim", "adm_1": "Anbar province", "adm_2": "Al Qaim district",
-        "latitude": "34.379", "longitude": "41.089", "geom_wkt": "POINT (41.089 34.379)", "priogrid_gid": "175000",
-        "country": "Iraq", "country_id": "645", "region": "Middle East", "event_clarity": "1", "date_prec": "1",
-        "date_start": "2019-12-29 00:00:00.000", "date_end": "2019-12-29 00:00:00.000", "deaths_a": "0",
-        "deaths_b": "25", "deaths_civilians": "0", "deaths_unknown": "0", "best": "25", "high": "27", "low": "25",
-        "gwnoa": "2", "gwnob": "",
-    }
-    row.update(cells)
-    return row
-
-
-def write_ged(directory: Path, rows: list[dict], name: str = "ged.csv", header: bool = True, columns=COLUMNS) -> Path:
-    """Write rows as a GED CSV, with or without its header row."""
-    body = [[row.get(c, "") for c in columns] for row in rows]
-    return write_csv(directory / name, ([list(columns)] if header else []) + body)
+from tests.factories import ged_row, write_ged
 
 
 @pytest.fixture

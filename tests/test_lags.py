@@ -4,46 +4,21 @@ import csv
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import analysis as an
-from analysis.analyses.response_times import attacks_with_us_casualties, follow_up_end, label_periods, lag_summary
-from analysis.present.lags import lag_histogram_figure, pairing_summary, pairs_timeline_figure, summarise_time_to_response
-from analysis.cleaning.rows import date_bounds
-from analysis.core.errors import ParameterError
 from analysis.analyses.pairing import DEFAULT_THEATRES, STRATEGIES, area_of, explicit_links, order_seconds
+from analysis.analyses.response_times import attacks_with_us_casualties, follow_up_end, label_periods, lag_summary
+from analysis.core.errors import ParameterError
+from analysis.present.lags import (
+    lag_histogram_figure,
+    pairing_summary,
+    pairs_timeline_figure,
+    summarise_time_to_response,
+)
 from tests.conftest import PROJECT_DIR
-
-
-def make_events(*rows: dict) -> pd.DataFrame:
-    """Build a canonical-looking events table: each row needs event_id, role and date; the rest has defaults."""
-    frame = pd.DataFrame([{"country": "Syria", "date_precision": "day", "responds_to": None, "time_utc": None,
-                           "site": None, "location": None} | row for row in rows])
-    dates = pd.to_datetime(frame["date"])
-    earliest, latest = date_bounds(dates, frame["date_precision"])
-    return pd.DataFrame({
-        "event_id": frame["event_id"].astype("string"),
-        "event_date": dates,
-        "date_earliest": earliest,
-        "date_latest": latest,
-        "date_precision": frame["date_precision"].astype("string"),
-        "event_time_utc": pd.to_datetime(frame["time_utc"], utc=True),
-        "country": frame["country"].astype("string"),
-        "site": frame["site"].astype("string"),
-        "location": frame["location"].astype("string"),
-        "role": frame["role"].astype("string"),
-        "responds_to": frame["responds_to"].astype("string"),
-    })
-
-
-def attack(event_id, date, **extra):
-    """One attack row."""
-    return {"event_id": event_id, "role": "attack", "date": date, **extra}
-
-
-def response(event_id, date, **extra):
-    """One response row."""
-    return {"event_id": event_id, "role": "response", "date": date, **extra}
+from tests.factories import attack, make_events, response
 
 
 def pair_set(pairs: pd.DataFrame) -> set[tuple[str, str]]:

@@ -87,7 +87,7 @@ def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_p
 
 
 def test_lags_notebook__selection_without_attacks_explains_instead_of_failing(small_built, tmp_path):
-    texts, figures, errors = run_notebook(tmp_path, data=str(small_built), start="2024-01-03", end="2024-01-03",
+    texts, _, errors = run_notebook(tmp_path, data=str(small_built), start="2024-01-03", end="2024-01-03",
                                           countries=["Syria"])
     assert errors == []
     page = "\n".join(texts)

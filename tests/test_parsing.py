@@ -3,9 +3,18 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.cleaning.cells import CellError, CountRange, parse_claims, parse_count, parse_date, parse_local_time, parse_unique
+from analysis.cleaning.cells import (
+    CellError,
+    CountRange,
+    parse_claims,
+    parse_count,
+    parse_date,
+    parse_local_time,
+    parse_unique,
+)
 
 AUG_24 = dt.date(2022, 8, 24)
 

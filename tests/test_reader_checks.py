@@ -6,13 +6,20 @@ import pytest
 
 import analysis as an
 from analysis.cleaning.roles import unique_rows
-from analysis.sources.files import read_table
-from analysis.sources.checks import (
-    clean_strings, coded_column, decoded_text, duplicate_reasons, id_order, single_chunk, sorted_positions, typed_frame,
-)
 from analysis.core.text import clean_text
+from analysis.sources.checks import (
+    clean_strings,
+    coded_column,
+    decoded_text,
+    duplicate_reasons,
+    id_order,
+    single_chunk,
+    sorted_positions,
+    typed_frame,
+)
+from analysis.sources.files import read_table
 from tests.conftest import write_csv
-from tests.test_acled import acled_row, write_acled
+from tests.factories import acled_row, write_acled
 
 
 def raw_text(**columns) -> pd.DataFrame:

@@ -8,37 +8,24 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.present import maps
 from analysis.analyses import overview, quality
-from analysis.present import overview as overview_text, quality as quality_text
-from analysis.notebook.page import header_html, headline_html, html_table, setup_notebook
 from analysis.core.errors import ParameterError
+from analysis.notebook.page import header_html, headline_html, html_table, setup_notebook
+from analysis.present import maps
+from analysis.present import overview as overview_text
+from analysis.present import quality as quality_text
 from analysis.reporting import config as report_config
 from analysis.reporting import pages, runner
 from analysis.reporting.cli import chosen_sets
 from analysis.reporting.parameters import (
-    declared_parameters, matches_type, parameter_problems, parameters_cell_source,
+    declared_parameters,
+    matches_type,
+    parameter_problems,
+    parameters_cell_source,
 )
 from analysis.reporting.worker import PageJob, needs_plotlyjs, strip_for_page
 from tests.conftest import PROJECT_DIR
-
-COMMON = 'data = ""\nstart = "2019-01-01"\nend = "2024-12-31"\ncountries = ["Iraq", "Syria", "Jordan"]\n'
-
-
-def notebook_json(parameters_source: str = COMMON, body: str = "print(start)", extra_tags=()) -> dict:
-    """Return a minimal notebook with a parameters cell and one more cell."""
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-            "cells": [{"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters", *extra_tags]}, "source": parameters_source,
-                       "outputs": [], "execution_count": None},
-                      {"cell_type": "code", "id": "b", "metadata": {}, "source": body, "outputs": [], "execution_count": None}]}
-
-
-def write_notebook(path: Path, **kwargs) -> Path:
-    """Write a minimal notebook file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook_json(**kwargs)), encoding="utf-8")
-    return path
-
+from tests.factories import COMMON, notebook_json, write_notebook
 
 # --- parameters ---------------------------------------------------------------------------------------------
 
@@ -353,7 +340,7 @@ def test_timeline_figure__one_marker_per_event_coarse_dates_hollow():
     figure = overview_text.timeline_figure(events_frame())
     sizes = {t.name: len(t.x) for t in figure.data}
     assert sizes == {"Attacks on US / coalition forces (2)": 2, "US / coalition strikes (1)": 1}
-    strikes = [t for t in figure.data if t.name.startswith("US")][0]
+    strikes = next(t for t in figure.data if t.name.startswith("US"))
     assert list(strikes.marker.symbol) == ["diamond-open"]
 
 

@@ -8,15 +8,15 @@ import pytest
 
 import analysis as an
 from analysis.analyses.response_times import late_explicit_answers
+from analysis.analyses.survival import group_words
+from analysis.present import overview
 from analysis.present.casualties import claim_coverage_text, format_tally
 from analysis.present.lags import pairing_summary, pairs_table, summarise_time_to_response, time_to_response_table
+from analysis.present.maps import event_map
 from analysis.present.quality import coverage_caveats, response_share_caveat
 from analysis.present.trends import counts_figure
-from analysis.present import overview
-from analysis.present.maps import event_map
-from analysis.analyses.survival import group_words
 from tests.conftest import PROJECT_DIR
-from tests.test_lags import attack, make_events, response
+from tests.factories import attack, make_events, response
 
 
 def log_events(**columns) -> pd.DataFrame:
@@ -130,7 +130,7 @@ def test_pairing_summary__plural_reads():
 # ---------------------------------------------------------------- casualties in words
 
 def test_format_tally__sides_as_readers_write_them():
-    from tests.test_casualties import CONTESTED, make_data
+    from tests.factories import CONTESTED, make_data
 
     shown = format_tally(an.casualty_views(make_data(CONTESTED)))
     assert set(shown["side"]) == {"US", "militia"}

@@ -4,26 +4,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from analysis.reporting.config import load_report_config
-from tests.conftest import PROJECT_DIR, log_row
-from tests.test_report import write_notebook
+from tests.conftest import PROJECT_DIR
+from tests.factories import run_report, write_config, write_notebook
 
 pytestmark = pytest.mark.notebooks
 
 # anything a page could fetch from elsewhere: <script src=...>, <link href=...>, @import, url(http...)
 EXTERNAL = re.compile(r"<script[^>]*\bsrc\s*=|<link[^>]*\bhref\s*=\s*['\"]?(https?:)?//|@import|url\(\s*['\"]?(https?:)?//", re.I)
-
-
-def run_report(*args: str) -> subprocess.CompletedProcess:
-    """Run `python -m analysis report ...` in the project folder and capture its output."""
-    return subprocess.run([sys.executable, "-m", "analysis", "report", *map(str, args)], capture_output=True,
-                          text=True, cwd=PROJECT_DIR, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -78,23 +70,6 @@ def test_report__overlapping_run_exits_3_without_running(tmp_path):
     assert result.returncode == 3
     assert "another report run holds" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [".report.lock"]
-
-
-@pytest.fixture
-def tiny_raw(raw_dir, write_log):
-    """A raw folder with two events whose notes hold markup (shown as text, never run)."""
-    write_log([
-        log_row(notes="<script>document.body.setAttribute('data-pwned', 'script')</script>"),
-        log_row(id="2022-08-25-a", date="2022-08-25", kind="response", responds_to="2022-08-24-a",
-                notes="<img src=x onerror=\"document.body.setAttribute('data-pwned', 'img')\">"),
-    ])
-    return raw_dir
-
-
-def write_config(path: Path, pages: list[str], parameters: dict) -> Path:
-    """Write a reports.yml with one set, 'test'."""
-    path.write_text(json.dumps({"pages": pages, "sets": {"test": {"title": "Test set", "parameters": parameters}}}))
-    return path
 
 
 def test_report__failing_notebook_becomes_an_error_page_others_still_built(tmp_path, tiny_raw):

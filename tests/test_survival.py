@@ -6,8 +6,8 @@ import pytest
 
 import analysis as an
 from analysis.analyses.response_times import label_periods
-from analysis.present.survival import kaplan_meier_figure, response_rates_figure
 from analysis.core.errors import ParameterError
+from analysis.present.survival import kaplan_meier_figure, response_rates_figure
 
 
 def make_ttr(durations, answered, groups=None, horizon_days=30, by="country") -> pd.DataFrame:

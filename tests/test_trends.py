@@ -3,28 +3,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import analysis as an
-from analysis.present.trends import counts_figure, decomposition_figure, grouped_counts_figure, interrupted_time_series_figure, share_figure
-from analysis.analyses.counts import COUNT_COLUMNS
-from analysis.core.errors import ParameterError
 from analysis.analyses.trends import (
-    TrendResult, granger_causality, interrupted_time_series, its_design, rolling_means, seasonal_decomposition, share_after, total_series,
+    TrendResult,
+    granger_causality,
+    interrupted_time_series,
+    its_design,
+    rolling_means,
+    seasonal_decomposition,
+    share_after,
+    total_series,
 )
+from analysis.core.errors import ParameterError
 from analysis.present.tables import readable_table, trend_result_html
-
-
-def weekly(attacks, responses=None, first: str = "2021-01-02", **columns) -> pd.DataFrame:
-    """Build a weekly counts table (the shape event_counts returns) from arrays of attacks and responses."""
-    attacks = np.asarray(attacks)
-    responses = np.zeros(len(attacks), int) if responses is None else np.asarray(responses)
-    frame = pd.DataFrame({
-        "period_start": pd.date_range(first, periods=len(attacks), freq="7D"), **columns, "period_days": 7,
-        "events": attacks + responses, "attacks": attacks, "responses": responses, "intercepted_attacks": 0,
-        "partly_intercepted_attacks": 0, "coarse_dated_events": 0,
-    })
-    frame = frame.astype({c: "Int64" for c in ["period_days", *COUNT_COLUMNS]})
-    frame.attrs["freq"] = "W"
-    return frame
+from analysis.present.trends import (
+    counts_figure,
+    decomposition_figure,
+    grouped_counts_figure,
+    interrupted_time_series_figure,
+    share_figure,
+)
+from tests.factories import weekly
 
 
 def negative_binomial(rng, mean, dispersion=0.5):

@@ -20,14 +20,14 @@ Rules:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
+from analysis.analyses.claims import MEASURES, VIEWS, claim_label, claimant_keys, folded_claimants, select_claims
 from analysis.core import calendar
-from analysis.analyses.claims import MEASURES, VIEWS, claim_label, folded_claimants, claimant_keys, select_claims
 from analysis.core.errors import AnalysisError, ParameterError, check_names, check_whole_number
 from analysis.core.spec import OUTCOMES, SIDES
 from analysis.core.text import name_key

@@ -13,14 +13,13 @@ Casualty tallies (analysis.analyses.casualties) and the casualty flag of time to
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from analysis.core.errors import ParameterError, check_names
 from analysis.core.text import name_key
-
 
 CELL_KEYS = ["event_id", "side", "outcome"]
 

@@ -14,14 +14,14 @@ One row per period x group; a period with nothing in it is a row of zeros, never
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from analysis.core.calendar import PERIOD_WORDS, check_freq, covered_days, period_grid, period_last_day, period_start
 from analysis.core.errors import AnalysisError, ParameterError, check_names, describe_cell
-from analysis.core.tables import events_of
 from analysis.core.selection import filter_events, parse_period
+from analysis.core.tables import events_of
 from analysis.core.text import name_key
 
 GROUP = "group"

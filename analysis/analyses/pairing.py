@@ -12,7 +12,7 @@ response with every attack (benchmarks/bench_pairing.py).
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

@@ -8,7 +8,7 @@ read this table.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -122,7 +122,7 @@ def time_to_response(events, horizon_days: int = 30, *, pairs: pd.DataFrame | No
     table = pd.DataFrame({
         "attack_id": attacks["event_id"],
         "attack_date": attack_dates,
-        **{c: attacks[c] if c in attacks else pd.NA for c in ("date_precision", "country", "site", "initiator", "weapon")},
+        **{c: attacks.get(c, pd.NA) for c in ("date_precision", "country", "site", "initiator", "weapon")},
         "follow_up_days": follow_up.fillna(0).astype("int64"),
     })
     first = _first_responses(pairs)

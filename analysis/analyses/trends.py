@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -359,7 +359,7 @@ def interrupted_time_series(
         "A rate ratio of 2 means twice the expected rate, 0.5 half; an interval that contains 1 is compatible with no "
         + (f"change. Overdispersion alpha = {dispersion:.2f}: 0 would mean events arrive independently "
            f"(Poisson); the larger it is, the more the {column} bunch together in some {words}s." if dispersion else
-           f"change. The counts vary no more than independent events would (no overdispersion), so the negative "
+           "change. The counts vary no more than independent events would (no overdispersion), so the negative "
            "binomial model reduces to its limit, Poisson regression, which is what was fitted."),
         (f"The model's residuals are still correlated from {words} to {words} (Ljung-Box p = {ljung_box_p:.3f} at "
          f"{lag} lags): the intervals are probably too narrow." if ljung_box_p < 0.05 else

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -163,8 +163,7 @@ class CountRange:
 _NUMBER_WORDS = {
     word: number
     for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
     )
 } | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
      "hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12, "a couple": 2,
@@ -340,7 +339,7 @@ def parse_distinct(values: pd.Series, parser: Callable, *, skip_blank: bool = Tr
             except CellError as error:
                 reasons[position] = str(error)
         parsed.append(result)
-    if dtype == object:
+    if dtype is object:
         parsed_array = np.empty(len(parsed), dtype=object)
         for position, result in enumerate(parsed):  # one by one: lists and tuples stay whole cells
             parsed_array[position] = result

@@ -1,7 +1,7 @@
 """Selections every analysis and notebook shares: a date range and a set of countries."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

@@ -60,7 +60,7 @@ class EventData:
     corrections: pd.DataFrame = field(default_factory=lambda: empty_table(CORRECTION_COLUMNS))
 
     @classmethod
-    def concat(cls, parts: list["EventData"]) -> "EventData":
+    def concat(cls, parts: list[EventData]) -> EventData:
         """Stack several EventData (one per input file) table by table."""
         if not parts:
             return cls()

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__, paths
-from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
-from analysis.core.tables import EventData
 from analysis.cleaning.reference import load_reference
+from analysis.core.tables import EventData
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
+from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
 
 
@@ -57,7 +57,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             "package_version": __version__,
             "python": platform.python_version(),
             "pandas": pd.__version__,
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "raw_dir": str(raw_dir),
             "inputs": hashes,
             "data_fingerprint": fingerprint(hashes),
@@ -90,7 +90,9 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
     if manifest["unknown_names"]:
         lines.append(f"  {manifest['unknown_names']} names not in the reference tables: see unknown_names.csv")
     if manifest["outputs"].get("merges.csv", {}).get("rows"):
-        from analysis.cleaning.merging import describe_merges  # the same incident found in several sources (analysis.cleaning.merging)
+        from analysis.cleaning.merging import (
+            describe_merges,  # the same incident found in several sources (analysis.cleaning.merging)
+        )
 
         lines.append("Merged records (the same incident in two sources; merged -> kept):")
         lines.extend(describe_merges(pd.read_csv(Path(out_dir) / "merges.csv", dtype=str, keep_default_na=False)))

@@ -2,14 +2,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
 from analysis import paths
 from analysis.core.errors import AnalysisError, InputError
-from analysis.core.tables import EventData, conform, ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, CASUALTY_COLUMNS, EVENT_COLUMNS, MERGE_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS
+from analysis.core.tables import (
+    ACCOUNTING_COLUMNS,
+    CASUALTY_COLUMNS,
+    CORRECTION_COLUMNS,
+    EVENT_COLUMNS,
+    MERGE_COLUMNS,
+    QUARANTINE_COLUMNS,
+    UNKNOWN_NAME_COLUMNS,
+    EventData,
+    conform,
+)
 from analysis.pipeline.storage import file_sha256
 
 PROCESSED_TABLES = {
@@ -63,7 +73,8 @@ def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, valida
     (True, True)
     """
     from analysis.cleaning.reference import load_reference
-    from analysis.pipeline.validation import check_unique_event_ids, validate as validate_tables
+    from analysis.pipeline.validation import check_unique_event_ids
+    from analysis.pipeline.validation import validate as validate_tables
     from analysis.sources.registry import load_file
 
     reference = load_reference(reference_dir)

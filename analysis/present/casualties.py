@@ -7,7 +7,6 @@ from analysis.analyses.casualties import PERIODS
 from analysis.analyses.claims import MEASURES, VIEWS, range_text
 from analysis.core.errors import ParameterError
 
-
 READER_NAMES = {"events": "incidents", "disputed": "disputed incidents", "is_disputed": "disputed"}
 
 

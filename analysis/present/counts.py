@@ -6,7 +6,6 @@ import pandas as pd
 from analysis.analyses.counts import infer_frequency
 from analysis.core.calendar import PERIOD_WORDS
 
-
 # Headers in words for response_share tables (show_table(..., labels=SHARE_LABELS)).
 SHARE_LABELS = {"period_start": "month", "answered_attacks": "answered", "response_share": "share answered",
                 "share_low": "interval from", "share_high": "interval to"}

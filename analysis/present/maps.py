@@ -10,7 +10,7 @@ import functools
 import html
 import json
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

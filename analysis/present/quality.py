@@ -8,7 +8,6 @@ from analysis.analyses.quality import INCIDENT_LOG_SOURCE
 from analysis.core.selection import parse_period
 from analysis.present.overview import end_date_text
 
-
 SHIPPED_LOG_FILE = "data/raw/incidents.csv"
 
 

@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 
 
-
 def kaplan_meier_figure(curve: pd.DataFrame, *, title: str = "Share of attacks answered, by days since the attack"):
     """Draw each group's Kaplan-Meier share answered as a step line over its shaded confidence band."""
     import plotly.colors

@@ -3,10 +3,9 @@ rounded for reading, headline boxes."""
 from __future__ import annotations
 
 import html
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
-
 
 # inline, so the boxes look the same in JupyterLab (no report style sheet there) and in the HTML pages
 _BOX_STYLE = "border:1px solid #d5d0c4;border-radius:4px;padding:0.4em 0.8em;min-width:8em;background:#faf9f6"

@@ -1,7 +1,7 @@
 """Count and trend figures: bars per period (grouped, never overlaid), shares, fitted models."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -9,7 +9,6 @@ from analysis.analyses.counts import COUNT_COLUMNS, group_columns, infer_frequen
 from analysis.analyses.trends import TrendResult, total_series
 from analysis.core.calendar import PERIOD_WORDS
 from analysis.core.errors import ParameterError
-
 
 # The overview's colours (analysis.present.style.ROLE_STYLES): attacks red, responses blue; intercepted attacks orange.
 COUNT_COLOURS = {"attacks": "#c0392b", "responses": "#1f5fa8", "intercepted_attacks": "#e67e22",

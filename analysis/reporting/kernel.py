@@ -10,7 +10,7 @@ import functools
 import time
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def report_kernel_manager_class():
     """Return the kernel manager class of report pages (made on first use, so jupyter_client loads lazily)."""
     from queue import Empty

@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import html
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from analysis import paths
 
@@ -217,7 +218,7 @@ def sets_body(out_dir: Path) -> str:
         runs = published_runs(set_dir)
         if not runs:
             continue
-        latest_dir, latest = runs[0]
+        _, latest = runs[0]
         failed = sum(p["status"] != "ok" for p in latest["pages"])
         status = "all pages built" if not failed else f"{failed} pages failed"
         rows.append(

@@ -22,12 +22,13 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 import threading
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from analysis import __version__, paths
 from analysis.core.errors import AnalysisError, ParameterError
@@ -289,7 +290,7 @@ def _failed_outcome(job: PageJob, error: BaseException) -> PageOutcome:
     from analysis.reporting.worker import write_page
 
     message = f"the report runner failed on this page: {type(error).__name__}: {error}"
-    made_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    made_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     html_name = write_page(job, pages.error_html(job.page_title, message), made_at)
     return PageOutcome(job.set_name, job.page_name, job.page_title, "failed", 0.0, html_name, error=message, made_at=made_at)
 
@@ -339,7 +340,7 @@ def run_record(report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, f
     return {
         "set": report_set.name, "set_title": report_set.title, "description": report_set.description,
         "parameters": dict(report_set.parameters), "run_date": run_name,
-        "made_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "seconds": round(seconds, 2),
+        "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "seconds": round(seconds, 2),
         "data_fingerprint": fingerprint, "package_version": __version__, "run_key": key, "pages": page_records,
     }
 
@@ -386,7 +387,7 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
     stagings: list[Path] = []  # removed at the end: published ones have moved, the others are half-made
     try:
         data = resolve_data(report_sets, options, progress)
-        run_name = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+        run_name = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
         results, plans, previous_seconds = [], [], {}
         for report_set in report_sets:
             fingerprint, data_path = data[report_set.name]

@@ -12,9 +12,10 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from analysis.notebook.contract import PAGE_PROVIDES_PLOTLYJS
 from analysis.reporting import pages
@@ -53,7 +54,7 @@ def prepare_runner() -> None:
     exporter()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def exporter():
     """Return the run's HTML exporter (code hidden, no prompts, the plain 'basic' template).
 
@@ -238,7 +239,7 @@ def _made_at() -> str:
     """Return the current UTC time, to the second, ISO formatted."""
     import datetime as dt
 
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) -> PageOutcome:

@@ -19,16 +19,42 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
-from analysis.cleaning.cells import CellError, DistinctParse, distinct_values, map_unique_strings, numeric_date_order, parse_date, parse_distinct
+from analysis.cleaning.cells import (
+    CellError,
+    DistinctParse,
+    distinct_values,
+    map_unique_strings,
+    numeric_date_order,
+    parse_date,
+    parse_distinct,
+)
 from analysis.cleaning.reference import Reference
 from analysis.cleaning.roles import infer_roles, infer_sites, infer_weapons
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
 from analysis.core.text import clean_text
 from analysis.sources.checks import (
-    Problems, background_thread, blank_reasons, coded_column, decimal_numbers, decoded_text, derived_text_columns,
-    duplicate_reasons, first_unknown_names, free_text, id_order, parse_whole_numbers, place_lookup, release_columns,
-    single_chunk, sorted_positions, text_column, typed_frame, warn_extra_columns, whole_number,
+    Problems,
+    background_thread,
+    blank_reasons,
+    coded_column,
+    decimal_numbers,
+    decoded_text,
+    derived_text_columns,
+    duplicate_reasons,
+    first_unknown_names,
+    free_text,
+    id_order,
+    parse_whole_numbers,
+    place_lookup,
+    release_columns,
+    single_chunk,
+    sorted_positions,
+    text_column,
+    typed_frame,
+    warn_extra_columns,
+    whole_number,
 )
+from analysis.sources.format import SourceFormat
 
 REQUIRED = (
     "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
@@ -40,7 +66,7 @@ COLUMNS_2023 = (
     "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
-from analysis.sources.format import SourceFormat
+
 COLUMNS_PRE_2023 = ("data_id", "event_id_no_cnty", "iso3")  # the old layout's columns beyond the shared ones
 # Layout columns read_acled never uses: a CSV export is read without them (a tenth of a million-row file's reading).
 UNREAD = ("disorder_type", "interaction", "civilian_targeting", "iso", "region", "admin2", "admin3", "source_scale", "tags",

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.cleaning.rows import problem_rows
-from analysis.core.tables import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
 from analysis.cleaning.cells import CellError, DistinctParse, distinct_values, parse_distinct
+from analysis.cleaning.rows import problem_rows
 from analysis.core.arrays import pa_array
+from analysis.core.tables import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
 from analysis.core.text import clean_text
 
 

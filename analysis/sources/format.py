@@ -1,9 +1,9 @@
 """What a reader declares about its input format: the columns that identify it and the function that reads it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 

@@ -20,15 +20,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
 from analysis.cleaning.cells import CellError, parse_date, parse_unique_arrays
 from analysis.cleaning.reference import Reference
 from analysis.cleaning.roles import ActorLookup, infer_roles, infer_sites, infer_weapons
+from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
 from analysis.core.text import clean_text
 from analysis.sources.checks import (
-    Problems, blank_reasons, decimal_numbers, duplicate_reasons, first_unknown_names, free_text_column,
-    resolve_unique, text_column, warn_extra_columns, whole_numbers,
+    Problems,
+    blank_reasons,
+    decimal_numbers,
+    duplicate_reasons,
+    first_unknown_names,
+    free_text_column,
+    resolve_unique,
+    text_column,
+    warn_extra_columns,
+    whole_numbers,
 )
+from analysis.sources.format import SourceFormat
 
 COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
@@ -43,7 +52,7 @@ REQUIRED = (
     "id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude", "longitude", "country", "date_prec",
     "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
 )
-from analysis.sources.format import SourceFormat
+
 ID_PREFIX = "ged:"
 CLAIMANT = "UCDP GED"
 DATE_PRECISIONS = {1: "day", 2: "week", 3: "week", 4: "month", 5: "year"}

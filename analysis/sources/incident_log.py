@@ -6,23 +6,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.cleaning.cells import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
+from analysis.cleaning.reference import Reference, resolve, tidy_names
 from analysis.cleaning.rows import date_bounds, is_in_region, local_to_utc, problem_rows
 from analysis.core.errors import InputError
 from analysis.core.spec import COUNTRY_TIMEZONES, DATE_PRECISIONS, ROLES, SIDES
 from analysis.core.tables import (
-    CASUALTY_COLUMNS, EVENT_COLUMNS, QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, EventData, conform, split_ids,
+    CASUALTY_COLUMNS,
+    EVENT_COLUMNS,
+    QUARANTINE_COLUMNS,
+    UNKNOWN_NAME_COLUMNS,
+    EventData,
+    conform,
+    split_ids,
 )
-from analysis.cleaning.cells import parse_claims, parse_count, parse_date, parse_local_time, parse_unique
-from analysis.cleaning.reference import Reference, resolve, tidy_names
 from analysis.core.text import name_key
 from analysis.sources.checks import text_column, warn_extra_columns
+from analysis.sources.format import SourceFormat
 
 REQUIRED = ("id", "date", "country", "location", "kind", "source")
 OPTIONAL = (
     "date_precision", "local_time", "actor", "target", "weapon", "munitions", "intercepted", "responds_to",
     "claimed_by", "source_url", "date_basis", "notes", "latitude", "longitude", "admin1",
 )
-from analysis.sources.format import SourceFormat
+
 CASUALTY_COLUMN = re.compile(r"^(?P<side>[a-z]+)_(?P<outcome>killed|wounded)$")
 ID_PREFIX = "log:"
 # A blank actor or target takes the side its role implies (an attack is by definition militia on US forces).

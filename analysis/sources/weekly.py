@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.errors import InputError
 from analysis.cleaning.cells import parse_date, parse_unique_arrays
+from analysis.core.errors import InputError
 from analysis.sources.checks import Problems, decimal_numbers, text_column, warn_extra_columns, whole_numbers
 from analysis.sources.files import display_path, read_table
 from analysis.sources.format import SourceFormat
