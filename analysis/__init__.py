@@ -7,6 +7,7 @@
 Names are imported on first use, so `import analysis` stays fast and heavy libraries (plotly, statsmodels,
 papermill) load only when a function that needs them runs.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Allow `python -m analysis`."""
+
 import sys
 
 from analysis.cli import main

@@ -1,4 +1,5 @@
 """Command line: `python -m analysis build` and `python -m analysis report` (each with --help)."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,20 +40,26 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main_parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser(
-        "build", help="clean data/raw into data/processed",
+        "build",
+        help="clean data/raw into data/processed",
         description="Read every event table in the raw folder, clean and validate it, and write events.parquet, "
         "casualties.parquet, quarantine.csv, unknown_names.csv, merges.csv, accounting.csv and manifest.json.",
     )
     build_parser.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="raw folder (default: %(default)s)")
-    build_parser.add_argument("--out", type=Path, default=paths.PROCESSED_DIR, help="output folder (default: %(default)s)")
+    build_parser.add_argument(
+        "--out", type=Path, default=paths.PROCESSED_DIR, help="output folder (default: %(default)s)"
+    )
     build_parser.set_defaults(handler=_build)
     try:
         from analysis.reporting.cli import add_report_arguments
     except ImportError:  # the report runner is optional until its module exists
         add_report_arguments = None
     if add_report_arguments:
-        report_parser = commands.add_parser("report", help="run the report notebooks into HTML",
-                                            description="Execute the report notebooks and write HTML reports.")
+        report_parser = commands.add_parser(
+            "report",
+            help="run the report notebooks into HTML",
+            description="Execute the report notebooks and write HTML reports.",
+        )
         add_report_arguments(report_parser)
         report_parser.set_defaults(handler=_report)
     return main_parser

@@ -1,4 +1,5 @@
 """Project folders, resolved from this file so nothing hard-codes a path."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 Run on demand: `.venv/bin/python benchmarks/bench_build.py [--repeat N]`. Prints medians and ratios measured
 in one run (machines here are noisy: compare ratios, not absolute seconds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,12 +37,18 @@ def main() -> None:
         import_analysis = time_command("import analysis", args.repeat)
         import_pandas = time_command("import pandas", args.repeat)
         build = time_command(f"import analysis; analysis.build(out_dir={str(Path(scratch) / 'out')!r})", args.repeat)
-    rows = [("python start (bare)", bare), ("import analysis", import_analysis), ("import pandas", import_pandas),
-            ("build shipped log (fresh process)", build)]
+    rows = [
+        ("python start (bare)", bare),
+        ("import analysis", import_analysis),
+        ("import pandas", import_pandas),
+        ("build shipped log (fresh process)", build),
+    ]
     base = statistics.median(bare)
     print(f"{'what':38} {'median s':>9} {'min s':>7} {'x bare':>7}")
     for name, timings in rows:
-        print(f"{name:38} {statistics.median(timings):9.3f} {min(timings):7.3f} {statistics.median(timings) / base:7.2f}")
+        print(
+            f"{name:38} {statistics.median(timings):9.3f} {min(timings):7.3f} {statistics.median(timings) / base:7.2f}"
+        )
     print(f"build minus python start: {statistics.median(build) - base:.3f} s (repeat={args.repeat})")
 
 

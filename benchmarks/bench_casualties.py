@@ -3,6 +3,7 @@
 Run on demand: `.venv/bin/python benchmarks/bench_casualties.py [claims]` (default 1,000,000 claims). Prints the
 wall time of each step and its ratio to the plain sum measured in the same run.
 """
+
 from __future__ import annotations
 
 import sys
@@ -24,22 +25,34 @@ def synthetic(claims: int, seed: int = 7) -> EventData:
     rng = np.random.default_rng(seed)
     events_count = int(claims / 1.5)
     dates = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3650, events_count), unit="D")
-    events = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(events_count)], "source": "synthetic", "event_date": dates,
-        "date_earliest": dates, "date_latest": dates, "date_precision": "day",
-        "country": rng.choice(["Iraq", "Syria", "Jordan"], events_count),
-        "role": rng.choice(["attack", "response", "other"], events_count),
-        "initiator": rng.choice([f"actor {i}" for i in range(200)], events_count),
-    })
+    events = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(events_count)],
+            "source": "synthetic",
+            "event_date": dates,
+            "date_earliest": dates,
+            "date_latest": dates,
+            "date_precision": "day",
+            "country": rng.choice(["Iraq", "Syria", "Jordan"], events_count),
+            "role": rng.choice(["attack", "response", "other"], events_count),
+            "initiator": rng.choice([f"actor {i}" for i in range(200)], events_count),
+        }
+    )
     event_of_claim = rng.integers(0, events_count, claims)
     low = rng.integers(0, 30, claims)
     high = (low + rng.integers(0, 5, claims)).astype("float64")
     high[rng.random(claims) < 0.2] = np.nan
-    casualties = pd.DataFrame({
-        "event_id": events["event_id"].to_numpy()[event_of_claim], "side": rng.choice(SIDES, claims),
-        "outcome": rng.choice(["killed", "wounded"], claims), "low": low, "best": low,
-        "high": pd.array(high, dtype="Float64").astype("Int64"), "claimant": rng.choice(CLAIMANTS, claims),
-    }).drop_duplicates(["event_id", "side", "outcome", "claimant"])
+    casualties = pd.DataFrame(
+        {
+            "event_id": events["event_id"].to_numpy()[event_of_claim],
+            "side": rng.choice(SIDES, claims),
+            "outcome": rng.choice(["killed", "wounded"], claims),
+            "low": low,
+            "best": low,
+            "high": pd.array(high, dtype="Float64").astype("Int64"),
+            "claimant": rng.choice(CLAIMANTS, claims),
+        }
+    ).drop_duplicates(["event_id", "side", "outcome", "claimant"])
     return EventData(events=conform(events, EVENT_COLUMNS), casualties=conform(casualties, CASUALTY_COLUMNS))
 
 
@@ -57,11 +70,17 @@ def main(claims: int) -> None:
     """Build the table, then time the plain sum and each casualty function on it."""
     data = synthetic(claims)
     print(f"{len(data.casualties):,} claims on {len(data.events):,} events")
-    plain = timed("plain groupby sum of low/best/high by side, outcome",
-                  lambda: data.casualties.groupby(["side", "outcome"])[["low", "best", "high"]].sum())
+    plain = timed(
+        "plain groupby sum of low/best/high by side, outcome",
+        lambda: data.casualties.groupby(["side", "outcome"])[["low", "best", "high"]].sum(),
+    )
     timed("casualty_tally(by=side, outcome)", lambda: an.casualty_tally(data), plain)
     timed("casualty_views(by=side, outcome, freq=M)", lambda: an.casualty_views(data, freq="M"), plain)
-    timed("casualty_tally(by=country, actor, freq=W)", lambda: an.casualty_tally(data, by=["country", "actor"], freq="W"), plain)
+    timed(
+        "casualty_tally(by=country, actor, freq=W)",
+        lambda: an.casualty_tally(data, by=["country", "actor"], freq="W"),
+        plain,
+    )
     timed("casualty_tally(claimant='each')", lambda: an.casualty_tally(data, claimant="each"), plain)
     timed("deadliest_incidents(n=10)", lambda: an.deadliest_incidents(data, n=10), plain)
     tracemalloc.start()

@@ -3,6 +3,7 @@
 Run on demand: .venv/bin/python benchmarks/bench_counts.py [rows]   (default 1,000,000 events)
 Prints seconds per call and the ratio to the plain groupby measured in the same run.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,19 +23,25 @@ def synthetic_events(rows: int, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     days = pd.to_datetime("2019-01-01") + pd.to_timedelta(rng.integers(0, 6 * 365, rows), unit="D")
     roles = rng.choice(["attack", "response", "other"], rows, p=[0.5, 0.3, 0.2])
-    groups = rng.choice(["Kata'ib Hizballah", "Harakat al-Nujaba", "Kata'ib Sayyid al-Shuhada", "Islamic Resistance in Iraq"], rows)
+    groups = rng.choice(
+        ["Kata'ib Hizballah", "Harakat al-Nujaba", "Kata'ib Sayyid al-Shuhada", "Islamic Resistance in Iraq"], rows
+    )
     is_attack = roles == "attack"
-    frame = pd.DataFrame({
-        "event_id": [f"bench:{i}" for i in range(rows)], "event_date": days, "role": roles,
-        "country": rng.choice(["Iraq", "Syria", "Jordan"], rows),
-        "initiator": np.where(is_attack, groups, "United States Armed Forces"),
-        "initiator_side": np.where(is_attack, "militia", "us"),
-        "target": np.where(is_attack, "United States Armed Forces", groups),
-        "target_side": np.where(is_attack, "us", "militia"),
-        "weapon": rng.choice(["rocket", "drone", "airstrike", "unknown"], rows),
-        "intercepted": rng.choice(["yes", "no", "partial", None], rows),
-        "date_precision": rng.choice(["day", "week", "month"], rows, p=[0.9, 0.07, 0.03]),
-    })
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"bench:{i}" for i in range(rows)],
+            "event_date": days,
+            "role": roles,
+            "country": rng.choice(["Iraq", "Syria", "Jordan"], rows),
+            "initiator": np.where(is_attack, groups, "United States Armed Forces"),
+            "initiator_side": np.where(is_attack, "militia", "us"),
+            "target": np.where(is_attack, "United States Armed Forces", groups),
+            "target_side": np.where(is_attack, "us", "militia"),
+            "weapon": rng.choice(["rocket", "drone", "airstrike", "unknown"], rows),
+            "intercepted": rng.choice(["yes", "no", "partial", None], rows),
+            "date_precision": rng.choice(["day", "week", "month"], rows, p=[0.9, 0.07, 0.03]),
+        }
+    )
     events = conform(frame, EVENT_COLUMNS)
     events["date_earliest"], events["date_latest"] = date_bounds(events["event_date"], events["date_precision"])
     return events

@@ -14,6 +14,7 @@ validation does once per process beyond the import (pandera registering its back
 Mind the machine: the plain read uses every core and load_events mostly one, so on an idle machine the ratio
 is at its highest, and on a busy one lower.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,8 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             plain, load = run_child(PLAIN_READ, path), run_child(LOAD_EVENTS, path)
             rounds.append((plain, load))
-            print(f"  round: plain read {plain['seconds']:.2f} s, load_events {load['seconds']:.2f} s, "
-                  f"ratio {load['seconds'] / plain['seconds']:.2f}, peak {load['peak_gb']:.2f} GB", flush=True)
+            print(
+                f"  round: plain read {plain['seconds']:.2f} s, load_events {load['seconds']:.2f} s, "
+                f"ratio {load['seconds'] / plain['seconds']:.2f}, peak {load['peak_gb']:.2f} GB",
+                flush=True,
+            )
         breakdown = run_child(BREAKDOWN, path)
     plain_seconds = statistics.median(p["seconds"] for p, _ in rounds)
     load_seconds = statistics.median(l["seconds"] for _, l in rounds)
@@ -105,17 +109,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio:              {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)")
     cpu_plain = statistics.median(p["cpu_seconds"] for p, _ in rounds)
     cpu_load = statistics.median(l["cpu_seconds"] for _, l in rounds)
-    print(f"CPU time:           plain read {cpu_plain:.2f} s (multi-threaded), load_events {cpu_load:.2f} s, "
-          f"ratio {cpu_load / cpu_plain:.2f}x (less sensitive to a busy machine than wall time)")
+    print(
+        f"CPU time:           plain read {cpu_plain:.2f} s (multi-threaded), load_events {cpu_load:.2f} s, "
+        f"ratio {cpu_load / cpu_plain:.2f}x (less sensitive to a busy machine than wall time)"
+    )
     best_plain, best_load = min(p["seconds"] for p, _ in rounds), min(l["seconds"] for _, l in rounds)
-    print(f"best round:         plain read {best_plain:.2f} s, load_events {best_load:.2f} s, ratio {best_load / best_plain:.2f}x "
-          f"(each the least disturbed of {len(rounds)})")
+    print(
+        f"best round:         plain read {best_plain:.2f} s, load_events {best_load:.2f} s, ratio {best_load / best_plain:.2f}x "
+        f"(each the least disturbed of {len(rounds)})"
+    )
     print(f"peak memory:        {peak_gb:.2f} GB in load_events' process (target < {TARGET_PEAK_GB:.0f} GB)")
-    print(f"not timed:          pandera's import {statistics.median(l['pandera_import_seconds'] for _, l in rounds):.2f} s "
-          "(once per process, like the imports of analysis and pyarrow.csv)")
-    print(f"breakdown (one more run): load_events(validate=False) {breakdown['load_without_validation']:.2f} s, "
-          f"then schema validation {breakdown['validation']:.2f} s")
-    print(f"accounting: {last['accounting']}; events {last['rows']:,}, casualty rows {last['casualties']:,}; roles {last['roles']}")
+    print(
+        f"not timed:          pandera's import {statistics.median(l['pandera_import_seconds'] for _, l in rounds):.2f} s "
+        "(once per process, like the imports of analysis and pyarrow.csv)"
+    )
+    print(
+        f"breakdown (one more run): load_events(validate=False) {breakdown['load_without_validation']:.2f} s, "
+        f"then schema validation {breakdown['validation']:.2f} s"
+    )
+    print(
+        f"accounting: {last['accounting']}; events {last['rows']:,}, casualty rows {last['casualties']:,}; roles {last['roles']}"
+    )
     return 0 if ratio <= TARGET_RATIO and peak_gb < TARGET_PEAK_GB else 1
 
 

@@ -5,6 +5,7 @@ per call, how time grows with the number of events (x10 events should cost about
 pairing), and a naive cross join of every response with every attack on small tables for comparison. Machines
 here are noisy: compare ratios measured in the same run, not absolute seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,15 +31,17 @@ def synthetic_events(count: int, seed: int = 1) -> pd.DataFrame:
     is_timed = rng.random(count) < 0.2
     times = pd.Series(dates + pd.to_timedelta(rng.integers(3 * 3600, 20 * 3600, count), unit="s")).dt.tz_localize("UTC")
     precision = np.where(rng.random(count) < 0.05, "week", "day")
-    events = pd.DataFrame({
-        "event_id": pd.array(ids, dtype="string"),
-        "event_date": dates,
-        "date_precision": pd.array(precision, dtype="string"),
-        "event_time_utc": times.where(is_timed),
-        "country": pd.array(COUNTRIES[rng.integers(0, 3, count)], dtype="string"),
-        "site": pd.array(np.char.add("site ", rng.integers(0, 200, count).astype(str)), dtype="string"),
-        "role": pd.array(roles, dtype="string"),
-    })
+    events = pd.DataFrame(
+        {
+            "event_id": pd.array(ids, dtype="string"),
+            "event_date": dates,
+            "date_precision": pd.array(precision, dtype="string"),
+            "event_time_utc": times.where(is_timed),
+            "country": pd.array(COUNTRIES[rng.integers(0, 3, count)], dtype="string"),
+            "site": pd.array(np.char.add("site ", rng.integers(0, 200, count).astype(str)), dtype="string"),
+            "role": pd.array(roles, dtype="string"),
+        }
+    )
     events["date_earliest"], events["date_latest"] = an_date_bounds(events)
     events["location"] = events["site"]
     events["responds_to"] = _responds_to(events, rng)
@@ -112,14 +115,23 @@ def main() -> None:
         pairs = an.pair_attacks_responses(events, 14)
         checks = [
             ("pair: nearest_preceding, window 14", lambda: an.pair_attacks_responses(events, 14), len(pairs)),
-            ("pair: nearest_preceding, same country", lambda: an.pair_attacks_responses(events, 14, same="country"), None),
+            (
+                "pair: nearest_preceding, same country",
+                lambda: an.pair_attacks_responses(events, 14, same="country"),
+                None,
+            ),
             ("pair: explicit_only", lambda: an.pair_attacks_responses(events, 14, strategy="explicit_only"), None),
             ("time_to_response (pairs given), horizon 30", lambda: an.time_to_response(events, 30, pairs=pairs), None),
         ]
         if size <= 100_000:
             every = an.pair_attacks_responses(events, 1, strategy="all_in_window", same="country")
-            checks.append(("pair: all_in_window, 1 day, same country",
-                           lambda: an.pair_attacks_responses(events, 1, strategy="all_in_window", same="country"), len(every)))
+            checks.append(
+                (
+                    "pair: all_in_window, 1 day, same country",
+                    lambda: an.pair_attacks_responses(events, 1, strategy="all_in_window", same="country"),
+                    len(every),
+                )
+            )
         for name, call, count in checks:
             seconds = timed(call, args.repeat)
             if name.startswith("pair: nearest_preceding, window 14"):
@@ -127,7 +139,9 @@ def main() -> None:
             print(f"{size:>10,} {name:44} {seconds:9.3f} {'' if count is None else f'{count:,}':>10}")
     ordered = sorted(nearest_seconds)
     for small, large in zip(ordered, ordered[1:]):
-        print(f"nearest_preceding: x{large // small} events -> x{nearest_seconds[large] / nearest_seconds[small]:.1f} time")
+        print(
+            f"nearest_preceding: x{large // small} events -> x{nearest_seconds[large] / nearest_seconds[small]:.1f} time"
+        )
 
     print("\nNaive cross join (every response x every attack), nearest within 14 days:")
     naive = {}
@@ -135,9 +149,13 @@ def main() -> None:
         events = synthetic_events(size)
         naive[size] = timed(lambda: naive_nearest(events, 14), args.repeat)
         ours = timed(lambda: an.pair_attacks_responses(events, 14), args.repeat)
-        print(f"{size:>10,} naive {naive[size]:.3f} s, pair_attacks_responses {ours:.3f} s, naive / ours x{naive[size] / ours:.1f}")
-    print(f"naive: x4 events -> x{naive[8_000] / naive[2_000]:.1f} time (quadratic: x16); extrapolated to "
-          f"{args.events:,} events: {naive[8_000] * (args.events / 8_000) ** 2 / 3600:,.0f} hours")
+        print(
+            f"{size:>10,} naive {naive[size]:.3f} s, pair_attacks_responses {ours:.3f} s, naive / ours x{naive[size] / ours:.1f}"
+        )
+    print(
+        f"naive: x4 events -> x{naive[8_000] / naive[2_000]:.1f} time (quadratic: x16); extrapolated to "
+        f"{args.events:,} events: {naive[8_000] * (args.events / 8_000) ** 2 / 3600:,.0f} hours"
+    )
     print(f"peak memory of this process: {peak_memory_mb():,.0f} MB")
 
 

@@ -18,6 +18,7 @@ Prints, in one run:
      c. plotly.js inlined once by the page instead of sent by every kernel through the executed notebook:
         the overview page both ways.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,13 +49,25 @@ def trivial_notebook(body: str = "print(start, end, countries)") -> dict:
     """Return a notebook that declares the common parameters and runs one cell (by default: prints them)."""
     parameters = 'data = ""\nstart = "2019-01-01"\nend = "2024-12-31"\ncountries = ["Iraq", "Syria", "Jordan"]\n'
     cells = [
-        {"cell_type": "code", "id": "parameters", "metadata": {"tags": ["parameters"]}, "source": parameters,
-         "outputs": [], "execution_count": None},
+        {
+            "cell_type": "code",
+            "id": "parameters",
+            "metadata": {"tags": ["parameters"]},
+            "source": parameters,
+            "outputs": [],
+            "execution_count": None,
+        },
         {"cell_type": "code", "id": "body", "metadata": {}, "source": body, "outputs": [], "execution_count": None},
     ]
-    return {"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}}}
+    return {
+        "cells": cells,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+    }
 
 
 def write_trivial_set(folder: Path, count: int, parameters: dict, body: str = "print(start, end, countries)") -> Path:
@@ -65,8 +78,11 @@ def write_trivial_set(folder: Path, count: int, parameters: dict, body: str = "p
     names = [f"trivial_{i}" for i in range(count)]
     for name in names:
         (folder / f"{name}.ipynb").write_text(json.dumps(trivial_notebook(body)), encoding="utf-8")
-    config = {"default_set": "trivial", "pages": names,
-              "sets": {"trivial": {"title": "Trivial notebooks", "parameters": parameters}}}
+    config = {
+        "default_set": "trivial",
+        "pages": names,
+        "sets": {"trivial": {"title": "Trivial notebooks", "parameters": parameters}},
+    }
     path = folder / "reports.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
@@ -95,17 +111,23 @@ def command_line_route_seconds(notebook: Path, folder: Path) -> float:
     """Time papermill's and nbconvert's command lines on one notebook (what a shell script would do)."""
     executed = folder / "executed.ipynb"
     started = time.perf_counter()
-    subprocess.run([str(VENV_BIN / "papermill"), str(notebook), str(executed), "-k", "python3", "--no-progress-bar"],
-                   check=True, capture_output=True)
-    subprocess.run([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(VENV_BIN / "papermill"), str(notebook), str(executed), "-k", "python3", "--no-progress-bar"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
 STATISTICS_IMPORTS = {
     "lags": "import statsmodels.duration.survfunc, statsmodels.stats.proportion",
     "trends": "import statsmodels.tsa.seasonal, statsmodels.tsa.stattools, statsmodels.discrete.discrete_model, "
-              "statsmodels.stats.diagnostic, statsmodels.stats.proportion",
+    "statsmodels.stats.diagnostic, statsmodels.stats.proportion",
 }
 
 
@@ -115,8 +137,10 @@ def statistics_import_seconds(code: str) -> float:
 
     preload = "; ".join(f"import {name}" for name in (*KERNEL_MODULES, *ANALYSIS_MODULES))
     timed = f"{preload}; import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
-    times = [float(subprocess.run([PYTHON, "-c", timed], check=True, capture_output=True, text=True).stdout.split()[-1])
-             for _ in range(3)]
+    times = [
+        float(subprocess.run([PYTHON, "-c", timed], check=True, capture_output=True, text=True).stdout.split()[-1])
+        for _ in range(3)
+    ]
     return sorted(times)[1]
 
 
@@ -131,15 +155,23 @@ def rfc3987_saving() -> str:
     import importlib.util
 
     if importlib.util.find_spec("rfc3987_syntax") is None:
-        return ("rfc3987_syntax is not installed in this environment (it arrives with JupyterLab through "
-                "jupyter-events): nothing to save here; with it installed, every nbformat import pays its ~1 s")
+        return (
+            "rfc3987_syntax is not installed in this environment (it arrives with JupyterLab through "
+            "jupyter-events): nothing to save here; with it installed, every nbformat import pays its ~1 s"
+        )
     lines = []
-    for code, role in (("import nbformat", "the runner: papermill, nbconvert"),
-                       ("from analysis.notebook.page import setup_notebook; setup_notebook()", "every report kernel")):
+    for code, role in (
+        ("import nbformat", "the runner: papermill, nbconvert"),
+        ("from analysis.notebook.page import setup_notebook; setup_notebook()", "every report kernel"),
+    ):
         plain = median_command_seconds([PYTHON, "-c", code], repeats=5)
-        guarded = median_command_seconds([PYTHON, "-c", f"import sys; sys.modules['rfc3987_syntax'] = None; {code}"], repeats=5)
-        lines.append(f"`{code}` ({role}): {plain:.2f} s with rfc3987_syntax, {guarded:.2f} s marked unavailable: "
-                     f"{plain - guarded:.2f} s saved per process")
+        guarded = median_command_seconds(
+            [PYTHON, "-c", f"import sys; sys.modules['rfc3987_syntax'] = None; {code}"], repeats=5
+        )
+        lines.append(
+            f"`{code}` ({role}): {plain:.2f} s with rfc3987_syntax, {guarded:.2f} s marked unavailable: "
+            f"{plain - guarded:.2f} s saved per process"
+        )
     return "\n     ".join(lines)
 
 
@@ -172,8 +204,10 @@ def plotlyjs_saving(options, report_set, repeats: int) -> str:
             times.append(outcome.seconds)
             shutil.rmtree(staging)
         results[mode] = min(times)
-    return (f"overview page: {results['kernel']:.2f} s with plotly.js sent by the kernel, {results['page']:.2f} s "
-            f"with it inlined by the page: {results['kernel'] - results['page']:.2f} s saved per page with figures")
+    return (
+        f"overview page: {results['kernel']:.2f} s with plotly.js sent by the kernel, {results['page']:.2f} s "
+        f"with it inlined by the page: {results['kernel'] - results['page']:.2f} s saved per page with figures"
+    )
 
 
 def main() -> None:
@@ -201,11 +235,16 @@ def main() -> None:
         parameters = {k: v for k, v in default_set.parameters.items() if k in ("start", "end", "countries")}
         trivial_config = load_report_config(write_trivial_set(folder / "trivial", len(default_set.pages), parameters))
         trivial_set = trivial_config.get("trivial")
-        trivial_options = replace_options(real_options, out_dir=folder / "out-trivial", notebooks_dir=folder / "trivial")
+        trivial_options = replace_options(
+            real_options, out_dir=folder / "out-trivial", notebooks_dir=folder / "trivial"
+        )
 
-        preamble_set = load_report_config(write_trivial_set(folder / "preamble", len(default_set.pages), parameters,
-                                                            PREAMBLE)).get("trivial")
-        preamble_options = replace_options(real_options, out_dir=folder / "out-preamble", notebooks_dir=folder / "preamble")
+        preamble_set = load_report_config(
+            write_trivial_set(folder / "preamble", len(default_set.pages), parameters, PREAMBLE)
+        ).get("trivial")
+        preamble_options = replace_options(
+            real_options, out_dir=folder / "out-preamble", notebooks_dir=folder / "preamble"
+        )
 
         fresh_options = replace_options(real_options, out_dir=folder / "out-fresh", fork_kernels=False)
 
@@ -220,31 +259,51 @@ def main() -> None:
             fresh_times.append(timed_run(default_set, fresh_options)[0])
         real, trivial, preamble, fresh = min(real_times), min(trivial_times), min(preamble_times), min(fresh_times)
         pages = len(default_set.pages)
-        print(f"default set '{default_set.name}' ({pages} pages, {jobs} jobs): "
-              + ", ".join(f"{t:.2f}" for t in real_times) + f" s; best {real:.2f} s")
-        print(f"{pages} trivial notebooks ({jobs} jobs): " + ", ".join(f"{t:.2f}" for t in trivial_times)
-              + f" s; best {trivial:.2f} s")
+        print(
+            f"default set '{default_set.name}' ({pages} pages, {jobs} jobs): "
+            + ", ".join(f"{t:.2f}" for t in real_times)
+            + f" s; best {real:.2f} s"
+        )
+        print(
+            f"{pages} trivial notebooks ({jobs} jobs): "
+            + ", ".join(f"{t:.2f}" for t in trivial_times)
+            + f" s; best {trivial:.2f} s"
+        )
         print(f"ratio default / trivial: {real / trivial:.2f} (target <= 2)")
-        print(f"context: {pages} notebooks running only the common preamble (import analysis, setup_notebook, "
-              f"load_data, show_header): best {preamble:.2f} s; default / preamble: {real / preamble:.2f}")
-        print("context: default set with every kernel started afresh (--fresh-kernels): "
-              + ", ".join(f"{t:.2f}" for t in fresh_times) + f" s; best {fresh:.2f} s; forked from the fork server: "
-              f"{real:.2f} s ({fresh - real:.2f} s saved)")
+        print(
+            f"context: {pages} notebooks running only the common preamble (import analysis, setup_notebook, "
+            f"load_data, show_header): best {preamble:.2f} s; default / preamble: {real / preamble:.2f}"
+        )
+        print(
+            "context: default set with every kernel started afresh (--fresh-kernels): "
+            + ", ".join(f"{t:.2f}" for t in fresh_times)
+            + f" s; best {fresh:.2f} s; forked from the fork server: "
+            f"{real:.2f} s ({fresh - real:.2f} s saved)"
+        )
 
         print(f"where the default set's time goes (its last run, {jobs} pages at a time):")
         seconds = page_seconds(real_options.out_dir, default_set.name)
-        print("  pages: " + ", ".join(f"{name} {value:.2f} s" for name, value in seconds.items())
-              + f"; sum {sum(seconds.values()):.2f} s (trivial notebooks: {trivial / pages * jobs:.2f} s each)")
+        print(
+            "  pages: "
+            + ", ".join(f"{name} {value:.2f} s" for name, value in seconds.items())
+            + f"; sum {sum(seconds.values()):.2f} s (trivial notebooks: {trivial / pages * jobs:.2f} s each)"
+        )
         for page, code in STATISTICS_IMPORTS.items():
-            print(f"  {page}: its statistics imports alone take {statistics_import_seconds(code):.2f} s "
-                  "(scipy and statsmodels, on top of what the fork server preloads)")
-        print(f"  floor: notebooks running only the common preamble are already {preamble / trivial:.2f}x the trivial ones")
+            print(
+                f"  {page}: its statistics imports alone take {statistics_import_seconds(code):.2f} s "
+                "(scipy and statsmodels, on top of what the fork server preloads)"
+            )
+        print(
+            f"  floor: notebooks running only the common preamble are already {preamble / trivial:.2f}x the trivial ones"
+        )
 
         print("start-up cost avoided per notebook:")
         per_notebook_runner = trivial / pages * jobs
         command_line = min(command_line_route_seconds(folder / "trivial" / "trivial_0.ipynb", folder) for _ in range(2))
-        print(f"  a. papermill + nbconvert command lines: {command_line:.2f} s per trivial notebook; through the "
-              f"runner: {per_notebook_runner:.2f} s (busy time per notebook, {jobs} at a time)")
+        print(
+            f"  a. papermill + nbconvert command lines: {command_line:.2f} s per trivial notebook; through the "
+            f"runner: {per_notebook_runner:.2f} s (busy time per notebook, {jobs} at a time)"
+        )
         print(f"  b. {rfc3987_saving()}")
         print(f"  c. {plotlyjs_saving(real_options, default_set, args.repeats)}")
     finally:

@@ -14,13 +14,13 @@
 # ---
 
 # %% tags=["parameters"]
-data = ""                       # "" -> data/processed; or a raw file / folder, or a built folder
-start = "2019-01-01"            # first day, YYYY-MM-DD
-end = "2024-12-31"              # last day, YYYY-MM-DD
+data = ""  # "" -> data/processed; or a raw file / folder, or a built folder
+start = "2019-01-01"  # first day, YYYY-MM-DD
+end = "2024-12-31"  # last day, YYYY-MM-DD
 countries = ["Iraq", "Syria", "Jordan"]
-exclude_claimants = []          # claimants whose figures you do not find credible, e.g. ["local sources"]
-top_incidents = 10              # rows in the tables of deadliest incidents
-freq = "M"                      # period of the charts: "W" (weeks from Saturday), "M", "Q" or "Y"
+exclude_claimants = []  # claimants whose figures you do not find credible, e.g. ["local sources"]
+top_incidents = 10  # rows in the tables of deadliest incidents
+freq = "M"  # period of the charts: "W" (weeks from Saturday), "M", "Q" or "Y"
 
 # %%
 import analysis as an
@@ -29,8 +29,15 @@ from analysis.notebook.page import open_report, show_headline, show_table, show_
 from analysis.present.casualties import INCIDENT_LABELS, casualty_figure, claim_coverage_text, format_tally
 from analysis.present.quality import coverage_caveats
 
-parameters = {"data": data, "start": start, "end": end, "countries": countries,
-              "exclude_claimants": exclude_claimants, "top_incidents": top_incidents, "freq": freq}
+parameters = {
+    "data": data,
+    "start": start,
+    "end": end,
+    "countries": countries,
+    "exclude_claimants": exclude_claimants,
+    "top_incidents": top_incidents,
+    "freq": freq,
+}
 everything, data, manifest = open_report("Casualties: who was killed and wounded, and who says so", parameters)
 
 # %% [markdown]
@@ -69,8 +76,14 @@ for note in coverage_caveats(everything.events, start, end):
 
 # %%
 coverage = claim_coverage(data, exclude_claimants=exclude_claimants)
-show_headline({"events with casualty claims": coverage["events_with_claims"], "claims": coverage["claims"],
-               "claimants": coverage["claimants"], "disputed incidents": coverage["disputed_cells"]})
+show_headline(
+    {
+        "events with casualty claims": coverage["events_with_claims"],
+        "claims": coverage["claims"],
+        "claimants": coverage["claimants"],
+        "disputed incidents": coverage["disputed_cells"],
+    }
+)
 show_text(claim_coverage_text(coverage))
 
 # %% [markdown]
@@ -123,8 +136,11 @@ else:
 # %%
 deadliest = an.deadliest_incidents(data, n=top_incidents, outcome="killed", exclude_claimants=exclude_claimants)
 if len(deadliest):
-    show_table(format_tally(deadliest), labels=INCIDENT_LABELS,
-               caption="The deadliest incident" if len(deadliest) == 1 else f"The {len(deadliest)} deadliest incidents")
+    show_table(
+        format_tally(deadliest),
+        labels=INCIDENT_LABELS,
+        caption="The deadliest incident" if len(deadliest) == 1 else f"The {len(deadliest)} deadliest incidents",
+    )
 else:
     show_text("No incident in this selection has a claim of anyone killed.")
 
@@ -134,7 +150,9 @@ else:
 # %%
 if coverage["us_claims"]:
     us_per_period = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants)
-    casualty_figure(us_per_period, series="outcome", title=f"US personnel killed and wounded per {period_name(freq)}").show()
+    casualty_figure(
+        us_per_period, series="outcome", title=f"US personnel killed and wounded per {period_name(freq)}"
+    ).show()
     us_running = an.us_casualties(data, freq=freq, exclude_claimants=exclude_claimants, cumulative=True)
     casualty_figure(us_running, series="outcome", title="US personnel killed and wounded, running total").show()
 else:
@@ -142,8 +160,9 @@ else:
 
 # %%
 for outcome in ("killed", "wounded"):
-    us_incidents = an.deadliest_incidents(data, n=top_incidents, outcome=outcome, sides=["us"],
-                                          exclude_claimants=exclude_claimants)
+    us_incidents = an.deadliest_incidents(
+        data, n=top_incidents, outcome=outcome, sides=["us"], exclude_claimants=exclude_claimants
+    )
     if len(us_incidents):
         show_table(format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}", labels=INCIDENT_LABELS)
     else:

@@ -69,7 +69,9 @@ if len(data.quarantine):
 
 # %%
 unknown = unknown_name_counts(data.unknown_names)
-show_text(count_note(len(unknown), "distinct unknown names", "Every place, actor and weapon name is in the reference tables."))
+show_text(
+    count_note(len(unknown), "distinct unknown names", "Every place, actor and weapon name is in the reference tables.")
+)
 if len(unknown):
     show_table(unknown, caption="Unknown names", max_rows=max_rows)
 

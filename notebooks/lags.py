@@ -14,20 +14,20 @@
 # ---
 
 # %% tags=["parameters"]
-data = ""                       # "" -> data/processed; or a raw file / folder, or a built folder
-start = "2019-01-01"            # first day, YYYY-MM-DD
-end = "2024-12-31"              # last day, YYYY-MM-DD
+data = ""  # "" -> data/processed; or a raw file / folder, or a built folder
+start = "2019-01-01"  # first day, YYYY-MM-DD
+end = "2024-12-31"  # last day, YYYY-MM-DD
 countries = ["Iraq", "Syria", "Jordan"]
-window_days = 14                # how far back a response may reach to an attack when no source names one
-horizon_days = 30               # how long each attack is followed before it counts as unanswered
+window_days = 14  # how far back a response may reach to an attack when no source names one
+horizon_days = 30  # how long each attack is followed before it counts as unanswered
 strategy = "nearest_preceding"  # "nearest_preceding", "all_in_window" or "explicit_only"
-same = ""                       # inferred pairs anywhere (""), or only within the same "country" / "theatre"
-periods = {                     # periods to compare: name -> [first day, last day]
+same = ""  # inferred pairs anywhere (""), or only within the same "country" / "theatre"
+periods = {  # periods to compare: name -> [first day, last day]
     "up to 16 Oct 2023": ["2019-01-01", "2023-10-16"],
     "17 Oct 2023 to Tower 22": ["2023-10-17", "2024-01-28"],
     "after Tower 22": ["2024-01-29", "2024-12-31"],
 }
-rate_freq = "Q"                 # period of the response-rate table: "M", "Q" or "Y"
+rate_freq = "Q"  # period of the response-rate table: "M", "Q" or "Y"
 
 # %%
 import analysis as an
@@ -45,11 +45,21 @@ from analysis.present.lags import (
 from analysis.present.quality import coverage_caveats, response_share_caveat
 from analysis.present.survival import kaplan_meier_figure, response_rates_figure
 
-parameters = {"data": data, "start": start, "end": end, "countries": countries, "window_days": window_days,
-              "horizon_days": horizon_days, "strategy": strategy, "same": same, "periods": periods,
-              "rate_freq": rate_freq}
+parameters = {
+    "data": data,
+    "start": start,
+    "end": end,
+    "countries": countries,
+    "window_days": window_days,
+    "horizon_days": horizon_days,
+    "strategy": strategy,
+    "same": same,
+    "periods": periods,
+    "rate_freq": rate_freq,
+}
 everything, data, manifest = open_report(
-    "Time to response: attacks, the strikes that answer them, and the lag between", parameters)
+    "Time to response: attacks, the strikes that answer them, and the lag between", parameters
+)
 
 # %% [markdown]
 # When Iran-aligned militias hit US or coalition forces, does a US strike follow, and how soon? This page
@@ -112,7 +122,9 @@ else:
 # %%
 lags = lag_summary(pairs)
 if lags["pairs"].iloc[0]:
-    show_table(lags, caption="Lag in days by kind of link (explicit: a source ties the pair; inferred: this page's rule)")
+    show_table(
+        lags, caption="Lag in days by kind of link (explicit: a source ties the pair; inferred: this page's rule)"
+    )
     lag_histogram_figure(pairs).show()
 else:
     show_text("No pair in this selection has a lag, so there is no lag distribution to show.")
@@ -144,8 +156,11 @@ if len(ttr):
     kaplan_meier_figure(an.kaplan_meier(ttr)).show()
     show_table(an.median_time_to_response(ttr), caption="Median days to response (95% interval)", labels=TABLE_LABELS)
     share_days = [d for d in (1, 3, 7, 14) if d <= horizon_days]
-    show_table(an.share_answered_within(ttr, share_days).round(3), caption="Share answered within N days (95% interval)",
-               labels=TABLE_LABELS)
+    show_table(
+        an.share_answered_within(ttr, share_days).round(3),
+        caption="Share answered within N days (95% interval)",
+        labels=TABLE_LABELS,
+    )
 else:
     show_text("There are no attacks in this selection, so there is no time to response to estimate.")
 
@@ -164,8 +179,9 @@ for column, label in comparisons.items():
         show_text(f"There are no attacks in this selection, so there is nothing to compare by {label}.")
         continue
     kaplan_meier_figure(an.kaplan_meier(ttr, by=column), title=f"Share of attacks answered, by {label}").show()
-    show_table(an.median_time_to_response(ttr, by=column), caption=f"Median days to response by {label}",
-               labels=TABLE_LABELS)
+    show_table(
+        an.median_time_to_response(ttr, by=column), caption=f"Median days to response by {label}", labels=TABLE_LABELS
+    )
     show_text(str(an.compare_response_times(ttr, by=column)))
 
 # %% [markdown]
@@ -186,8 +202,11 @@ if rates["share_answered"].notna().any():
     response_rates_figure(rates).show()
 else:
     show_text("No period has an attack whose outcome is known, so there is no chart.")
-show_table(an.response_rates(ttr, by="period").round(3), caption="Attacks answered within the horizon, by the periods set in the parameters",
-           labels=TABLE_LABELS)
+show_table(
+    an.response_rates(ttr, by="period").round(3),
+    caption="Attacks answered within the horizon, by the periods set in the parameters",
+    labels=TABLE_LABELS,
+)
 
 # %% [markdown]
 # ## Caveats

@@ -91,5 +91,8 @@ if events.empty:
     show_text("No events in the selection.")
 else:
     latest = latest_events(events, latest_rows)
-    show_table(latest, caption="The most recent event" if len(latest) == 1 else f"The {len(latest)} most recent events",
-               labels=LATEST_EVENT_LABELS)
+    show_table(
+        latest,
+        caption="The most recent event" if len(latest) == 1 else f"The {len(latest)} most recent events",
+        labels=LATEST_EVENT_LABELS,
+    )

@@ -14,17 +14,17 @@
 # ---
 
 # %% tags=["parameters"]
-data = ""                       # "" -> data/processed; or a raw file / folder, or a built folder
-start = "2019-01-01"            # first day, YYYY-MM-DD
-end = "2024-12-31"              # last day, YYYY-MM-DD
+data = ""  # "" -> data/processed; or a raw file / folder, or a built folder
+start = "2019-01-01"  # first day, YYYY-MM-DD
+end = "2024-12-31"  # last day, YYYY-MM-DD
 countries = ["Iraq", "Syria", "Jordan"]
-freq = "W"                      # "W": weeks from Saturday (as ACLED); "M": calendar months
-weekly_counts = ""              # an ACLED weekly aggregates file to count instead of `data` ("" -> use `data`)
-break_dates = ["2023-10-17", "2024-02-02"]   # dates at which the count model lets the attack rate jump
-rolling_window = 4              # periods in the rolling mean
-granger_lags = 2                # periods of lag in the Granger tests
-answer_window_days = 14         # an attack counts as answered when a response names it, or follows within this
-                                # many days; -1 counts only responses that name the attack
+freq = "W"  # "W": weeks from Saturday (as ACLED); "M": calendar months
+weekly_counts = ""  # an ACLED weekly aggregates file to count instead of `data` ("" -> use `data`)
+break_dates = ["2023-10-17", "2024-02-02"]  # dates at which the count model lets the attack rate jump
+rolling_window = 4  # periods in the rolling mean
+granger_lags = 2  # periods of lag in the Granger tests
+answer_window_days = 14  # an attack counts as answered when a response names it, or follows within this
+# many days; -1 counts only responses that name the attack
 
 # %%
 import analysis as an
@@ -51,9 +51,18 @@ from analysis.present.trends import (
 
 setup_notebook()
 
-parameters = {"data": data, "start": start, "end": end, "countries": countries, "freq": freq,
-              "weekly_counts": weekly_counts, "break_dates": break_dates, "rolling_window": rolling_window,
-              "granger_lags": granger_lags, "answer_window_days": answer_window_days}
+parameters = {
+    "data": data,
+    "start": start,
+    "end": end,
+    "countries": countries,
+    "freq": freq,
+    "weekly_counts": weekly_counts,
+    "break_dates": break_dates,
+    "rolling_window": rolling_window,
+    "granger_lags": granger_lags,
+    "answer_window_days": answer_window_days,
+}
 if weekly_counts:
     source, events, manifest = an.load_weekly_counts(weekly_counts), None, None
 else:
@@ -97,8 +106,7 @@ window_days = None if answer_window_days < 0 else answer_window_days
 for note in counts_notes(counts) + ([] if events is None else coverage_caveats(everything.events, start, end)):
     show_text(note)
 show_headline(headline_counts(counts))
-show_table(readable_table(counts_summary(by_country)), caption="Totals by country",
-           labels=summary_labels(by_country))
+show_table(readable_table(counts_summary(by_country)), caption="Totals by country", labels=summary_labels(by_country))
 
 # %% [markdown]
 # ## Attacks and responses over time
@@ -110,8 +118,7 @@ show_table(readable_table(counts_summary(by_country)), caption="Totals by countr
 rolling = an.rolling_means(counts, columns=["attacks", "responses"], window=rolling_window)
 if not rolling.ok:
     show_text(rolling.refusal)
-counts_figure(counts, columns=["attacks", "responses"], rolling=rolling,
-                 title="Attacks and responses over time").show()
+counts_figure(counts, columns=["attacks", "responses"], rolling=rolling, title="Attacks and responses over time").show()
 grouped_counts_figure(by_country, column="attacks", title="Attacks by country").show()
 counts_figure(counts, columns=["attacks", "intercepted_attacks"], title="Attacks and intercepted attacks").show()
 
@@ -129,8 +136,10 @@ counts_figure(counts, columns=["attacks", "intercepted_attacks"], title="Attacks
 
 # %%
 if events is None:
-    show_text("An ACLED weekly file has no actors and no links between events, so it cannot say which attacks "
-              "were answered. Run this notebook on an event table to see response shares.")
+    show_text(
+        "An ACLED weekly file has no actors and no links between events, so it cannot say which attacks "
+        "were answered. Run this notebook on an event table to see response shares."
+    )
 else:
     by_month = an.response_share(events, freq="M", window_days=window_days)
     if len(by_month):

@@ -1,8 +1,9 @@
 """Rewrite the generated columns section of docs/data_model.md from the table spec (analysis.core.spec).
 
-    python scripts/update_data_model_doc.py          # rewrite the section
-    python scripts/update_data_model_doc.py --check  # exit 1 when the section is stale
+python scripts/update_data_model_doc.py          # rewrite the section
+python scripts/update_data_model_doc.py --check  # exit 1 when the section is stale
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Shared fixtures: tiny reference tables and incident logs written to a temporary raw folder."""
+
 from __future__ import annotations
 
 import csv
@@ -23,18 +24,52 @@ ACTORS = [
     ["Kataib Hezbollah", "Kata'ib Hizballah", "militia"],
     ["US forces", "United States Armed Forces", "us"],
 ]
-WEAPONS = [["alias", "weapon"], ["rockets", "rocket"], ["one-way attack drone", "drone"], ["precision strikes", "airstrike"]]
-LOG_HEADER = ["id", "date", "local_time", "country", "location", "kind", "actor", "target", "weapon",
-              "us_wounded", "militia_killed", "responds_to", "source"]
+WEAPONS = [
+    ["alias", "weapon"],
+    ["rockets", "rocket"],
+    ["one-way attack drone", "drone"],
+    ["precision strikes", "airstrike"],
+]
+LOG_HEADER = [
+    "id",
+    "date",
+    "local_time",
+    "country",
+    "location",
+    "kind",
+    "actor",
+    "target",
+    "weapon",
+    "us_wounded",
+    "militia_killed",
+    "responds_to",
+    "source",
+]
 
 
 # Test tiers (`pytest -m unit` runs in seconds): every test is one of unit, integration or notebook.
 # Notebook tests execute notebooks or render pages; integration tests build the shipped data or read ../shared.
-NOTEBOOK_FILES = {"test_report_run.py", "test_browser.py", "test_notebook_casualties.py", "test_notebook_lags.py",
-                  "test_notebook_trends.py", "test_readme_commands.py"}
-INTEGRATION_FILES = {"test_build.py", "test_shipped_data.py", "test_shared_acled.py", "test_environment.py",
-                     "test_docs.py", "test_bad_inputs.py", "test_scale.py", "test_fetch.py", "test_role_accuracy.py",
-                     "test_extract_gold.py", "test_architecture.py"}
+NOTEBOOK_FILES = {
+    "test_report_run.py",
+    "test_browser.py",
+    "test_notebook_casualties.py",
+    "test_notebook_lags.py",
+    "test_notebook_trends.py",
+    "test_readme_commands.py",
+}
+INTEGRATION_FILES = {
+    "test_build.py",
+    "test_shipped_data.py",
+    "test_shared_acled.py",
+    "test_environment.py",
+    "test_docs.py",
+    "test_bad_inputs.py",
+    "test_scale.py",
+    "test_fetch.py",
+    "test_role_accuracy.py",
+    "test_extract_gold.py",
+    "test_architecture.py",
+}
 
 
 def pytest_collection_modifyitems(items):
@@ -46,7 +81,11 @@ def pytest_collection_modifyitems(items):
         name = Path(str(item.fspath)).name
         if name in NOTEBOOK_FILES or own & {"notebooks", "browser"}:
             item.add_marker(pytest.mark.notebook)
-        elif name in INTEGRATION_FILES or "shared" in own or {"shipped_processed_dir", "shipped_data"} & set(getattr(item, "fixturenames", ())):
+        elif (
+            name in INTEGRATION_FILES
+            or "shared" in own
+            or {"shipped_processed_dir", "shipped_data"} & set(getattr(item, "fixturenames", ()))
+        ):
             item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)
@@ -72,9 +111,21 @@ def raw_dir(tmp_path: Path) -> Path:
 
 def log_row(**cells: str) -> dict[str, str]:
     """Return a valid attack row, with any cell overridden."""
-    row = {"id": "2022-08-24-a", "date": "2022-08-24", "local_time": "", "country": "Syria",
-           "location": "Conoco", "kind": "attack", "actor": "KH", "target": "US forces", "weapon": "rockets",
-           "us_wounded": "", "militia_killed": "", "responds_to": "", "source": "CENTCOM, 2022-08-24, release"}
+    row = {
+        "id": "2022-08-24-a",
+        "date": "2022-08-24",
+        "local_time": "",
+        "country": "Syria",
+        "location": "Conoco",
+        "kind": "attack",
+        "actor": "KH",
+        "target": "US forces",
+        "weapon": "rockets",
+        "us_wounded": "",
+        "militia_killed": "",
+        "responds_to": "",
+        "source": "CENTCOM, 2022-08-24, release",
+    }
     row.update(cells)
     return row
 
@@ -82,9 +133,11 @@ def log_row(**cells: str) -> dict[str, str]:
 @pytest.fixture
 def write_log(raw_dir: Path):
     """Write a list of row dicts as raw/log.csv and return its path."""
+
     def write(rows: list[dict[str, str]], name: str = "log.csv") -> Path:
         header = list(dict.fromkeys(LOG_HEADER + [k for row in rows for k in row]))
         return write_csv(raw_dir / name, [header] + [[row.get(c, "") for c in header] for row in rows])
+
     return write
 
 
@@ -95,6 +148,7 @@ def load_log(raw_dir: Path, write_log):
 
     def load(rows: list[dict[str, str]]):
         return an.load_events([write_log(rows)], reference_dir=raw_dir / "reference")
+
     return load
 
 
@@ -127,9 +181,16 @@ def shipped_data(shipped_processed_dir):
 @pytest.fixture
 def tiny_raw(raw_dir, write_log):
     """A raw folder with two events whose notes hold markup (shown as text, never run)."""
-    write_log([
-        log_row(notes="<script>document.body.setAttribute('data-pwned', 'script')</script>"),
-        log_row(id="2022-08-25-a", date="2022-08-25", kind="response", responds_to="2022-08-24-a",
-                notes="<img src=x onerror=\"document.body.setAttribute('data-pwned', 'img')\">"),
-    ])
+    write_log(
+        [
+            log_row(notes="<script>document.body.setAttribute('data-pwned', 'script')</script>"),
+            log_row(
+                id="2022-08-25-a",
+                date="2022-08-25",
+                kind="response",
+                responds_to="2022-08-24-a",
+                notes="<img src=x onerror=\"document.body.setAttribute('data-pwned', 'img')\">",
+            ),
+        ]
+    )
     return raw_dir

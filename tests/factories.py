@@ -2,6 +2,7 @@
 
 Tests import these from here (never from another test file), so each test file can be read and run alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,28 +22,78 @@ from tests.conftest import PROJECT_DIR, write_csv
 NA = None
 # ACLED's 2023 export layout, written out here so the tests do not take it from the reader they test.
 COLUMNS_2023 = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 ]
-ROCKETS_AT_CONOCO = ("On 19 October 2023, the Islamic Resistance in Iraq fired 3 rockets at the US base at the "
-                     "Conoco gas field. No casualties were reported.")
+ROCKETS_AT_CONOCO = (
+    "On 19 October 2023, the Islamic Resistance in Iraq fired 3 rockets at the US base at the "
+    "Conoco gas field. No casualties were reported."
+)
 COMMON = 'data = ""\nstart = "2019-01-01"\nend = "2024-12-31"\ncountries = ["Iraq", "Syria", "Jordan"]\n'
 
 
 def acled_row(**cells) -> dict[str, str]:
     """Return a 2023-layout ACLED row (militia rockets at the US base at Conoco), with cells overridden."""
     row = {
-        "event_id_cnty": "SYR1", "event_date": "2023-10-19", "year": "2023", "time_precision": "1",
-        "disorder_type": "Political violence", "event_type": "Explosions/Remote violence",
-        "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Militia (Pro-Iran)",
-        "assoc_actor_1": "Islamic Resistance in Iraq", "inter1": "3",
-        "actor2": "Military Forces of the United States (2021-)", "assoc_actor_2": "", "inter2": "8",
-        "interaction": "38", "civilian_targeting": "", "iso": "760", "region": "Middle East", "country": "Syria",
-        "admin1": "Deir ez Zor", "admin2": "Deir ez Zor", "admin3": "Khasham", "location": "Conoco Gas Field",
-        "latitude": "35.392", "longitude": "40.309", "geo_precision": "1", "source": "CENTCOM",
-        "source_scale": "International", "notes": ROCKETS_AT_CONOCO, "fatalities": "0", "tags": "",
+        "event_id_cnty": "SYR1",
+        "event_date": "2023-10-19",
+        "year": "2023",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "actor1": "Militia (Pro-Iran)",
+        "assoc_actor_1": "Islamic Resistance in Iraq",
+        "inter1": "3",
+        "actor2": "Military Forces of the United States (2021-)",
+        "assoc_actor_2": "",
+        "inter2": "8",
+        "interaction": "38",
+        "civilian_targeting": "",
+        "iso": "760",
+        "region": "Middle East",
+        "country": "Syria",
+        "admin1": "Deir ez Zor",
+        "admin2": "Deir ez Zor",
+        "admin3": "Khasham",
+        "location": "Conoco Gas Field",
+        "latitude": "35.392",
+        "longitude": "40.309",
+        "geo_precision": "1",
+        "source": "CENTCOM",
+        "source_scale": "International",
+        "notes": ROCKETS_AT_CONOCO,
+        "fatalities": "0",
+        "tags": "",
         "timestamp": "1700000000",
     }
     row.update(cells)
@@ -58,20 +109,55 @@ def write_acled(directory: Path, rows: list[dict], name: str = "acled.csv", colu
 def ged_row(**cells) -> dict[str, str]:
     """Return a GED row (a US strike on Kata'ib Hizballah near Al-Qaim), with cells overridden."""
     row = {
-        "id": "300001", "relid": "IRQ-2019-1-524-10", "year": "2019", "active_year": "1", "code_status": "Clear",
-        "type_of_violence": "1", "conflict_dset_id": "259", "conflict_new_id": "259", "conflict_name": "Iraq: Government",
-        "dyad_dset_id": "524", "dyad_new_id": "524", "dyad_name": "Government of United States of America - Kata'ib Hizballah",
-        "side_a_dset_id": "2", "side_a_new_id": "2", "side_a": "Government of United States of America",
-        "side_b_dset_id": "9999", "side_b_new_id": "9999", "side_b": "Kata'ib Hizballah", "number_of_sources": "3",
-        "source_article": "Reuters,2019-12-29,US strikes Iraqi militia", "source_office": "Reuters;AFP",
-        "source_date": "2019-12-29", "source_headline": "US strikes Kataib Hezbollah sites in Iraq and Syria",
-        "source_original": "US military", "where_prec": "1", "where_coordinates": "Al Qaim town",
-        "where_description": "near Al Qaim", "adm_1": "Anbar province", "adm_2": "Al Qaim district",
-        "latitude": "34.379", "longitude": "41.089", "geom_wkt": "POINT (41.089 34.379)", "priogrid_gid": "175000",
-        "country": "Iraq", "country_id": "645", "region": "Middle East", "event_clarity": "1", "date_prec": "1",
-        "date_start": "2019-12-29 00:00:00.000", "date_end": "2019-12-29 00:00:00.000", "deaths_a": "0",
-        "deaths_b": "25", "deaths_civilians": "0", "deaths_unknown": "0", "best": "25", "high": "27", "low": "25",
-        "gwnoa": "2", "gwnob": "",
+        "id": "300001",
+        "relid": "IRQ-2019-1-524-10",
+        "year": "2019",
+        "active_year": "1",
+        "code_status": "Clear",
+        "type_of_violence": "1",
+        "conflict_dset_id": "259",
+        "conflict_new_id": "259",
+        "conflict_name": "Iraq: Government",
+        "dyad_dset_id": "524",
+        "dyad_new_id": "524",
+        "dyad_name": "Government of United States of America - Kata'ib Hizballah",
+        "side_a_dset_id": "2",
+        "side_a_new_id": "2",
+        "side_a": "Government of United States of America",
+        "side_b_dset_id": "9999",
+        "side_b_new_id": "9999",
+        "side_b": "Kata'ib Hizballah",
+        "number_of_sources": "3",
+        "source_article": "Reuters,2019-12-29,US strikes Iraqi militia",
+        "source_office": "Reuters;AFP",
+        "source_date": "2019-12-29",
+        "source_headline": "US strikes Kataib Hezbollah sites in Iraq and Syria",
+        "source_original": "US military",
+        "where_prec": "1",
+        "where_coordinates": "Al Qaim town",
+        "where_description": "near Al Qaim",
+        "adm_1": "Anbar province",
+        "adm_2": "Al Qaim district",
+        "latitude": "34.379",
+        "longitude": "41.089",
+        "geom_wkt": "POINT (41.089 34.379)",
+        "priogrid_gid": "175000",
+        "country": "Iraq",
+        "country_id": "645",
+        "region": "Middle East",
+        "event_clarity": "1",
+        "date_prec": "1",
+        "date_start": "2019-12-29 00:00:00.000",
+        "date_end": "2019-12-29 00:00:00.000",
+        "deaths_a": "0",
+        "deaths_b": "25",
+        "deaths_civilians": "0",
+        "deaths_unknown": "0",
+        "best": "25",
+        "high": "27",
+        "low": "25",
+        "gwnoa": "2",
+        "gwnob": "",
     }
     row.update(cells)
     return row
@@ -94,11 +180,22 @@ EVENTS = {
 
 def make_data(claims: list[tuple], events: dict = EVENTS) -> EventData:
     """Build EventData from (event_id, side, outcome, low, best, high, claimant) tuples."""
-    event_rows = pd.DataFrame([
-        {"event_id": event_id, "source": "test", "event_date": date, "date_earliest": date, "date_latest": date,
-         "date_precision": "day", "country": country, "role": role, "initiator": initiator}
-        for event_id, (date, country, role, initiator) in events.items()
-    ])
+    event_rows = pd.DataFrame(
+        [
+            {
+                "event_id": event_id,
+                "source": "test",
+                "event_date": date,
+                "date_earliest": date,
+                "date_latest": date,
+                "date_precision": "day",
+                "country": country,
+                "role": role,
+                "initiator": initiator,
+            }
+            for event_id, (date, country, role, initiator) in events.items()
+        ]
+    )
     claim_rows = pd.DataFrame(claims, columns=["event_id", "side", "outcome", "low", "best", "high", "claimant"])
     return EventData(events=conform(event_rows, EVENT_COLUMNS), casualties=conform(claim_rows, CASUALTY_COLUMNS))
 
@@ -118,11 +215,19 @@ def weekly(attacks, responses=None, first: str = "2021-01-02", **columns) -> pd.
     """Build a weekly counts table (the shape event_counts returns) from arrays of attacks and responses."""
     attacks = np.asarray(attacks)
     responses = np.zeros(len(attacks), int) if responses is None else np.asarray(responses)
-    frame = pd.DataFrame({
-        "period_start": pd.date_range(first, periods=len(attacks), freq="7D"), **columns, "period_days": 7,
-        "events": attacks + responses, "attacks": attacks, "responses": responses, "intercepted_attacks": 0,
-        "partly_intercepted_attacks": 0, "coarse_dated_events": 0,
-    })
+    frame = pd.DataFrame(
+        {
+            "period_start": pd.date_range(first, periods=len(attacks), freq="7D"),
+            **columns,
+            "period_days": 7,
+            "events": attacks + responses,
+            "attacks": attacks,
+            "responses": responses,
+            "intercepted_attacks": 0,
+            "partly_intercepted_attacks": 0,
+            "coarse_dated_events": 0,
+        }
+    )
     frame = frame.astype({c: "Int64" for c in ["period_days", *COUNT_COLUMNS]})
     frame.attrs["freq"] = "W"
     return frame
@@ -130,23 +235,37 @@ def weekly(attacks, responses=None, first: str = "2021-01-02", **columns) -> pd.
 
 def make_events(*rows: dict) -> pd.DataFrame:
     """Build a canonical-looking events table: each row needs event_id, role and date; the rest has defaults."""
-    frame = pd.DataFrame([{"country": "Syria", "date_precision": "day", "responds_to": None, "time_utc": None,
-                           "site": None, "location": None} | row for row in rows])
+    frame = pd.DataFrame(
+        [
+            {
+                "country": "Syria",
+                "date_precision": "day",
+                "responds_to": None,
+                "time_utc": None,
+                "site": None,
+                "location": None,
+            }
+            | row
+            for row in rows
+        ]
+    )
     dates = pd.to_datetime(frame["date"])
     earliest, latest = date_bounds(dates, frame["date_precision"])
-    return pd.DataFrame({
-        "event_id": frame["event_id"].astype("string"),
-        "event_date": dates,
-        "date_earliest": earliest,
-        "date_latest": latest,
-        "date_precision": frame["date_precision"].astype("string"),
-        "event_time_utc": pd.to_datetime(frame["time_utc"], utc=True),
-        "country": frame["country"].astype("string"),
-        "site": frame["site"].astype("string"),
-        "location": frame["location"].astype("string"),
-        "role": frame["role"].astype("string"),
-        "responds_to": frame["responds_to"].astype("string"),
-    })
+    return pd.DataFrame(
+        {
+            "event_id": frame["event_id"].astype("string"),
+            "event_date": dates,
+            "date_earliest": earliest,
+            "date_latest": latest,
+            "date_precision": frame["date_precision"].astype("string"),
+            "event_time_utc": pd.to_datetime(frame["time_utc"], utc=True),
+            "country": frame["country"].astype("string"),
+            "site": frame["site"].astype("string"),
+            "location": frame["location"].astype("string"),
+            "role": frame["role"].astype("string"),
+            "responds_to": frame["responds_to"].astype("string"),
+        }
+    )
 
 
 def attack(event_id, date, **extra):
@@ -161,10 +280,22 @@ def response(event_id, date, **extra):
 
 def notebook_json(parameters_source: str = COMMON, body: str = "print(start)", extra_tags=()) -> dict:
     """Return a minimal notebook with a parameters cell and one more cell."""
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-            "cells": [{"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters", *extra_tags]}, "source": parameters_source,
-                       "outputs": [], "execution_count": None},
-                      {"cell_type": "code", "id": "b", "metadata": {}, "source": body, "outputs": [], "execution_count": None}]}
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "p",
+                "metadata": {"tags": ["parameters", *extra_tags]},
+                "source": parameters_source,
+                "outputs": [],
+                "execution_count": None,
+            },
+            {"cell_type": "code", "id": "b", "metadata": {}, "source": body, "outputs": [], "execution_count": None},
+        ],
+    }
 
 
 def write_notebook(path: Path, **kwargs) -> Path:
@@ -176,13 +307,16 @@ def write_notebook(path: Path, **kwargs) -> Path:
 
 def run_report(*args: str) -> subprocess.CompletedProcess:
     """Run `python -m analysis report ...` in the project folder and capture its output."""
-    return subprocess.run([sys.executable, "-m", "analysis", "report", *map(str, args)], capture_output=True,
-                          text=True, cwd=PROJECT_DIR, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "report", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        timeout=600,
+    )
 
 
 def write_config(path: Path, pages: list[str], parameters: dict) -> Path:
     """Write a reports.yml with one set, 'test'."""
     path.write_text(json.dumps({"pages": pages, "sets": {"test": {"title": "Test set", "parameters": parameters}}}))
     return path
-
-

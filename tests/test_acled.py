@@ -1,4 +1,5 @@
 """Unit tests for the ACLED reader and the role inference it relies on, on tiny inline exports."""
+
 import csv
 import warnings
 from pathlib import Path
@@ -16,8 +17,10 @@ from tests.factories import COLUMNS_2023, acled_row, write_acled
 @pytest.fixture
 def load_acled(raw_dir):
     """Write ACLED rows and read them back with load_events."""
+
     def load(rows: list[dict], **options):
         return an.load_events([write_acled(raw_dir, rows)], reference_dir=raw_dir / "reference", **options)
+
     return load
 
 
@@ -28,6 +31,7 @@ def only_event(data) -> pd.Series:
 
 
 # ---------------------------------------------------------------- the canonical event
+
 
 def test_load_events__acled_row_becomes_canonical_event(load_acled):
     data = load_acled([acled_row(fatalities="2")])
@@ -43,9 +47,18 @@ def test_load_events__acled_row_becomes_canonical_event(load_acled):
     assert event["role_basis"] == 'notes: "fired 3 rockets at the US base"'
     assert event["weapon"] == "rocket"
     assert event["sources"] == "ACLED (CENTCOM)" and event["source_records"] == "acled:SYR1"
-    assert data.casualties.to_dict("records") == [{
-        "event_id": "acled:SYR1", "side": "unknown", "outcome": "killed", "low": 2, "best": 2, "high": None,
-        "claimant": "ACLED", "claim_text": "fatalities: 2"}]
+    assert data.casualties.to_dict("records") == [
+        {
+            "event_id": "acled:SYR1",
+            "side": "unknown",
+            "outcome": "killed",
+            "low": 2,
+            "best": 2,
+            "high": None,
+            "claimant": "ACLED",
+            "claim_text": "fatalities: 2",
+        }
+    ]
     assert data.accounting[["raw_rows", "events", "merged", "quarantined"]].iloc[0].tolist() == [1, 1, 0, 0]
 
 
@@ -56,12 +69,44 @@ def test_load_events__acled_zero_fatalities_is_a_claim_of_zero_and_blank_is_none
 
 def test_load_events__acled_pre_2023_upper_case_layout_reads_the_same(raw_dir):
     new = an.load_events([write_acled(raw_dir, [acled_row()], "new.csv")], reference_dir=raw_dir / "reference")
-    old_columns = ["DATA_ID", "ISO", "EVENT_ID_CNTY", "EVENT_ID_NO_CNTY", "EVENT_DATE", "YEAR", "TIME_PRECISION",
-                   "EVENT_TYPE", "SUB_EVENT_TYPE", "ACTOR1", "ASSOC_ACTOR_1", "INTER1", "ACTOR2", "ASSOC_ACTOR_2",
-                   "INTER2", "INTERACTION", "REGION", "COUNTRY", "ADMIN1", "ADMIN2", "ADMIN3", "LOCATION", "LATITUDE",
-                   "LONGITUDE", "GEO_PRECISION", "SOURCE", "SOURCE_SCALE", "NOTES", "FATALITIES", "TIMESTAMP", "ISO3"]
+    old_columns = [
+        "DATA_ID",
+        "ISO",
+        "EVENT_ID_CNTY",
+        "EVENT_ID_NO_CNTY",
+        "EVENT_DATE",
+        "YEAR",
+        "TIME_PRECISION",
+        "EVENT_TYPE",
+        "SUB_EVENT_TYPE",
+        "ACTOR1",
+        "ASSOC_ACTOR_1",
+        "INTER1",
+        "ACTOR2",
+        "ASSOC_ACTOR_2",
+        "INTER2",
+        "INTERACTION",
+        "REGION",
+        "COUNTRY",
+        "ADMIN1",
+        "ADMIN2",
+        "ADMIN3",
+        "LOCATION",
+        "LATITUDE",
+        "LONGITUDE",
+        "GEO_PRECISION",
+        "SOURCE",
+        "SOURCE_SCALE",
+        "NOTES",
+        "FATALITIES",
+        "TIMESTAMP",
+        "ISO3",
+    ]
     row = {k.upper(): v for k, v in acled_row(event_id_cnty="SYR2").items()} | {
-        "DATA_ID": "9000001", "EVENT_ID_NO_CNTY": "2", "ISO3": "SYR"}
+        "DATA_ID": "9000001",
+        "EVENT_ID_NO_CNTY": "2",
+        "ISO3": "SYR",
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the old layout's own columns are known, not 'extra'
         old = an.load_events([write_acled(raw_dir, [row], "old.csv", old_columns)], reference_dir=raw_dir / "reference")
@@ -79,7 +124,9 @@ def test_load_events__acled_numeric_dates_follow_the_column_order(load_acled):
     # "16/05/2023" can only be day-first, so "03/04/2023" in the same column is 3 April, not 4 March
     data = load_acled([acled_row(event_date="16/05/2023"), acled_row(event_id_cnty="SYR2", event_date="03/04/2023")])
     assert data.events.set_index("event_id")["event_date"].to_dict() == {
-        "acled:SYR2": pd.Timestamp("2023-04-03"), "acled:SYR1": pd.Timestamp("2023-05-16")}
+        "acled:SYR2": pd.Timestamp("2023-04-03"),
+        "acled:SYR1": pd.Timestamp("2023-05-16"),
+    }
 
 
 @pytest.mark.parametrize("code, precision, half_window_days", [("1", "day", 0), ("2", "week", 3), ("3", "month", 15)])
@@ -101,20 +148,23 @@ def test_load_events__acled_extra_columns_are_warned_and_the_file_is_read(load_a
     assert len(data.events) == 1
 
 
-@pytest.mark.parametrize("cells, column, reason", [
-    ({"event_date": "31 February 2023"}, "event_date", "impossible date"),
-    ({"event_date": "sometime"}, "event_date", "unrecognised date"),
-    ({"time_precision": "4"}, "time_precision", "out of range"),
-    ({"inter1": "Warlords"}, "inter1", "unknown ACLED actor type 'Warlords'"),
-    ({"latitude": "35,39"}, "latitude", "not a number"),
-    ({"longitude": "400"}, "longitude", "outside"),
-    ({"geo_precision": "5"}, "geo_precision", "out of range"),
-    ({"fatalities": "-1"}, "fatalities", "out of range"),
-    ({"fatalities": "2.5"}, "fatalities", "not a whole number"),
-    ({"year": "2019"}, "year", "does not match event_date"),
-    ({"actor1": ""}, "actor1", "blank"),
-    ({"event_id_cnty": ""}, "event_id_cnty", "blank"),
-])
+@pytest.mark.parametrize(
+    "cells, column, reason",
+    [
+        ({"event_date": "31 February 2023"}, "event_date", "impossible date"),
+        ({"event_date": "sometime"}, "event_date", "unrecognised date"),
+        ({"time_precision": "4"}, "time_precision", "out of range"),
+        ({"inter1": "Warlords"}, "inter1", "unknown ACLED actor type 'Warlords'"),
+        ({"latitude": "35,39"}, "latitude", "not a number"),
+        ({"longitude": "400"}, "longitude", "outside"),
+        ({"geo_precision": "5"}, "geo_precision", "out of range"),
+        ({"fatalities": "-1"}, "fatalities", "out of range"),
+        ({"fatalities": "2.5"}, "fatalities", "not a whole number"),
+        ({"year": "2019"}, "year", "does not match event_date"),
+        ({"actor1": ""}, "actor1", "blank"),
+        ({"event_id_cnty": ""}, "event_id_cnty", "blank"),
+    ],
+)
 def test_load_events__acled_bad_cell_is_quarantined_with_its_reason(load_acled, cells, column, reason):
     data = load_acled([acled_row(event_id_cnty="SYR0"), acled_row(**{"event_id_cnty": "SYR9", **cells})])
     assert data.events["event_id"].tolist() == ["acled:SYR0"]
@@ -131,8 +181,17 @@ def test_load_events__acled_duplicate_id_names_the_first_row(load_acled):
 
 def test_load_events__acled_xlsx_reads_like_csv(raw_dir):
     path = raw_dir / "acled.xlsx"
-    row = acled_row() | {"event_date": pd.Timestamp("2023-10-19"), "latitude": 35.392, "longitude": 40.309,
-                         "fatalities": 2, "time_precision": 1, "inter1": 3, "inter2": 8, "geo_precision": 1, "year": 2023}
+    row = acled_row() | {
+        "event_date": pd.Timestamp("2023-10-19"),
+        "latitude": 35.392,
+        "longitude": 40.309,
+        "fatalities": 2,
+        "time_precision": 1,
+        "inter1": 3,
+        "inter2": 8,
+        "geo_precision": 1,
+        "year": 2023,
+    }
     pd.DataFrame([row]).to_excel(path, index=False)
     event = only_event(an.load_events([path], reference_dir=raw_dir / "reference"))
     assert (event["event_date"], event["role"], event["latitude"]) == (pd.Timestamp("2023-10-19"), "attack", 35.392)
@@ -143,16 +202,34 @@ def test_load_events__acled_xlsx_reads_like_csv(raw_dir):
 US = "Military Forces of the United States (2021-)"
 
 
-@pytest.mark.parametrize("cells, role, basis_start", [
-    ({"notes": "On 3 February 2024, US warplanes struck positions of Kataib Hezbollah near Al Qaim."},
-     "response", 'notes: "US warplanes struck'),  # the notes overrule the actor order
-    ({"notes": "Clashes were reported."}, "attack", "actor order: in remote violence"),
-    ({"event_type": "Battles", "sub_event_type": "Armed clash", "notes": "Clashes were reported."},
-     "attack", "actor order only: actor1 taken as the initiator"),
-    ({"actor1": US, "assoc_actor_1": "", "actor2": "Militia (Pro-Iran)", "assoc_actor_2": "Kataib Hezbollah",
-      "sub_event_type": "Air/drone strike", "notes": "Strikes were reported near Al Qaim."},
-     "response", "actor order: in remote violence (Air/drone strike) actor1 is the one who fired"),
-])
+@pytest.mark.parametrize(
+    "cells, role, basis_start",
+    [
+        (
+            {"notes": "On 3 February 2024, US warplanes struck positions of Kataib Hezbollah near Al Qaim."},
+            "response",
+            'notes: "US warplanes struck',
+        ),  # the notes overrule the actor order
+        ({"notes": "Clashes were reported."}, "attack", "actor order: in remote violence"),
+        (
+            {"event_type": "Battles", "sub_event_type": "Armed clash", "notes": "Clashes were reported."},
+            "attack",
+            "actor order only: actor1 taken as the initiator",
+        ),
+        (
+            {
+                "actor1": US,
+                "assoc_actor_1": "",
+                "actor2": "Militia (Pro-Iran)",
+                "assoc_actor_2": "Kataib Hezbollah",
+                "sub_event_type": "Air/drone strike",
+                "notes": "Strikes were reported near Al Qaim.",
+            },
+            "response",
+            "actor order: in remote violence (Air/drone strike) actor1 is the one who fired",
+        ),
+    ],
+)
 def test_infer_roles__militia_against_us_forces(load_acled, cells, role, basis_start):
     event = only_event(load_acled([acled_row(**cells)]))
     assert event["role"] == role
@@ -162,17 +239,40 @@ def test_infer_roles__militia_against_us_forces(load_acled, cells, role, basis_s
 
 
 def test_infer_roles__response_names_the_militia_as_target(load_acled):
-    event = only_event(load_acled([acled_row(
-        actor1=US, assoc_actor_1="", actor2="Militia (Pro-Iran)", assoc_actor_2="Kataib Hezbollah",
-        sub_event_type="Air/drone strike", notes="US warplanes struck a Kataib Hezbollah depot, killing 4.")]))
+    event = only_event(
+        load_acled(
+            [
+                acled_row(
+                    actor1=US,
+                    assoc_actor_1="",
+                    actor2="Militia (Pro-Iran)",
+                    assoc_actor_2="Kataib Hezbollah",
+                    sub_event_type="Air/drone strike",
+                    notes="US warplanes struck a Kataib Hezbollah depot, killing 4.",
+                )
+            ]
+        )
+    )
     assert (event["initiator"], event["target"]) == (US, "Kata'ib Hizballah")  # actors.csv gives the canonical name
     assert event["weapon"] == "airstrike"
 
 
 def test_infer_roles__disrupted_weapons_use_is_an_intercepted_attack(load_acled):
-    event = only_event(load_acled([acled_row(
-        event_type="Strategic developments", sub_event_type="Disrupted weapons use", actor1=US, assoc_actor_1="",
-        actor2="Militia (Pro-Iran)", assoc_actor_2="", notes="A drone was launched towards the base.")]))
+    event = only_event(
+        load_acled(
+            [
+                acled_row(
+                    event_type="Strategic developments",
+                    sub_event_type="Disrupted weapons use",
+                    actor1=US,
+                    assoc_actor_1="",
+                    actor2="Militia (Pro-Iran)",
+                    assoc_actor_2="",
+                    notes="A drone was launched towards the base.",
+                )
+            ]
+        )
+    )
     assert (event["role"], event["initiator_side"], event["intercepted"]) == ("attack", "militia", "yes")
     assert event["role_basis"].startswith("sub-event 'Disrupted weapons use'")
     assert event["weapon"] == "drone"
@@ -184,24 +284,39 @@ def test_infer_roles__coalition_with_us_associate_is_a_us_target(load_acled):
 
 
 def test_infer_roles__unidentified_group_firing_at_us_forces_is_a_presumed_militia_attack(load_acled):
-    plain, named = load_acled([
-        acled_row(actor1="Unidentified Armed Group (Syria)", assoc_actor_1="", notes="Rockets landed near the base."),
-        acled_row(event_id_cnty="SYR2", actor1="Unidentified Armed Group (Syria)", assoc_actor_1="",
-                  notes="Iran-backed militants fired rockets at the base."),
-    ]).events.itertuples()
+    plain, named = load_acled(
+        [
+            acled_row(
+                actor1="Unidentified Armed Group (Syria)", assoc_actor_1="", notes="Rockets landed near the base."
+            ),
+            acled_row(
+                event_id_cnty="SYR2",
+                actor1="Unidentified Armed Group (Syria)",
+                assoc_actor_1="",
+                notes="Iran-backed militants fired rockets at the base.",
+            ),
+        ]
+    ).events.itertuples()
     assert (plain.role, plain.initiator_side) == ("attack", "unknown")
     assert plain.role_basis.startswith("unattributed:")
     assert (named.role, named.initiator_side) == ("attack", "militia")
     assert 'notes name a militia: "Iran-backed"' in named.role_basis
 
 
-@pytest.mark.parametrize("cells, basis", [
-    ({"actor1": "Islamic State (Syria)", "assoc_actor_1": ""}, "actors: no pro-Iran militia"),
-    ({"actor1": "Military Forces of Israel (2022-)", "assoc_actor_1": "", "actor2": "Militia (Pro-Iran)"},
-     "actors: no US or coalition forces"),
-    ({"actor1": "Military Forces of Syria (2000-)", "assoc_actor_1": "", "actor2": "Opposition Rebels (Syria)"},
-     "actors: neither a pro-Iran militia nor US/coalition forces"),
-])
+@pytest.mark.parametrize(
+    "cells, basis",
+    [
+        ({"actor1": "Islamic State (Syria)", "assoc_actor_1": ""}, "actors: no pro-Iran militia"),
+        (
+            {"actor1": "Military Forces of Israel (2022-)", "assoc_actor_1": "", "actor2": "Militia (Pro-Iran)"},
+            "actors: no US or coalition forces",
+        ),
+        (
+            {"actor1": "Military Forces of Syria (2000-)", "assoc_actor_1": "", "actor2": "Opposition Rebels (Syria)"},
+            "actors: neither a pro-Iran militia nor US/coalition forces",
+        ),
+    ],
+)
 def test_infer_roles__rows_without_both_sides_stay_as_other(load_acled, cells, basis):
     event = only_event(load_acled([acled_row(**cells)]))
     assert (event["role"], event["role_basis"]) == ("other", basis)
@@ -211,61 +326,96 @@ def test_infer_roles__rows_without_both_sides_stay_as_other(load_acled, cells, b
 def test_infer_roles__unlisted_actor_is_named_in_basis_and_unknown_names_once(load_acled):
     rows = [acled_row(event_id_cnty=f"SYR{i}", actor1="Ahrar al Sharqiyah", assoc_actor_1="") for i in range(3)]
     data = load_acled(rows)
-    assert set(data.events["role_basis"]) == {"actors: no pro-Iran militia (not in the actor tables: Ahrar al Sharqiyah)"}
-    assert data.unknown_names[["source_row", "column", "value"]].values.tolist() == [[2, "actor1", "Ahrar al Sharqiyah"]]
+    assert set(data.events["role_basis"]) == {
+        "actors: no pro-Iran militia (not in the actor tables: Ahrar al Sharqiyah)"
+    }
+    assert data.unknown_names[["source_row", "column", "value"]].values.tolist() == [
+        [2, "actor1", "Ahrar al Sharqiyah"]
+    ]
     assert set(data.events["initiator_side"]) == {"unknown"}
 
 
-@pytest.mark.parametrize("name, country, side", [
-    ("Military Forces of the United States (2021-) Marine Corps", "Iraq", "us"),  # prefix pattern
-    ("Military Forces of Iraq (2020-2022) Popular Mobilization Forces", "Iraq", "militia"),  # longest wins
-    ("Military Forces of Iraq (2022-)", "Iraq", "partner"),
-    ("Kataib Hezbollah (Iraq)", "Iraq", "militia"),  # contains pattern
-    ("Kata'ib Hizballah", "Iraq", "militia"),  # actors.csv alias (apostrophes folded)
-    ("Militia (Pro-Government)", "Syria", "regime"),  # a pattern limited to one country
-    ("Militia (Pro-Government)", "Iraq", "unknown"),
-    ("Civilians (Syria)", "Syria", "civilian"),
-])
+@pytest.mark.parametrize(
+    "name, country, side",
+    [
+        ("Military Forces of the United States (2021-) Marine Corps", "Iraq", "us"),  # prefix pattern
+        ("Military Forces of Iraq (2020-2022) Popular Mobilization Forces", "Iraq", "militia"),  # longest wins
+        ("Military Forces of Iraq (2022-)", "Iraq", "partner"),
+        ("Kataib Hezbollah (Iraq)", "Iraq", "militia"),  # contains pattern
+        ("Kata'ib Hizballah", "Iraq", "militia"),  # actors.csv alias (apostrophes folded)
+        ("Militia (Pro-Government)", "Syria", "regime"),  # a pattern limited to one country
+        ("Militia (Pro-Government)", "Iraq", "unknown"),
+        ("Civilians (Syria)", "Syria", "civilian"),
+    ],
+)
 def test_actor_lookup__patterns_and_aliases(raw_dir, name, country, side):
     lookup = ActorLookup(load_reference(raw_dir / "reference"))
     assert lookup(name, country)[1] == side
 
 
-@pytest.mark.parametrize("notes, expected", [
-    ("pro-Iran militias fired several mortars at the US base. US forces responded by firing.", "attack"),
-    ("US forces responded by shelling militia positions after rockets hit a US base.", "response"),
-    ("US forces shot down a drone launched towards the US base at Al Tanf.", "attack"),  # interception first
-    ("A drone attack targeted a US convoy near Al Shaddadi.", "attack"),
-    ("Airstrikes by the US-led coalition hit a depot.", "response"),
-    ("Clashes took place in the area.", None),
-])
+@pytest.mark.parametrize(
+    "notes, expected",
+    [
+        ("pro-Iran militias fired several mortars at the US base. US forces responded by firing.", "attack"),
+        ("US forces responded by shelling militia positions after rockets hit a US base.", "response"),
+        ("US forces shot down a drone launched towards the US base at Al Tanf.", "attack"),  # interception first
+        ("A drone attack targeted a US convoy near Al Shaddadi.", "attack"),
+        ("Airstrikes by the US-led coalition hit a depot.", "response"),
+        ("Clashes took place in the area.", None),
+    ],
+)
 def test_read_direction__earliest_statement_wins(notes, expected):
     found = read_direction(notes)
     assert (found[0] if found else None) == expected
 
 
-@pytest.mark.parametrize("notes, weapon", [
-    ("Militants fired rockets and drones at the US base.", "multiple"),
-    ("Militants fired 3 mortar rounds at the US base. US forces responded with artillery.", "mortar"),
-    ("A roadside bomb hit a US convoy.", "ied"),
-])
+@pytest.mark.parametrize(
+    "notes, weapon",
+    [
+        ("Militants fired rockets and drones at the US base.", "multiple"),
+        ("Militants fired 3 mortar rounds at the US base. US forces responded with artillery.", "mortar"),
+        ("A roadside bomb hit a US convoy.", "ied"),
+    ],
+)
 def test_infer_weapons__attack_notes_name_the_weapon(load_acled, notes, weapon):
     assert only_event(load_acled([acled_row(notes=notes)]))["weapon"] == weapon
 
 
 def test_infer_weapons__other_rows_take_the_sub_event_weapon(load_acled):
-    event = only_event(load_acled([acled_row(actor1="Military Forces of Israel (2022-)", assoc_actor_1="",
-                                             actor2="Militia (Pro-Iran)", sub_event_type="Air/drone strike")]))
+    event = only_event(
+        load_acled(
+            [
+                acled_row(
+                    actor1="Military Forces of Israel (2022-)",
+                    assoc_actor_1="",
+                    actor2="Militia (Pro-Iran)",
+                    sub_event_type="Air/drone strike",
+                )
+            ]
+        )
+    )
     assert (event["role"], event["weapon"]) == ("other", "airstrike")
 
 
 def test_load_events__acled_location_in_gazetteer_gives_site_and_canonical_name(load_acled):
-    event = only_event(load_acled([acled_row(location="Al Asad", latitude="33.8", longitude="42.45", country="Iraq",
-                                             actor2="Global Coalition Against Daesh")]))
+    event = only_event(
+        load_acled(
+            [
+                acled_row(
+                    location="Al Asad",
+                    latitude="33.8",
+                    longitude="42.45",
+                    country="Iraq",
+                    actor2="Global Coalition Against Daesh",
+                )
+            ]
+        )
+    )
     assert (event["location"], event["site"]) == ("Al-Asad Air Base", "Al-Asad Air Base")
 
 
 # ---------------------------------------------------------------- bad files
+
 
 def test_load_events__truncated_acled_file_quarantines_the_cut_row(raw_dir):
     path = write_acled(raw_dir, [acled_row(), acled_row(event_id_cnty="SYR2")])
@@ -319,12 +469,15 @@ def test_load_events__latin1_acled_is_read_with_a_warning(raw_dir):
 
 def test_load_events__column_renamed_by_a_spreadsheet_is_named_in_the_error(raw_dir):
     columns = ["eventdate" if c == "event_date" else c for c in COLUMNS_2023]
-    path = write_acled(raw_dir, [{("eventdate" if k == "event_date" else k): v for k, v in acled_row().items()}],
-                       columns=columns)
+    path = write_acled(
+        raw_dir, [{("eventdate" if k == "event_date" else k): v for k, v in acled_row().items()}], columns=columns
+    )
     with pytest.raises(InputError) as error:
         an.load_events([path], reference_dir=raw_dir / "reference")
     message = str(error.value)
-    assert "acled.csv" in message and "looks most like ACLED events but lacks event_date (renamed 'eventdate'?)" in message
+    assert (
+        "acled.csv" in message and "looks most like ACLED events but lacks event_date (renamed 'eventdate'?)" in message
+    )
     assert "UCDP GED: id," in message and "incident log: id, date" in message
 
 
@@ -353,14 +506,17 @@ def test_generate_acled__generated_rows_load_with_every_row_accounted(raw_dir):
 
 
 def test_load_events__acled_events_come_sorted_by_date_then_id(load_acled):
-    rows = [acled_row(event_id_cnty=i, event_date=d, year=d[:4]) for i, d in
-            (("SYR9", "2023-10-20"), ("SYR2", "2023-10-19"), ("SYR10", "2023-10-19"), ("SYR1", "2023-10-21"))]
+    rows = [
+        acled_row(event_id_cnty=i, event_date=d, year=d[:4])
+        for i, d in (("SYR9", "2023-10-20"), ("SYR2", "2023-10-19"), ("SYR10", "2023-10-19"), ("SYR1", "2023-10-21"))
+    ]
     data = load_acled(rows)
     assert data.events["event_id"].tolist() == ["acled:SYR10", "acled:SYR2", "acled:SYR9", "acled:SYR1"]
     assert data.events["source_row"].tolist() == [4, 3, 2, 5]
 
 
 # ---------------------------------------------------------------- the second thread (docs/sources.md, Speed)
+
 
 class InlineExecutor:
     """An executor that runs each job at once on the caller's thread: read_acled's sequential path."""

@@ -1,4 +1,5 @@
 """The package's public surface and layers: a deliberate `analysis.__all__`, layers reachable, no cycles."""
+
 import ast
 import subprocess
 import sys
@@ -7,12 +8,38 @@ import analysis as an
 from tests.conftest import PROJECT_DIR
 
 PUBLIC = {
-    "EventData", "load_events", "load_processed", "load_data", "load_weekly_counts", "build", "filter_events",
-    "filter_data", "find_duplicates", "AnalysisError", "InputError", "ParameterError", "pair_attacks_responses",
-    "answered_attacks", "response_share", "time_to_response", "kaplan_meier", "median_time_to_response",
-    "share_answered_within", "response_rates", "compare_response_times", "casualty_tally", "casualty_views",
-    "deadliest_incidents", "us_casualties", "event_counts", "TrendResult", "rolling_means", "interrupted_time_series",
-    "granger_causality", "seasonal_decomposition", "run_reports",
+    "EventData",
+    "load_events",
+    "load_processed",
+    "load_data",
+    "load_weekly_counts",
+    "build",
+    "filter_events",
+    "filter_data",
+    "find_duplicates",
+    "AnalysisError",
+    "InputError",
+    "ParameterError",
+    "pair_attacks_responses",
+    "answered_attacks",
+    "response_share",
+    "time_to_response",
+    "kaplan_meier",
+    "median_time_to_response",
+    "share_answered_within",
+    "response_rates",
+    "compare_response_times",
+    "casualty_tally",
+    "casualty_views",
+    "deadliest_incidents",
+    "us_casualties",
+    "event_counts",
+    "TrendResult",
+    "rolling_means",
+    "interrupted_time_series",
+    "granger_causality",
+    "seasonal_decomposition",
+    "run_reports",
 }
 
 
@@ -30,8 +57,10 @@ def test_layers__reachable_as_attributes():
 
 
 def test_import_analysis__loads_no_heavy_library():
-    code = ("import sys, analysis; heavy = [m for m in ('pandas', 'plotly', 'statsmodels', 'pandera', 'papermill') "
-            "if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, analysis; heavy = [m for m in ('pandas', 'plotly', 'statsmodels', 'pandera', 'papermill') "
+        "if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_DIR, check=True)
     assert out.stdout.strip() == "[]"
 

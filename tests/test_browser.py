@@ -2,6 +2,7 @@
 
 Skips with a reason where no Chromium is installed (`apt-get install -y chromium`; .ci/run installs it).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,23 +15,37 @@ import pytest
 from tests.factories import run_report, write_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebooks]
-BROWSER = next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--hide-scrollbars",
-         "--host-resolver-rules=MAP * ~NOTFOUND",  # any request for another host fails: the page must not need one
-         "--virtual-time-budget=20000"]  # let scripts run (plotly draws after load)
+BROWSER = next(
+    (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # any request for another host fails: the page must not need one
+    "--virtual-time-budget=20000",
+]  # let scripts run (plotly draws after load)
 
 
 def chromium(url: str, profile: Path, *action: str) -> subprocess.CompletedProcess:
     """Run headless Chromium with a fresh profile on a URL."""
-    return subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={profile}", *action, url], capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [BROWSER, *FLAGS, f"--user-data-dir={profile}", *action, url], capture_output=True, text=True, timeout=180
+    )
 
 
 @pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (apt-get install -y chromium; CI installs it)")
 def test_browser__charts_draw_offline_and_note_markup_does_not_run(tmp_path, tiny_raw):
-    config = write_config(tmp_path / "reports.yml", ["overview", "data_quality"],
-                          {"data": str(tiny_raw), "countries": ["Syria"], "start": "2022-01-01", "end": "2022-12-31"})
+    config = write_config(
+        tmp_path / "reports.yml",
+        ["overview", "data_quality"],
+        {"data": str(tiny_raw), "countries": ["Syria"], "start": "2022-01-01", "end": "2022-12-31"},
+    )
     result = run_report("--config", config, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     run_dir = (tmp_path / "out" / "test" / "latest").resolve()

@@ -1,4 +1,5 @@
 """Tests of `python -m analysis build`: outputs, row accounting, atomic writes, determinism, CLI errors."""
+
 import json
 import subprocess
 import sys
@@ -21,11 +22,13 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def small_raw(raw_dir, write_log):
     """A raw folder with one clean row, one response and one quarantined row."""
-    write_log([
-        log_row(us_wounded="1"),
-        log_row(id="r", date="2022-08-25", kind="response", responds_to="2022-08-24-a", militia_killed="2-3"),
-        log_row(id="bad", date="03/04/2022"),
-    ])
+    write_log(
+        [
+            log_row(us_wounded="1"),
+            log_row(id="r", date="2022-08-25", kind="response", responds_to="2022-08-24-a", militia_killed="2-3"),
+            log_row(id="bad", date="03/04/2022"),
+        ]
+    )
     return raw_dir
 
 
@@ -34,9 +37,21 @@ def test_build__writes_tables_and_manifest_with_accounting(small_raw, tmp_path):
     manifest = an.build(small_raw, out)
     assert manifest["totals"] == {"raw_rows": 3, "events": 2, "merged": 0, "quarantined": 1, "unaccounted": 0}
     assert {p.name for p in out.iterdir()} == {
-        "events.parquet", "casualties.parquet", "quarantine.csv", "unknown_names.csv", "merges.csv",
-        "accounting.csv", "corrections_applied.csv", "manifest.json"}
-    assert set(manifest["inputs"]) == {"log.csv", "reference/places.csv", "reference/actors.csv", "reference/weapons.csv"}
+        "events.parquet",
+        "casualties.parquet",
+        "quarantine.csv",
+        "unknown_names.csv",
+        "merges.csv",
+        "accounting.csv",
+        "corrections_applied.csv",
+        "manifest.json",
+    }
+    assert set(manifest["inputs"]) == {
+        "log.csv",
+        "reference/places.csv",
+        "reference/actors.csv",
+        "reference/weapons.csv",
+    }
     data = an.load_processed(out)
     assert data.events["event_id"].tolist() == ["log:2022-08-24-a", "log:r"]
     assert data.quarantine["source_row"].tolist() == [4]
@@ -63,7 +78,9 @@ def test_build__crash_mid_write_leaves_previous_outputs(small_raw, tmp_path, mon
         original(frame, path)
 
     monkeypatch.setattr(build_module, "_write_table", failing_write)
-    (small_raw / "log.csv").write_text((small_raw / "log.csv").read_text().replace("2022-08-24-a,2022-08-24", "2022-08-24-a,2022-08-23", 1))
+    (small_raw / "log.csv").write_text(
+        (small_raw / "log.csv").read_text().replace("2022-08-24-a,2022-08-24", "2022-08-24-a,2022-08-23", 1)
+    )
     with pytest.raises(OSError, match="simulated"):
         an.build(small_raw, out)
     assert {p.name: file_sha256(p) for p in out.iterdir()} == before

@@ -1,4 +1,5 @@
 """Unit tests for the one period vocabulary (analysis.core.calendar)."""
+
 import pandas as pd
 import pytest
 
@@ -6,8 +7,21 @@ from analysis.core import calendar
 from analysis.core.errors import ParameterError
 
 
-@pytest.mark.parametrize("spelling, code", [("W", "W"), ("w", "W"), ("week", "W"), ("Weekly", "W"), ("M", "M"),
-                                            ("month", "M"), ("Q", "Q"), ("quarterly", "Q"), ("Y", "Y"), ("annual", "Y")])
+@pytest.mark.parametrize(
+    "spelling, code",
+    [
+        ("W", "W"),
+        ("w", "W"),
+        ("week", "W"),
+        ("Weekly", "W"),
+        ("M", "M"),
+        ("month", "M"),
+        ("Q", "Q"),
+        ("quarterly", "Q"),
+        ("Y", "Y"),
+        ("annual", "Y"),
+    ],
+)
 def test_check_freq__accepts_letters_and_words(spelling, code):
     assert calendar.check_freq(spelling) == code
 
@@ -41,6 +55,8 @@ def test_covered_days__counts_only_days_inside_the_selection():
     assert days.tolist() == [12, 10]
 
 
-@pytest.mark.parametrize("freq, label", [("W", "week of 6 Jan 2024"), ("M", "Jan 2024"), ("Q", "2024 Q1"), ("Y", "2024")])
+@pytest.mark.parametrize(
+    "freq, label", [("W", "week of 6 Jan 2024"), ("M", "Jan 2024"), ("Q", "2024 Q1"), ("Y", "2024")]
+)
 def test_period_label__reads_as_people_write_periods(freq, label):
     assert calendar.period_label(pd.Series(pd.to_datetime(["2024-01-06"])), freq).tolist() == [label]

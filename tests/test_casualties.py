@@ -1,4 +1,5 @@
 """Casualty tallies on hand-made claims whose every total is known, and the US deaths on the shipped log."""
+
 import warnings
 
 import pandas as pd
@@ -29,6 +30,7 @@ def figures(series: pd.Series, prefix: str = "") -> list:
 
 
 # ---------------------------------------------------------------- views and the NA rule
+
 
 def test_casualty_tally__conservative_takes_lowest_claim_per_incident():
     tally = an.casualty_tally(make_data(CONTESTED))
@@ -64,10 +66,14 @@ def test_casualty_tally__missing_best_counts_its_low():
 
 
 def test_select_claims__ties_go_to_the_narrower_claim_then_the_alphabetically_first_claimant():
-    data = make_data([
-        ("e1", "us", "wounded", 2, 2, 3, "B"), ("e1", "us", "wounded", 2, 2, 2, "C"),
-        ("e2", "militia", "killed", 4, 4, 4, "Z"), ("e2", "militia", "killed", 4, 4, 4, "Y"),
-    ])
+    data = make_data(
+        [
+            ("e1", "us", "wounded", 2, 2, 3, "B"),
+            ("e1", "us", "wounded", 2, 2, 2, "C"),
+            ("e2", "militia", "killed", 4, 4, 4, "Z"),
+            ("e2", "militia", "killed", 4, 4, 4, "Y"),
+        ]
+    )
     conservative = select_claims(data.casualties, "conservative").set_index("event_id")
     maximal = select_claims(data.casualties, "maximal").set_index("event_id")
     assert conservative.loc["e1", "claimant"] == "C" and maximal.loc["e1", "claimant"] == "B"
@@ -122,14 +128,18 @@ def test_casualty_tally__groups_by_country_actor_and_role():
 
 
 def test_casualty_tally__unknown_side_is_never_folded_into_a_side():
-    data = make_data([("e2", "unknown", "killed", 12, 12, 12, "ACLED"), ("e2", "militia", "killed", 1, 1, 1, "militia official")])
+    data = make_data(
+        [("e2", "unknown", "killed", 12, 12, 12, "ACLED"), ("e2", "militia", "killed", 1, 1, 1, "militia official")]
+    )
     tally = an.casualty_tally(data)
     assert figures(row(tally, side="unknown")) == [12, 12, 12]
     assert figures(row(tally, side="militia")) == [1, 1, 1]
 
 
 def test_casualty_tally__warns_when_a_total_across_sides_may_count_people_twice():
-    data = make_data([("e2", "unknown", "killed", 12, 12, 12, "ACLED"), ("e2", "militia", "killed", 1, 1, 1, "militia official")])
+    data = make_data(
+        [("e2", "unknown", "killed", 12, 12, 12, "ACLED"), ("e2", "militia", "killed", 1, 1, 1, "militia official")]
+    )
     with pytest.warns(UserWarning, match="count the same people twice"):
         an.casualty_tally(data, by=["outcome"])
     with warnings.catch_warnings():
@@ -139,9 +149,15 @@ def test_casualty_tally__warns_when_a_total_across_sides_may_count_people_twice(
 
 # ---------------------------------------------------------------- periods
 
+
 def test_casualty_tally__month_zero_filled_and_open_ended_high_kept():
     tally = an.casualty_tally(make_data(CONTESTED), by=["outcome"], freq="M", claimant="maximal")
-    assert tally["month"].drop_duplicates().dt.strftime("%Y-%m").tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    assert tally["month"].drop_duplicates().dt.strftime("%Y-%m").tolist() == [
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+    ]
     march = row(tally, outcome="killed", month=pd.Timestamp("2024-03-01"))
     assert figures(march) == [0, 0, 0] and march["events"] == 0  # no claim dated March: zero, not missing
     assert figures(row(tally, outcome="wounded", month=pd.Timestamp("2024-01-01"))) == [41, 41, None]
@@ -149,7 +165,9 @@ def test_casualty_tally__month_zero_filled_and_open_ended_high_kept():
 
 def test_casualty_tally__period_in_by_equals_freq():
     data = make_data(CONTESTED)
-    pd.testing.assert_frame_equal(an.casualty_tally(data, by=["side", "month"]), an.casualty_tally(data, by=["side"], freq="M"))
+    pd.testing.assert_frame_equal(
+        an.casualty_tally(data, by=["side", "month"]), an.casualty_tally(data, by=["side"], freq="M")
+    )
 
 
 def test_casualty_tally__weeks_are_those_of_event_counts():
@@ -167,8 +185,13 @@ def test_casualty_tally__both_outcomes_listed_over_time_even_without_claims():
 
 
 def test_cumulative_tally__running_high_turns_open_ended_for_good():
-    data = make_data([("e1", "us", "wounded", 2, 2, 2, "A"), ("e2", "us", "wounded", 5, 5, NA, "A"),
-                      ("e4", "us", "wounded", 1, 1, 1, "A")])
+    data = make_data(
+        [
+            ("e1", "us", "wounded", 2, 2, 2, "A"),
+            ("e2", "us", "wounded", 5, 5, NA, "A"),
+            ("e4", "us", "wounded", 1, 1, 1, "A"),
+        ]
+    )
     running = cumulative_tally(an.casualty_tally(data, by=["outcome"], freq="M"), "month", ["outcome"])
     wounded = running[running["outcome"] == "wounded"]
     assert wounded["best"].tolist() == [2, 7, 7, 8]
@@ -176,6 +199,7 @@ def test_cumulative_tally__running_high_turns_open_ended_for_good():
 
 
 # ---------------------------------------------------------------- views side by side and notebook helpers
+
 
 def test_casualty_views__conservative_and_maximal_side_by_side():
     views = an.casualty_views(make_data(CONTESTED))
@@ -216,9 +240,18 @@ def test_deadliest_incidents__excluded_claimant_and_sides_filter():
 
 def test_claim_coverage__counts_what_the_tallies_rest_on():
     coverage = claim_coverage(make_data(CONTESTED), exclude_claimants=["CENTCOM"])
-    assert coverage == {"events": 4, "events_with_claims": 2, "claims": 5, "excluded_claims": 1, "claimants": 4,
-                        "incident_cells": 3, "disputed_cells": 2, "open_ended_claims": 3, "unknown_side_claims": 0,
-                        "us_claims": 3}
+    assert coverage == {
+        "events": 4,
+        "events_with_claims": 2,
+        "claims": 5,
+        "excluded_claims": 1,
+        "claimants": 4,
+        "incident_cells": 3,
+        "disputed_cells": 2,
+        "open_ended_claims": 3,
+        "unknown_side_claims": 0,
+        "us_claims": 3,
+    }
 
 
 def test_format_tally__ranges_as_words():
@@ -230,10 +263,18 @@ def test_format_tally__ranges_as_words():
     assert row(each, side="militia", outcome="killed")["White House"] == ""
 
 
-@pytest.mark.parametrize("low, best, high, text", [
-    (3, 3, 3, "3"), (2, 2, 3, "2 (2 to 3)"), (17, 17, None, "at least 17"), (5, 8, None, "8 (at least 5)"),
-    (5, 7, 12, "7 (5 to 12)"), (0, 0, 0, "0"), (None, None, None, "not reported"),
-])
+@pytest.mark.parametrize(
+    "low, best, high, text",
+    [
+        (3, 3, 3, "3"),
+        (2, 2, 3, "2 (2 to 3)"),
+        (17, 17, None, "at least 17"),
+        (5, 8, None, "8 (at least 5)"),
+        (5, 7, 12, "7 (5 to 12)"),
+        (0, 0, 0, "0"),
+        (None, None, None, "not reported"),
+    ],
+)
 def test_range_text__cases(low, best, high, text):
     assert range_text(low, best, high) == text
 
@@ -242,7 +283,12 @@ def test_casualty_figure__band_lines_and_open_ended_marker():
     views = an.casualty_views(make_data(CONTESTED), by=["side", "outcome"], freq="M")
     figure = casualty_figure(views, series="side", facet="outcome")
     names = {trace.name for trace in figure.data}
-    assert {"militia: conservative", "militia: maximal", "militia: range of claims", "US: conservative"} <= names  # sides as written
+    assert {
+        "militia: conservative",
+        "militia: maximal",
+        "militia: range of claims",
+        "US: conservative",
+    } <= names  # sides as written
     maximal = next(t for t in figure.data if t.name == "militia: maximal" and max(t.y) > 0)
     assert max(maximal.y) == 17 + 2  # February: "at least 17" and CENTCOM's 2-3
     marker = next(t for t in figure.data if t.name == "militia: open-ended (at least)")
@@ -251,15 +297,19 @@ def test_casualty_figure__band_lines_and_open_ended_marker():
 
 # ---------------------------------------------------------------- bad parameters
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"by": ["colour"]}, "cannot group by 'colour'"),
-    ({"freq": "D"}, "is not a period"),
-    ({"by": ["month"], "freq": "W"}, "give one period"),
-    ({"claimant": "nobody"}, "made no claim"),
-    ({"claimant": 3}, "must be a name or a list of names"),
-    ({"by": ["side", "side"]}, "twice"),
-    ({"claimant": "each", "by": ["claimant"]}, "already puts claimants in columns"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"by": ["colour"]}, "cannot group by 'colour'"),
+        ({"freq": "D"}, "is not a period"),
+        ({"by": ["month"], "freq": "W"}, "give one period"),
+        ({"claimant": "nobody"}, "made no claim"),
+        ({"claimant": 3}, "must be a name or a list of names"),
+        ({"by": ["side", "side"]}, "twice"),
+        ({"claimant": "each", "by": ["claimant"]}, "already puts claimants in columns"),
+    ],
+)
 def test_casualty_tally__bad_parameters_raise_one_sentence(kwargs, message):
     with pytest.raises(an.ParameterError, match=message):
         an.casualty_tally(make_data(CONTESTED), **kwargs)
@@ -294,6 +344,7 @@ def test_casualty_tally__follows_filter_data():
 
 # ---------------------------------------------------------------- the shipped incident log
 
+
 @pytest.fixture(scope="module")
 def shipped(shipped_data):
     """The shipped log, built into a temporary folder (tests/conftest.py)."""
@@ -312,4 +363,6 @@ def test_casualty_tally__shipped_log_us_killed_match_the_sources(shipped):
         assert (killed["low"] == killed["high"]).all()  # exact figures, no range
     total = row(an.casualty_tally(shipped), side="us", outcome="killed")
     assert figures(total) == [4, 4, 4]
-    assert an.us_casualties(shipped, freq="Y", cumulative=True).query("outcome == 'killed'")["maximal_best"].iloc[-1] == 4
+    assert (
+        an.us_casualties(shipped, freq="Y", cumulative=True).query("outcome == 'killed'")["maximal_best"].iloc[-1] == 4
+    )

@@ -1,4 +1,5 @@
 """Unit tests for analysis.analyses.counts: regular, zero-filled series from event tables and ACLED weekly counts."""
+
 import pandas as pd
 import pytest
 
@@ -21,9 +22,16 @@ from analysis.present.counts import counts_notes, headline_counts
 
 def make_events(*rows: dict) -> pd.DataFrame:
     """Build a canonical events table from a few cells per row (date bounds follow the date precision)."""
-    defaults = {"role": "attack", "country": "Iraq", "date_precision": "day", "initiator": "Kata'ib Hizballah",
-                "initiator_side": "militia", "target": "United States Armed Forces", "target_side": "us",
-                "weapon": "rocket"}
+    defaults = {
+        "role": "attack",
+        "country": "Iraq",
+        "date_precision": "day",
+        "initiator": "Kata'ib Hizballah",
+        "initiator_side": "militia",
+        "target": "United States Armed Forces",
+        "target_side": "us",
+        "weapon": "rocket",
+    }
     frame = pd.DataFrame([{**defaults, "event_id": f"log:{i}", **row} for i, row in enumerate(rows)])
     frame["event_date"] = pd.to_datetime(frame["event_date"])
     events = conform(frame, EVENT_COLUMNS)
@@ -33,40 +41,86 @@ def make_events(*rows: dict) -> pd.DataFrame:
 
 def response(date: str, responds_to: str | None = None, **cells) -> dict:
     """A US strike on a militia, optionally naming the attack(s) it answered."""
-    return {"event_date": date, "role": "response", "initiator": "United States Armed Forces", "initiator_side": "us",
-            "target": "Kata'ib Hizballah", "target_side": "militia", "weapon": "airstrike", "responds_to": responds_to,
-            **cells}
+    return {
+        "event_date": date,
+        "role": "response",
+        "initiator": "United States Armed Forces",
+        "initiator_side": "us",
+        "target": "Kata'ib Hizballah",
+        "target_side": "militia",
+        "weapon": "airstrike",
+        "responds_to": responds_to,
+        **cells,
+    }
 
 
 WEEKLY_COLUMNS = {
-    "week_start": "datetime64[ns]", "region": "string", "country": "string", "admin1": "string",
-    "event_type": "string", "sub_event_type": "string", "disorder_type": "string", "events": "Int64",
-    "fatalities": "Int64", "population_exposure": "Int64", "centroid_latitude": "Float64",
-    "centroid_longitude": "Float64", "id": "string", "source_file": "string", "source_row": "Int64",
+    "week_start": "datetime64[ns]",
+    "region": "string",
+    "country": "string",
+    "admin1": "string",
+    "event_type": "string",
+    "sub_event_type": "string",
+    "disorder_type": "string",
+    "events": "Int64",
+    "fatalities": "Int64",
+    "population_exposure": "Int64",
+    "centroid_latitude": "Float64",
+    "centroid_longitude": "Float64",
+    "id": "string",
+    "source_file": "string",
+    "source_row": "Int64",
 }
 
 
 def make_weekly(*rows: tuple) -> pd.DataFrame:
     """Build a table shaped like load_weekly_counts' output from (week_start, country, admin1, sub_event_type, events)."""
-    event_types = {"Air/drone strike": "Explosions/Remote violence", "Shelling/artillery/missile attack":
-                   "Explosions/Remote violence", "Disrupted weapons use": "Strategic developments",
-                   "Armed clash": "Battles", "Peaceful protest": "Protests"}
-    frame = pd.DataFrame([
-        {"week_start": pd.Timestamp(week), "region": "Middle East", "country": country, "admin1": admin1,
-         "event_type": event_types[sub_event], "sub_event_type": sub_event, "disorder_type": "Political violence",
-         "events": events, "fatalities": 0, "population_exposure": 1000, "centroid_latitude": 33.0,
-         "centroid_longitude": 42.0, "id": "1001", "source_file": "weekly.csv", "source_row": number + 2}
-        for number, (week, country, admin1, sub_event, events) in enumerate(rows)
-    ], columns=list(WEEKLY_COLUMNS))
+    event_types = {
+        "Air/drone strike": "Explosions/Remote violence",
+        "Shelling/artillery/missile attack": "Explosions/Remote violence",
+        "Disrupted weapons use": "Strategic developments",
+        "Armed clash": "Battles",
+        "Peaceful protest": "Protests",
+    }
+    frame = pd.DataFrame(
+        [
+            {
+                "week_start": pd.Timestamp(week),
+                "region": "Middle East",
+                "country": country,
+                "admin1": admin1,
+                "event_type": event_types[sub_event],
+                "sub_event_type": sub_event,
+                "disorder_type": "Political violence",
+                "events": events,
+                "fatalities": 0,
+                "population_exposure": 1000,
+                "centroid_latitude": 33.0,
+                "centroid_longitude": 42.0,
+                "id": "1001",
+                "source_file": "weekly.csv",
+                "source_row": number + 2,
+            }
+            for number, (week, country, admin1, sub_event, events) in enumerate(rows)
+        ],
+        columns=list(WEEKLY_COLUMNS),
+    )
     return frame.astype(WEEKLY_COLUMNS)
 
 
 # ---------------------------------------------------------------- periods
 
+
 def test_period_start__weeks_start_on_saturday():
     dates = pd.Series(pd.to_datetime(["2023-10-13", "2023-10-14", "2023-10-17", "2023-10-20", "2023-10-21"]))
     starts = period_start(dates, "W")
-    assert starts.dt.strftime("%Y-%m-%d").tolist() == ["2023-10-07", "2023-10-14", "2023-10-14", "2023-10-14", "2023-10-21"]
+    assert starts.dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-10-07",
+        "2023-10-14",
+        "2023-10-14",
+        "2023-10-14",
+        "2023-10-21",
+    ]
     assert (starts.dt.day_of_week == 5).all()
 
 
@@ -81,6 +135,7 @@ def test_event_counts__bad_frequency_raises_parameter_error():
 
 
 # ---------------------------------------------------------------- event_counts
+
 
 def test_event_counts__zero_fills_weeks_without_events():
     events = make_events({"event_date": "2024-01-06"}, {"event_date": "2024-01-30"})
@@ -105,8 +160,11 @@ def test_event_counts__counts_roles_and_interceptions():
 
 
 def test_event_counts__totals_equal_the_event_table():
-    events = make_events(*[{"event_date": f"2023-{m:02d}-{d:02d}"} for m in (1, 4, 9) for d in (3, 17, 28)],
-                         response("2023-05-05"), response("2023-05-06"))
+    events = make_events(
+        *[{"event_date": f"2023-{m:02d}-{d:02d}"} for m in (1, 4, 9) for d in (3, 17, 28)],
+        response("2023-05-05"),
+        response("2023-05-06"),
+    )
     for freq in ("W", "M"):
         counts = event_counts(events, freq=freq, by="country")
         assert counts["attacks"].sum() == 9 and counts["responses"].sum() == 2 and counts["events"].sum() == 11
@@ -124,8 +182,10 @@ def test_event_counts__by_group_puts_responses_with_the_group_struck():
 
 
 def test_militia_group__falls_back_to_role_when_no_side_is_militia():
-    events = make_events({"event_date": "2024-01-06", "initiator": "Unknown group", "initiator_side": "unknown"},
-                         response("2024-01-07", target="IRGC", target_side="iran"))
+    events = make_events(
+        {"event_date": "2024-01-06", "initiator": "Unknown group", "initiator_side": "unknown"},
+        response("2024-01-07", target="IRGC", target_side="iran"),
+    )
     assert militia_group(events).tolist() == ["Unknown group", "IRGC"]
 
 
@@ -136,7 +196,9 @@ def test_event_counts__blank_group_value_is_unknown_not_dropped():
 
 
 def test_event_counts__zero_fills_every_group_in_every_period():
-    events = make_events({"event_date": "2024-01-06", "country": "Iraq"}, {"event_date": "2024-01-20", "country": "Syria"})
+    events = make_events(
+        {"event_date": "2024-01-06", "country": "Iraq"}, {"event_date": "2024-01-20", "country": "Syria"}
+    )
     counts = event_counts(events, by="country")
     assert len(counts) == 3 * 2
     assert counts.groupby("country")["attacks"].sum().to_dict() == {"Iraq": 1, "Syria": 1}
@@ -147,8 +209,8 @@ def test_event_counts__start_and_end_bound_the_series_and_count_covered_days():
     counts = event_counts(events, freq="W", start="2024-01-01", end="2024-01-31")
     assert counts["period_start"].iloc[0] == pd.Timestamp("2023-12-30")
     assert counts["period_start"].iloc[-1] == pd.Timestamp("2024-01-27")
-    assert counts["period_days"].tolist() == [5, 7, 7, 7, 5]   # Mon 1 to Fri 5 Jan; Sat 27 to Wed 31 Jan
-    assert counts["attacks"].sum() == 2                       # 20 February is outside the selection
+    assert counts["period_days"].tolist() == [5, 7, 7, 7, 5]  # Mon 1 to Fri 5 Jan; Sat 27 to Wed 31 Jan
+    assert counts["attacks"].sum() == 2  # 20 February is outside the selection
 
 
 def test_event_counts__monthly_period_days_are_calendar_days():
@@ -163,7 +225,9 @@ def test_event_counts__flags_events_dated_only_to_a_wider_span():
 
 
 def test_event_counts__no_events_lays_out_zeros_between_start_and_end():
-    counts = event_counts(make_events({"event_date": "2020-01-01"}).iloc[:0], freq="M", start="2024-01-01", end="2024-03-31")
+    counts = event_counts(
+        make_events({"event_date": "2020-01-01"}).iloc[:0], freq="M", start="2024-01-01", end="2024-03-31"
+    )
     assert counts["attacks"].tolist() == [0, 0, 0]
 
 
@@ -178,15 +242,29 @@ def test_event_counts__unknown_by_names_the_choices():
 
 
 def test_event_counts__countries_keep_only_those_countries():
-    events = make_events({"event_date": "2024-01-06", "country": "Iraq"}, {"event_date": "2024-01-06", "country": "Syria"})
+    events = make_events(
+        {"event_date": "2024-01-06", "country": "Iraq"}, {"event_date": "2024-01-06", "country": "Syria"}
+    )
     assert event_counts(events, countries=["Syria"])["attacks"].sum() == 1
 
 
 def test_event_counts__reads_a_log_through_load_events(load_log):
     from tests.conftest import log_row
 
-    data = load_log([log_row(), log_row(id="2022-08-30-a", date="2022-08-30", kind="response", actor="US forces",
-                                        target="KH", weapon="precision strikes", responds_to="2022-08-24-a")])
+    data = load_log(
+        [
+            log_row(),
+            log_row(
+                id="2022-08-30-a",
+                date="2022-08-30",
+                kind="response",
+                actor="US forces",
+                target="KH",
+                weapon="precision strikes",
+                responds_to="2022-08-24-a",
+            ),
+        ]
+    )
     counts = event_counts(data.events, freq="W", by="group")
     assert counts["period_start"].dt.strftime("%Y-%m-%d").tolist() == ["2022-08-20", "2022-08-27"]
     assert counts[["attacks", "responses"]].sum().tolist() == [1, 1]
@@ -194,6 +272,7 @@ def test_event_counts__reads_a_log_through_load_events(load_log):
 
 
 # ---------------------------------------------------------------- counts_from_weekly
+
 
 def test_counts_from_weekly__maps_sub_event_types_to_proxies():
     weekly = make_weekly(
@@ -215,8 +294,10 @@ def test_counts_from_weekly__has_the_shape_of_event_counts():
 
 
 def test_counts_from_weekly__weeks_line_up_with_event_counts():
-    weekly = make_weekly(("2023-10-14", "Iraq", "Anbar", "Shelling/artillery/missile attack", 2),
-                         ("2023-10-28", "Iraq", "Anbar", "Shelling/artillery/missile attack", 1))
+    weekly = make_weekly(
+        ("2023-10-14", "Iraq", "Anbar", "Shelling/artillery/missile attack", 2),
+        ("2023-10-28", "Iraq", "Anbar", "Shelling/artillery/missile attack", 1),
+    )
     events = make_events({"event_date": "2023-10-17"}, {"event_date": "2023-10-20"}, {"event_date": "2023-11-03"})
     from_weekly, from_events = counts_from_weekly(weekly), event_counts(events)
     pd.testing.assert_series_equal(from_weekly["period_start"], from_events["period_start"])
@@ -229,10 +310,12 @@ def test_event_counts__passes_a_weekly_table_on():
 
 
 def test_counts_from_weekly__zero_fills_missing_weeks_per_province():
-    weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
-                         ("2024-01-27", "Syria", "Deir ez Zor", "Air/drone strike", 2))
+    weekly = make_weekly(
+        ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
+        ("2024-01-27", "Syria", "Deir ez Zor", "Air/drone strike", 2),
+    )
     counts = counts_from_weekly(weekly, by=["country", "admin1"])
-    assert len(counts) == 4 * 2   # two provinces seen, never the impossible Anbar-in-Syria
+    assert len(counts) == 4 * 2  # two provinces seen, never the impossible Anbar-in-Syria
     assert set(zip(counts["country"], counts["admin1"])) == {("Iraq", "Anbar"), ("Syria", "Deir ez Zor")}
 
 
@@ -244,20 +327,25 @@ def test_counts_from_weekly__refuses_actor_and_weapon_groupings():
 
 
 def test_counts_from_weekly__names_the_row_of_a_week_not_starting_on_saturday():
-    weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
-                         ("2024-01-08", "Iraq", "Anbar", "Air/drone strike", 1))
+    weekly = make_weekly(
+        ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1), ("2024-01-08", "Iraq", "Anbar", "Air/drone strike", 1)
+    )
     with pytest.raises(AnalysisError, match=r"weekly.csv, row 3, column 'week_start'.*not a Saturday"):
         counts_from_weekly(weekly)
 
 
 def test_counts_from_weekly__missing_columns_raise_parameter_error():
     with pytest.raises(ParameterError, match="sub_event_type"):
-        counts_from_weekly(make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1)).drop(columns="sub_event_type"))
+        counts_from_weekly(
+            make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1)).drop(columns="sub_event_type")
+        )
 
 
 def test_counts_from_weekly__monthly_counts_a_week_in_the_month_of_its_saturday():
-    weekly = make_weekly(("2024-01-27", "Iraq", "Anbar", "Air/drone strike", 2),   # Sat 27 Jan to Fri 2 Feb
-                         ("2024-02-03", "Iraq", "Anbar", "Air/drone strike", 1))
+    weekly = make_weekly(
+        ("2024-01-27", "Iraq", "Anbar", "Air/drone strike", 2),  # Sat 27 Jan to Fri 2 Feb
+        ("2024-02-03", "Iraq", "Anbar", "Air/drone strike", 1),
+    )
     counts = counts_from_weekly(weekly, freq="M")
     assert counts["responses"].tolist() == [2, 1]
     assert counts["coarse_dated_events"].tolist() == [2, 0]
@@ -272,8 +360,10 @@ def test_counts_from_weekly__start_and_end_keep_overlapping_weeks_whole():
 
 
 def test_counts_from_weekly__filters_countries_and_refuses_unknown_ones():
-    weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
-                         ("2024-01-06", "Syria", "Deir ez Zor", "Air/drone strike", 5))
+    weekly = make_weekly(
+        ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
+        ("2024-01-06", "Syria", "Deir ez Zor", "Air/drone strike", 5),
+    )
     assert counts_from_weekly(weekly, countries=["Syria"])["responses"].tolist() == [5]
     with pytest.raises(ParameterError, match="Lebanon"):
         counts_from_weekly(weekly, countries=["Lebanon"])
@@ -287,15 +377,18 @@ def test_counts_from_weekly__custom_sub_event_mapping():
 
 # ---------------------------------------------------------------- answered attacks and response shares
 
+
 def test_answered_attacks__named_links_only_by_default():
-    events = make_events({"event_date": "2024-01-06"}, {"event_date": "2024-01-07"},
-                         response("2024-01-08", responds_to="log:0"))
+    events = make_events(
+        {"event_date": "2024-01-06"}, {"event_date": "2024-01-07"}, response("2024-01-08", responds_to="log:0")
+    )
     assert answered_attacks(events).tolist() == [True, False]
 
 
 def test_answered_attacks__window_counts_a_response_that_follows():
-    events = make_events({"event_date": "2024-01-01"}, {"event_date": "2024-01-10"}, {"event_date": "2024-01-20"},
-                         response("2024-01-12"))
+    events = make_events(
+        {"event_date": "2024-01-01"}, {"event_date": "2024-01-10"}, {"event_date": "2024-01-20"}, response("2024-01-12")
+    )
     assert answered_attacks(events, window_days=3).tolist() == [False, True, False]
     assert answered_attacks(events, window_days=11).tolist() == [True, True, False]
 
@@ -306,18 +399,22 @@ def test_answered_attacks__bad_window_raises_parameter_error():
 
 
 def test_response_share__wilson_interval_around_the_share():
-    events = make_events(*[{"event_date": "2024-01-0" + str(d)} for d in range(1, 5)],
-                         response("2024-01-09", responds_to="log:0; log:1"))
+    events = make_events(
+        *[{"event_date": "2024-01-0" + str(d)} for d in range(1, 5)], response("2024-01-09", responds_to="log:0; log:1")
+    )
     share = response_share(events)
     assert share[["attacks", "answered_attacks"]].iloc[0].tolist() == [4, 2]
     assert share["response_share"].iloc[0] == 0.5
-    assert share["share_low"].iloc[0] == pytest.approx(0.150, abs=0.001)   # Wilson 95% for 2 of 4
+    assert share["share_low"].iloc[0] == pytest.approx(0.150, abs=0.001)  # Wilson 95% for 2 of 4
     assert share["share_high"].iloc[0] == pytest.approx(0.850, abs=0.001)
 
 
 def test_response_share__by_group_and_month_only_where_there_were_attacks():
-    events = make_events({"event_date": "2024-01-06", "weapon": "drone"}, {"event_date": "2024-03-06"},
-                         response("2024-02-08", responds_to="log:0"))
+    events = make_events(
+        {"event_date": "2024-01-06", "weapon": "drone"},
+        {"event_date": "2024-03-06"},
+        response("2024-02-08", responds_to="log:0"),
+    )
     share = response_share(events, by="weapon", freq="M")
     assert share["period_start"].dt.month.tolist() == [1, 3]
     assert share["response_share"].tolist() == [1.0, 0.0]
@@ -330,9 +427,12 @@ def test_response_share__bad_confidence_raises_parameter_error():
 
 # ---------------------------------------------------------------- summaries
 
+
 def test_counts_summary__totals_per_group_keep_unknown_counts_unknown():
-    weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 2),
-                         ("2024-01-13", "Syria", "Deir ez Zor", "Shelling/artillery/missile attack", 3))
+    weekly = make_weekly(
+        ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 2),
+        ("2024-01-13", "Syria", "Deir ez Zor", "Shelling/artillery/missile attack", 3),
+    )
     summary = counts_summary(counts_from_weekly(weekly, by="country")).set_index("country")
     assert summary.loc["Iraq", ["periods", "responses", "attacks"]].tolist() == [2, 2, 0]
     assert summary.loc["Syria", "periods_with_attacks"] == 1
@@ -340,7 +440,9 @@ def test_counts_summary__totals_per_group_keep_unknown_counts_unknown():
 
 
 def test_headline_counts__labels_and_totals():
-    events = make_events({"event_date": "2024-01-06", "intercepted": "yes"}, {"event_date": "2024-01-20"}, response("2024-01-21"))
+    events = make_events(
+        {"event_date": "2024-01-06", "intercepted": "yes"}, {"event_date": "2024-01-20"}, response("2024-01-21")
+    )
     figures = headline_counts(event_counts(events, by="country"))
     assert figures == {"attacks": 2, "responses": 1, "intercepted attacks": 1, "weeks with any attack": "2 of 3"}
 

@@ -1,4 +1,5 @@
 """Unit tests for cross-source duplicates: the same incident in the incident log, ACLED and UCDP GED."""
+
 import pandas as pd
 import pytest
 
@@ -14,9 +15,11 @@ SAME_DAY = {"event_date": "2022-08-24", "year": "2022"}
 @pytest.fixture
 def load_both(raw_dir, write_log):
     """Write one incident log and one ACLED file, then load them together."""
+
     def load(log_rows, acled_rows, **options):
         paths = [write_log(log_rows), write_acled(raw_dir, acled_rows)]
         return an.load_events(paths, reference_dir=raw_dir / "reference", **options)
+
     return load
 
 
@@ -27,7 +30,11 @@ def test_load_events__same_attack_in_log_and_acled_becomes_one_event(load_both):
     assert event["source_records"] == "log:2022-08-24-a; acled:SYR1"
     assert event["sources"] == "CENTCOM, 2022-08-24, release | ACLED (CENTCOM)"
     merge = data.merges.iloc[0]
-    assert (merge["kept_event_id"], merge["merged_event_id"], merge["source_row"]) == ("log:2022-08-24-a", "acled:SYR1", 2)
+    assert (merge["kept_event_id"], merge["merged_event_id"], merge["source_row"]) == (
+        "log:2022-08-24-a",
+        "acled:SYR1",
+        2,
+    )
     assert merge["reason"] == "same day (2022-08-24); same site (MSS Conoco); both attack"
     claims = data.casualties.set_index("claimant")
     assert set(data.casualties["event_id"]) == {"log:2022-08-24-a"}  # ACLED's claim moved to the kept event
@@ -45,13 +52,19 @@ def test_load_events__merge_duplicates_false_keeps_them_apart(load_both):
     assert pairs[["kept_event_id", "merged_event_id"]].values.tolist() == [["log:2022-08-24-a", "acled:SYR1"]]
 
 
-@pytest.mark.parametrize("acled_cells, log_cells", [
-    ({"event_date": "2022-08-25", "year": "2022"}, {}),  # the next day
-    ({"notes": "US warplanes struck militia positions.", **SAME_DAY}, {}),  # a response, not an attack
-    ({"location": "Tower 22", "latitude": "33.32", "longitude": "38.69", "country": "Jordan", **SAME_DAY}, {}),
-    ({"location": "Deir ez-Zor", "latitude": "35.33", "longitude": "40.14", "geo_precision": "1", **SAME_DAY}, {}),  # 17 km
-    ({"actor1": "Islamic State (Syria)", "assoc_actor_1": "", **SAME_DAY}, {"kind": "other"}),  # role other
-])
+@pytest.mark.parametrize(
+    "acled_cells, log_cells",
+    [
+        ({"event_date": "2022-08-25", "year": "2022"}, {}),  # the next day
+        ({"notes": "US warplanes struck militia positions.", **SAME_DAY}, {}),  # a response, not an attack
+        ({"location": "Tower 22", "latitude": "33.32", "longitude": "38.69", "country": "Jordan", **SAME_DAY}, {}),
+        (
+            {"location": "Deir ez-Zor", "latitude": "35.33", "longitude": "40.14", "geo_precision": "1", **SAME_DAY},
+            {},
+        ),  # 17 km
+        ({"actor1": "Islamic State (Syria)", "assoc_actor_1": "", **SAME_DAY}, {"kind": "other"}),  # role other
+    ],
+)
 def test_load_events__records_that_differ_are_not_merged(load_both, acled_cells, log_cells):
     data = load_both([log_row(**log_cells)], [acled_row(**acled_cells)])
     assert len(data.events) == 2 and data.merges.empty
@@ -61,36 +74,56 @@ def test_load_events__distance_limit_follows_geo_precision(load_both):
     far = {"location": "Deir ez-Zor", "latitude": "35.33", "longitude": "40.14", **SAME_DAY}  # 17 km from Conoco
     assert load_both([log_row()], [acled_row(geo_precision="1", **far)]).merges.empty
     merged = load_both([log_row()], [acled_row(geo_precision="2", **far)]).merges
-    assert merged["reason"].tolist() == ["same day (2022-08-24); 16.8 km apart (within 25 km for geo precision 1 and 2); both attack"]
+    assert merged["reason"].tolist() == [
+        "same day (2022-08-24); 16.8 km apart (within 25 km for geo precision 1 and 2); both attack"
+    ]
 
 
 def test_load_events__week_dated_record_merges_when_its_range_covers_the_day(load_both):
     data = load_both([log_row()], [acled_row(event_date="2022-08-26", year="2022", time_precision="2")])
     assert data.merges["reason"].tolist() == [
-        "dates overlap (2022-08-24 and 2022-08-26 (week)); same site (MSS Conoco); both attack"]
+        "dates overlap (2022-08-24 and 2022-08-26 (week)); same site (MSS Conoco); both attack"
+    ]
 
 
 def test_load_events__each_event_takes_one_record_per_source_the_closest(load_both):
-    data = load_both([log_row()], [
-        acled_row(event_id_cnty="SYR2", latitude="35.40", longitude="40.36", location="Khasham", **SAME_DAY),
-        acled_row(event_id_cnty="SYR1", **SAME_DAY),
-    ])
+    data = load_both(
+        [log_row()],
+        [
+            acled_row(event_id_cnty="SYR2", latitude="35.40", longitude="40.36", location="Khasham", **SAME_DAY),
+            acled_row(event_id_cnty="SYR1", **SAME_DAY),
+        ],
+    )
     assert data.merges["merged_event_id"].tolist() == ["acled:SYR1"]  # both are at the site: the nearer wins
     assert sorted(data.events["event_id"]) == ["acled:SYR2", "log:2022-08-24-a"]
 
 
 def test_load_events__kept_event_gains_the_merged_record_coordinates(load_both):
-    data = load_both([log_row(location="Khasham")], [acled_row(location="Khasham", latitude="35.45", longitude="40.20",
-                                                               **SAME_DAY)])
+    data = load_both(
+        [log_row(location="Khasham")], [acled_row(location="Khasham", latitude="35.45", longitude="40.20", **SAME_DAY)]
+    )
     event = data.events.iloc[0]
     assert data.merges["reason"].tolist() == ["same day (2022-08-24); same place name (Khasham); both attack"]
     assert (event["latitude"], event["longitude"], event["geo_precision"]) == (35.45, 40.20, 1)
 
 
 def test_load_events__three_sources_make_one_event(raw_dir, write_log):
-    ged = ged_row(id="7", side_b="Kata'ib Hizballah", source_headline="Militants fired rockets at the US base at Conoco",
-                  date_start="2022-08-24", date_end="2022-08-24", latitude="35.40", longitude="40.33", where_prec="2",
-                  country="Syria", where_coordinates="Khasham village", deaths_b="0", best="0", low="0", high="0")
+    ged = ged_row(
+        id="7",
+        side_b="Kata'ib Hizballah",
+        source_headline="Militants fired rockets at the US base at Conoco",
+        date_start="2022-08-24",
+        date_end="2022-08-24",
+        latitude="35.40",
+        longitude="40.33",
+        where_prec="2",
+        country="Syria",
+        where_coordinates="Khasham village",
+        deaths_b="0",
+        best="0",
+        low="0",
+        high="0",
+    )
     paths = [write_log([log_row()]), write_acled(raw_dir, [acled_row(**SAME_DAY)]), write_ged(raw_dir, [ged])]
     data = an.load_events(paths, reference_dir=raw_dir / "reference")
     assert data.events["source_records"].tolist() == ["log:2022-08-24-a; acled:SYR1; ged:7"]
@@ -100,7 +133,10 @@ def test_load_events__three_sources_make_one_event(raw_dir, write_log):
 
 
 def test_load_events__response_pointing_at_merged_attack_still_resolves(load_both):
-    rows = [log_row(), log_row(id="r", date="2022-08-25", kind="response", responds_to="2022-08-24-a", actor="US forces", target="KH")]
+    rows = [
+        log_row(),
+        log_row(id="r", date="2022-08-25", kind="response", responds_to="2022-08-24-a", actor="US forces", target="KH"),
+    ]
     data = load_both(rows, [acled_row(**SAME_DAY)])
     assert data.events.set_index("event_id").loc["log:r", "responds_to"] == "log:2022-08-24-a"
 

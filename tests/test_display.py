@@ -1,4 +1,5 @@
 """Display helpers as a report reader sees them: no "<NA>", "nan" or "NaT" in a table, headers in words."""
+
 import re
 
 import numpy as np
@@ -14,21 +15,39 @@ def cell_texts(table_html: str) -> list[str]:
 
 
 def test_html_table__never_prints_missing_value_markers():
-    frame = pd.DataFrame({
-        "days": pd.array([3, None], dtype="Int64"),
-        "share": pd.array([0.5, None], dtype="Float64"),
-        "place": pd.array(["Tower 22", None], dtype="string"),
-        "text": pd.Series(["a", None], dtype="str"),
-        "answered": pd.array([True, None], dtype="boolean"),
-        "date": pd.to_datetime(["2024-01-28", None]),
-        "ratio": [1.5, np.nan],
-        "anything": [pd.NA, "x"],
-    })
+    frame = pd.DataFrame(
+        {
+            "days": pd.array([3, None], dtype="Int64"),
+            "share": pd.array([0.5, None], dtype="Float64"),
+            "place": pd.array(["Tower 22", None], dtype="string"),
+            "text": pd.Series(["a", None], dtype="str"),
+            "answered": pd.array([True, None], dtype="boolean"),
+            "date": pd.to_datetime(["2024-01-28", None]),
+            "ratio": [1.5, np.nan],
+            "anything": [pd.NA, "x"],
+        }
+    )
     shown = html_table(frame)
     for marker in ("&lt;NA&gt;", "<NA>", "nan", "NaN", "NaT", "None"):
         assert marker not in shown, marker
-    assert cell_texts(shown) == ["3", "0.5", "Tower 22", "a", "yes", "2024-01-28", "1.5", "",
-                                 "", "", "", "", "", "", "", "x"]
+    assert cell_texts(shown) == [
+        "3",
+        "0.5",
+        "Tower 22",
+        "a",
+        "yes",
+        "2024-01-28",
+        "1.5",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "x",
+    ]
 
 
 def test_html_table__headers_in_words():

@@ -1,4 +1,5 @@
 """Documentation stays in step with the code: the columns section of docs/data_model.md is the table spec."""
+
 import importlib.util
 
 from analysis.core.spec import TABLES
@@ -7,7 +8,9 @@ from tests.conftest import PROJECT_DIR
 
 def _doc_script():
     """Import scripts/update_data_model_doc.py as a module."""
-    spec = importlib.util.spec_from_file_location("update_data_model_doc", PROJECT_DIR / "scripts" / "update_data_model_doc.py")
+    spec = importlib.util.spec_from_file_location(
+        "update_data_model_doc", PROJECT_DIR / "scripts" / "update_data_model_doc.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

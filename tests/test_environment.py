@@ -1,4 +1,5 @@
 """environment.yml (conda) and pyproject.toml (pip) must list the same dependencies."""
+
 import re
 import tomllib
 

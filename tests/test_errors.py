@@ -1,4 +1,5 @@
 """The one whole-number check behind every count-like parameter (days, periods, incidents)."""
+
 import math
 
 import numpy as np
@@ -16,15 +17,18 @@ def test_check_whole_number__accepts_whole_values_of_any_numeric_type(value, exp
     assert result == expected and type(result) is int
 
 
-@pytest.mark.parametrize("value, message", [
-    (2.5, "window must be a whole number of periods, got 2.5"),
-    ("4", "window must be a whole number of periods, got '4'"),
-    (True, "window must be a whole number of periods, got True"),
-    (math.nan, "window must be a whole number of periods, got nan"),
-    (math.inf, "window must be a whole number of periods, got inf"),
-    (None, "window must be a whole number of periods, got None"),
-    (0, "window must be 1 or more, got 0"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (2.5, "window must be a whole number of periods, got 2.5"),
+        ("4", "window must be a whole number of periods, got '4'"),
+        (True, "window must be a whole number of periods, got True"),
+        (math.nan, "window must be a whole number of periods, got nan"),
+        (math.inf, "window must be a whole number of periods, got inf"),
+        (None, "window must be a whole number of periods, got None"),
+        (0, "window must be 1 or more, got 0"),
+    ],
+)
 def test_check_whole_number__names_parameter_unit_and_value(value, message):
     with pytest.raises(ParameterError) as raised:
         check_whole_number("window", value, minimum=1, unit="periods")

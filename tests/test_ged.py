@@ -12,8 +12,10 @@ from tests.factories import ged_row, write_ged
 @pytest.fixture
 def load_ged(raw_dir):
     """Write GED rows and read them back with load_events."""
+
     def load(rows: list[dict], **options):
         return an.load_events([write_ged(raw_dir, rows, **options)], reference_dir=raw_dir / "reference")
+
     return load
 
 
@@ -37,22 +39,31 @@ def test_load_events__ged_without_headline_falls_back_on_side_order(load_ged):
     assert event["role_basis"].startswith("actor order only: side_a taken as the initiator")
 
 
-@pytest.mark.parametrize("date_prec, precision", [("1", "day"), ("2", "week"), ("3", "week"), ("4", "month"), ("5", "year")])
+@pytest.mark.parametrize(
+    "date_prec, precision", [("1", "day"), ("2", "week"), ("3", "week"), ("4", "month"), ("5", "year")]
+)
 def test_load_events__ged_date_prec_and_bounds(load_ged, date_prec, precision):
     event = load_ged([ged_row(date_prec=date_prec, date_start="2019-12-01", date_end="2019-12-20")]).events.iloc[0]
     assert event["date_precision"] == precision
     assert (event["event_date"], event["date_earliest"], event["date_latest"]) == (
-        pd.Timestamp("2019-12-01"), pd.Timestamp("2019-12-01"), pd.Timestamp("2019-12-20"))
+        pd.Timestamp("2019-12-01"),
+        pd.Timestamp("2019-12-01"),
+        pd.Timestamp("2019-12-20"),
+    )
 
 
-@pytest.mark.parametrize("where_prec, geo_precision", [("1", 1), ("2", 2), ("3", 3), ("4", 3), ("5", 3), ("6", None), ("7", None)])
+@pytest.mark.parametrize(
+    "where_prec, geo_precision", [("1", 1), ("2", 2), ("3", 3), ("4", 3), ("5", 3), ("6", None), ("7", None)]
+)
 def test_load_events__ged_where_prec_maps_to_geo_precision(load_ged, where_prec, geo_precision):
     value = load_ged([ged_row(where_prec=where_prec)]).events["geo_precision"].iloc[0]
     assert (None if pd.isna(value) else value) == geo_precision
 
 
 def test_load_events__ged_deaths_become_rows_per_side_with_bounded_ranges(load_ged):
-    data = load_ged([ged_row(deaths_a="1", deaths_b="5", deaths_civilians="2", deaths_unknown="0", best="8", low="6", high="11")])
+    data = load_ged(
+        [ged_row(deaths_a="1", deaths_b="5", deaths_civilians="2", deaths_unknown="0", best="8", low="6", high="11")]
+    )
     rows = data.casualties.set_index("side")[["low", "best", "high", "claimant"]]
     assert rows.loc["us"].tolist() == [0, 1, 4, "UCDP GED"]  # low: 1 - (8 - 6) floored at 0; high: 1 + (11 - 8)
     assert rows.loc["militia"].tolist() == [3, 5, 8, "UCDP GED"]
@@ -63,26 +74,33 @@ def test_load_events__ged_deaths_become_rows_per_side_with_bounded_ranges(load_g
 
 
 def test_load_events__ged_side_named_twice_is_summed(load_ged):
-    data = load_ged([ged_row(side_b="Unknown insurgents", deaths_b="3", deaths_unknown="2", best="5", low="5", high="5")])
+    data = load_ged(
+        [ged_row(side_b="Unknown insurgents", deaths_b="3", deaths_unknown="2", best="5", low="5", high="5")]
+    )
     unknown = data.casualties[data.casualties["side"] == "unknown"]
     assert unknown[["low", "best", "high"]].values.tolist() == [[5, 5, 5]]
 
 
 def test_load_events__ged_one_sided_violence_is_other(load_ged):
-    event = load_ged([ged_row(type_of_violence="3", side_a="IS", side_b="Civilians", source_headline="")]).events.iloc[0]
+    event = load_ged([ged_row(type_of_violence="3", side_a="IS", side_b="Civilians", source_headline="")]).events.iloc[
+        0
+    ]
     assert (event["role"], event["initiator_side"], event["target_side"]) == ("other", "other", "civilian")
     assert event["role_basis"] == "actors: neither a pro-Iran militia nor US/coalition forces"
 
 
-@pytest.mark.parametrize("cells, column, reason", [
-    ({"best": "26"}, "best", "not the sum of deaths_a"),
-    ({"low": "30"}, "best", "low <= best <= high"),
-    ({"date_end": "2019-12-28"}, "date_end", "before date_start"),
-    ({"date_start": "2019-13-01"}, "date_start", "impossible date"),
-    ({"where_prec": "9"}, "where_prec", "out of range"),
-    ({"deaths_b": ""}, "deaths_b", "blank (required)"),
-    ({"id": "abc"}, "id", "not a whole number"),
-])
+@pytest.mark.parametrize(
+    "cells, column, reason",
+    [
+        ({"best": "26"}, "best", "not the sum of deaths_a"),
+        ({"low": "30"}, "best", "low <= best <= high"),
+        ({"date_end": "2019-12-28"}, "date_end", "before date_start"),
+        ({"date_start": "2019-13-01"}, "date_start", "impossible date"),
+        ({"where_prec": "9"}, "where_prec", "out of range"),
+        ({"deaths_b": ""}, "deaths_b", "blank (required)"),
+        ({"id": "abc"}, "id", "not a whole number"),
+    ],
+)
 def test_load_events__ged_bad_cell_is_quarantined_with_its_reason(load_ged, cells, column, reason):
     data = load_ged([ged_row(id="1"), ged_row(**{"id": "2", **cells})])
     assert data.events["event_id"].tolist() == ["ged:1"]
@@ -116,12 +134,25 @@ def test_load_events__ged_with_header_missing_a_column_says_which(raw_dir):
 
 def test_load_events__ged_xlsx_with_and_without_header(raw_dir):
     frame = pd.DataFrame([ged_row()]).assign(
-        id=300001, best=25, low=25, high=27, deaths_a=0, deaths_b=25, deaths_civilians=0, deaths_unknown=0,
-        date_start=pd.Timestamp("2019-12-29"), date_end=pd.Timestamp("2019-12-29"), latitude=34.379, longitude=41.089,
-        gwnob=645)  # a column blank in every row would vanish from the sheet
+        id=300001,
+        best=25,
+        low=25,
+        high=27,
+        deaths_a=0,
+        deaths_b=25,
+        deaths_civilians=0,
+        deaths_unknown=0,
+        date_start=pd.Timestamp("2019-12-29"),
+        date_end=pd.Timestamp("2019-12-29"),
+        latitude=34.379,
+        longitude=41.089,
+        gwnob=645,
+    )  # a column blank in every row would vanish from the sheet
     frame.to_excel(raw_dir / "with_header.xlsx", index=False)
     frame.assign(id=300002).to_excel(raw_dir / "without_header.xlsx", index=False, header=False)
-    data = an.load_events([raw_dir / "with_header.xlsx", raw_dir / "without_header.xlsx"], reference_dir=raw_dir / "reference")
+    data = an.load_events(
+        [raw_dir / "with_header.xlsx", raw_dir / "without_header.xlsx"], reference_dir=raw_dir / "reference"
+    )
     assert sorted(data.events["event_id"]) == ["ged:300001", "ged:300002"]
     assert set(data.events["event_date"]) == {pd.Timestamp("2019-12-29")}
     assert data.accounting["format"].tolist() == ["UCDP GED", "UCDP GED (no header row)"]

@@ -1,4 +1,5 @@
 """Unit tests for the incident-log reader: every cleaning rule on a tiny inline log."""
+
 import pandas as pd
 import pytest
 
@@ -24,11 +25,14 @@ def test_load_events__clean_row_becomes_canonical_event(load_log):
     assert data.quarantine.empty
 
 
-@pytest.mark.parametrize("country, local, utc", [
-    ("Syria", "19:20", "2022-08-24 16:20"),   # Damascus: UTC+3 since October 2022, UTC+3 (summer) before
-    ("Iraq", "02:00", "2022-08-23 23:00"),    # Baghdad: UTC+3, crossing midnight back to the previous day
-    ("Jordan", "12:00", "2022-08-24 09:00"),
-])
+@pytest.mark.parametrize(
+    "country, local, utc",
+    [
+        ("Syria", "19:20", "2022-08-24 16:20"),  # Damascus: UTC+3 since October 2022, UTC+3 (summer) before
+        ("Iraq", "02:00", "2022-08-23 23:00"),  # Baghdad: UTC+3, crossing midnight back to the previous day
+        ("Jordan", "12:00", "2022-08-24 09:00"),
+    ],
+)
 def test_load_events__local_time_converted_with_country_zone(load_log, country, local, utc):
     location = {"Syria": "Conoco", "Iraq": "Al Asad", "Jordan": "Tower 22"}[country]
     data = load_log([log_row(country=country, location=location, local_time=local)])
@@ -48,7 +52,9 @@ def test_load_events__place_aliases_resolve(load_log, spelling):
     assert pd.isna(data.events["site"].iloc[0])  # a province is not a base
 
 
-@pytest.mark.parametrize("spelling", ["Kataib Hezbollah", "Kata'ib Hizballah", "KH", "kata\u2019ib hizballah", "Kataïb Hizballah"])
+@pytest.mark.parametrize(
+    "spelling", ["Kataib Hezbollah", "Kata'ib Hizballah", "KH", "kata\u2019ib hizballah", "Kataïb Hizballah"]
+)
 def test_load_events__actor_aliases_resolve(load_log, spelling):
     data = load_log([log_row(actor=spelling)])
     assert data.events["initiator"].iloc[0] == "Kata'ib Hizballah"
@@ -82,19 +88,22 @@ def test_load_events__unknown_casualties_are_no_rows_not_zero(load_log):
     assert data.casualties.empty
 
 
-@pytest.mark.parametrize("cells, column, words", [
-    ({"date": "03/04/2022"}, "date", "ambiguous date"),
-    ({"date": "30 February 2022"}, "date", "impossible date"),
-    ({"us_wounded": "a handful"}, "us_wounded", "'a handful'"),
-    ({"militia_killed": "5-3"}, "militia_killed", "low > high"),
-    ({"us_wounded": "-2"}, "us_wounded", "negative count"),
-    ({"local_time": "25:99"}, "local_time", "impossible time"),
-    ({"kind": "skirmish"}, "kind", "unknown kind 'skirmish'"),
-    ({"country": "Lebanon"}, "country", "outside this log's scope"),
-    ({"location": "Paris", "country": "Syria"}, "location", "outside the region"),
-    ({"source": ""}, "source", "source is blank"),
-    ({"intercepted": "maybe"}, "intercepted", "unknown intercepted value"),
-])
+@pytest.mark.parametrize(
+    "cells, column, words",
+    [
+        ({"date": "03/04/2022"}, "date", "ambiguous date"),
+        ({"date": "30 February 2022"}, "date", "impossible date"),
+        ({"us_wounded": "a handful"}, "us_wounded", "'a handful'"),
+        ({"militia_killed": "5-3"}, "militia_killed", "low > high"),
+        ({"us_wounded": "-2"}, "us_wounded", "negative count"),
+        ({"local_time": "25:99"}, "local_time", "impossible time"),
+        ({"kind": "skirmish"}, "kind", "unknown kind 'skirmish'"),
+        ({"country": "Lebanon"}, "country", "outside this log's scope"),
+        ({"location": "Paris", "country": "Syria"}, "location", "outside the region"),
+        ({"source": ""}, "source", "source is blank"),
+        ({"intercepted": "maybe"}, "intercepted", "unknown intercepted value"),
+    ],
+)
 def test_load_events__bad_cell_quarantines_row_naming_file_row_column_value(load_log, cells, column, words):
     data = load_log([log_row(id="ok-1"), log_row(id="bad-1", **cells)])
     assert data.events["event_id"].tolist() == ["log:ok-1"]
@@ -110,10 +119,13 @@ def test_load_events__duplicate_id_names_first_row(load_log):
     assert quarantine_reasons(data) == ["duplicate id '2022-08-24-a': already used on row 2"]
 
 
-@pytest.mark.parametrize("responds_to, date, words", [
-    ("nope", "2022-08-25", "'nope' is not an id in this file"),
-    ("2022-08-24-a", "2022-08-20", "points to a later event"),
-])
+@pytest.mark.parametrize(
+    "responds_to, date, words",
+    [
+        ("nope", "2022-08-25", "'nope' is not an id in this file"),
+        ("2022-08-24-a", "2022-08-20", "points to a later event"),
+    ],
+)
 def test_load_events__bad_responds_to_is_quarantined(load_log, responds_to, date, words):
     rows = [log_row(), log_row(id="r", date=date, kind="response", responds_to=responds_to)]
     data = load_log(rows)
@@ -129,7 +141,11 @@ def test_load_events__response_to_quarantined_attack_is_quarantined_too(load_log
 
 
 def test_load_events__responds_to_becomes_event_ids(load_log):
-    rows = [log_row(), log_row(id="b"), log_row(id="r", date="2022-08-25", kind="response", responds_to="2022-08-24-a; b")]
+    rows = [
+        log_row(),
+        log_row(id="b"),
+        log_row(id="r", date="2022-08-25", kind="response", responds_to="2022-08-24-a; b"),
+    ]
     data = load_log(rows)
     assert data.events.set_index("event_id").loc["log:r", "responds_to"] == "log:2022-08-24-a; log:b"
 
@@ -141,10 +157,13 @@ def test_load_events__date_precision_sets_bounds(load_log):
 
 
 def test_load_events__headers_match_without_case_or_spacing(raw_dir):
-    path = write_csv(raw_dir / "log.csv", [
-        ["ID", "Date", "Local Time", "COUNTRY", "Location", "Kind", "Source"],
-        ["x", "Aug 24, 2022", "7:20 pm", "Syria", "Conoco", "attack", "CENTCOM"],
-    ])
+    path = write_csv(
+        raw_dir / "log.csv",
+        [
+            ["ID", "Date", "Local Time", "COUNTRY", "Location", "Kind", "Source"],
+            ["x", "Aug 24, 2022", "7:20 pm", "Syria", "Conoco", "attack", "CENTCOM"],
+        ],
+    )
     data = an.load_events([path], reference_dir=raw_dir / "reference")
     assert data.events["event_time_utc"].iloc[0] == pd.Timestamp("2022-08-24 16:20", tz="UTC")
 
@@ -158,7 +177,10 @@ def test_load_events__xlsx_log_reads_like_csv(raw_dir):
 
 
 def test_load_events__missing_required_column_is_one_clear_error(raw_dir):
-    path = write_csv(raw_dir / "log.csv", [["id", "date", "country", "location", "source"], ["x", "2022-08-24", "Syria", "Conoco", "s"]])
+    path = write_csv(
+        raw_dir / "log.csv",
+        [["id", "date", "country", "location", "source"], ["x", "2022-08-24", "Syria", "Conoco", "s"]],
+    )
     with pytest.raises(InputError) as error:
         an.load_events([path], reference_dir=raw_dir / "reference")
     message = str(error.value)
@@ -192,9 +214,14 @@ def test_load_events__same_id_in_two_files_names_both(write_log, raw_dir):
 
 
 def test_read_incident_log__warns_about_columns_it_does_not_define(raw_dir):
-    rows = [["id", "date", "country", "location", "kind", "source", "my_extra_column"],
-            ["2024-01-28-a", "2024-01-28", "Jordan", "Tower 22", "attack", "CENTCOM", "x"]]
+    rows = [
+        ["id", "date", "country", "location", "kind", "source", "my_extra_column"],
+        ["2024-01-28-a", "2024-01-28", "Jordan", "Tower 22", "attack", "CENTCOM", "x"],
+    ]
     path = write_csv(raw_dir / "incidents.csv", rows)
-    with pytest.warns(UserWarning, match="incidents.csv: ignoring columns that the incident log layout does not define: my_extra_column"):
+    with pytest.warns(
+        UserWarning,
+        match="incidents.csv: ignoring columns that the incident log layout does not define: my_extra_column",
+    ):
         data = an.load_events([path], reference_dir=raw_dir / "reference")
     assert data.events["event_id"].tolist() == ["log:2024-01-28-a"]

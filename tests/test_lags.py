@@ -1,5 +1,6 @@
 """Pairing attacks with responses and time to response: hand-made tables where every lag, bound and flag is known,
 a brute-force cross-check of the vectorised pairing, and the explicit links of the shipped incident log."""
+
 import csv
 
 import pandas as pd
@@ -28,8 +29,11 @@ def pair_set(pairs: pd.DataFrame) -> set[tuple[str, str]]:
 
 # ---------------------------------------------------------------- explicit links
 
+
 def test_pair_attacks_responses__explicit_link_kept_whatever_the_lag():
-    events = make_events(attack("a", "2024-01-01"), attack("b", "2024-02-05"), response("r", "2024-02-10", responds_to="a"))
+    events = make_events(
+        attack("a", "2024-01-01"), attack("b", "2024-02-05"), response("r", "2024-02-10", responds_to="a")
+    )
     pairs = an.pair_attacks_responses(events, window_days=14)
     assert pair_set(pairs) == {("a", "r")}  # explicit: b, the nearer attack, is not inferred as well
     row = pairs.iloc[0]
@@ -38,8 +42,9 @@ def test_pair_attacks_responses__explicit_link_kept_whatever_the_lag():
 
 
 def test_pair_attacks_responses__several_ids_and_repeats_in_responds_to():
-    events = make_events(attack("a", "2024-01-01"), attack("b", "2024-01-02"),
-                         response("r", "2024-01-03", responds_to="a; b;a"))
+    events = make_events(
+        attack("a", "2024-01-01"), attack("b", "2024-01-02"), response("r", "2024-01-03", responds_to="a; b;a")
+    )
     pairs = an.pair_attacks_responses(events)
     assert sorted(zip(pairs["attack_id"], pairs["lag_days"])) == [("a", 2), ("b", 1)]
 
@@ -53,17 +58,25 @@ def test_pair_attacks_responses__explicit_link_to_attack_outside_the_table_kept_
 
 
 def test_explicit_links__splits_each_distinct_list_once():
-    responses = make_events(response("r1", "2024-01-03", responds_to="a; b"), response("r2", "2024-01-04"),
-                            response("r3", "2024-01-05", responds_to="a; b"))
+    responses = make_events(
+        response("r1", "2024-01-03", responds_to="a; b"),
+        response("r2", "2024-01-04"),
+        response("r3", "2024-01-05", responds_to="a; b"),
+    )
     links = explicit_links(responses)
     assert sorted(zip(links["response_id"], links["attack_id"])) == [("r1", "a"), ("r1", "b"), ("r3", "a"), ("r3", "b")]
 
 
 # ---------------------------------------------------------------- inference strategies
 
+
 def test_pair_attacks_responses__nearest_preceding_takes_the_latest_attack_in_window():
-    events = make_events(attack("old", "2024-01-01"), attack("near", "2024-01-05"), attack("after", "2024-01-09"),
-                         response("r", "2024-01-08"))
+    events = make_events(
+        attack("old", "2024-01-01"),
+        attack("near", "2024-01-05"),
+        attack("after", "2024-01-09"),
+        response("r", "2024-01-08"),
+    )
     pairs = an.pair_attacks_responses(events, window_days=14)
     assert pair_set(pairs) == {("near", "r")}
     assert pairs["link"].tolist() == ["inferred"] and pairs["lag_days"].tolist() == [3]
@@ -72,7 +85,9 @@ def test_pair_attacks_responses__nearest_preceding_takes_the_latest_attack_in_wi
 
 
 def test_pair_attacks_responses__window_edge_is_inclusive():
-    events = make_events(attack("a", "2024-01-01"), response("on_edge", "2024-01-04"), response("past_edge", "2024-01-05"))
+    events = make_events(
+        attack("a", "2024-01-01"), response("on_edge", "2024-01-04"), response("past_edge", "2024-01-05")
+    )
     pairs = an.pair_attacks_responses(events, window_days=3)
     assert pair_set(pairs) == {("a", "on_edge")}
 
@@ -83,8 +98,12 @@ def test_pair_attacks_responses__zero_window_pairs_same_day_only():
 
 
 def test_pair_attacks_responses__same_day_attacks_without_times_are_all_nearest():
-    events = make_events(attack("a1", "2024-01-05"), attack("a2", "2024-01-05"), attack("earlier", "2024-01-04"),
-                         response("r", "2024-01-05"))
+    events = make_events(
+        attack("a1", "2024-01-05"),
+        attack("a2", "2024-01-05"),
+        attack("earlier", "2024-01-04"),
+        response("r", "2024-01-05"),
+    )
     pairs = an.pair_attacks_responses(events)
     assert pair_set(pairs) == {("a1", "r"), ("a2", "r")}
     assert pairs["lag_days"].tolist() == [0, 0]
@@ -92,34 +111,48 @@ def test_pair_attacks_responses__same_day_attacks_without_times_are_all_nearest(
 
 def test_pair_attacks_responses__clock_times_order_events_within_a_day():
     # Syria is UTC+3: attack at 10:00 local, response at 09:00 local the same day, a later response at 12:00.
-    events = make_events(attack("a", "2024-01-05", time_utc="2024-01-05T07:00Z"),
-                         attack("prior", "2024-01-04", time_utc="2024-01-04T07:00Z"),
-                         response("early", "2024-01-05", time_utc="2024-01-05T06:00Z"),
-                         response("late", "2024-01-05", time_utc="2024-01-05T09:00Z"))
+    events = make_events(
+        attack("a", "2024-01-05", time_utc="2024-01-05T07:00Z"),
+        attack("prior", "2024-01-04", time_utc="2024-01-04T07:00Z"),
+        response("early", "2024-01-05", time_utc="2024-01-05T06:00Z"),
+        response("late", "2024-01-05", time_utc="2024-01-05T09:00Z"),
+    )
     pairs = an.pair_attacks_responses(events)
     assert pair_set(pairs) == {("prior", "early"), ("a", "late")}
     assert pairs.set_index("response_id")["lag_hours"].to_dict() == {"early": 23.0, "late": 2.0}
 
 
 def test_pair_attacks_responses__a_known_time_is_later_than_an_unknown_one_the_same_day():
-    events = make_events(attack("untimed", "2024-01-05"), attack("timed", "2024-01-05", time_utc="2024-01-05T07:00Z"),
-                         response("r", "2024-01-05"))
+    events = make_events(
+        attack("untimed", "2024-01-05"),
+        attack("timed", "2024-01-05", time_utc="2024-01-05T07:00Z"),
+        response("r", "2024-01-05"),
+    )
     pairs = an.pair_attacks_responses(events)
     assert pair_set(pairs) == {("timed", "r")}
     assert pd.isna(pairs["lag_hours"].iloc[0])  # the response has no clock time
 
 
 def test_local_seconds_of_day__uses_the_country_zone():
-    events = make_events(attack("a", "2024-01-05", country="Iraq", time_utc="2024-01-05T16:20Z"),
-                         attack("b", "2024-01-05", country="Atlantis", time_utc="2024-01-05T16:20Z"),
-                         attack("c", "2024-01-05"))
-    seconds = order_seconds(events, unknown_time="start") - order_seconds(events.assign(event_time_utc=pd.NaT), unknown_time="start")
+    events = make_events(
+        attack("a", "2024-01-05", country="Iraq", time_utc="2024-01-05T16:20Z"),
+        attack("b", "2024-01-05", country="Atlantis", time_utc="2024-01-05T16:20Z"),
+        attack("c", "2024-01-05"),
+    )
+    seconds = order_seconds(events, unknown_time="start") - order_seconds(
+        events.assign(event_time_utc=pd.NaT), unknown_time="start"
+    )
     assert seconds.tolist() == [19 * 3600 + 20 * 60, 16 * 3600 + 20 * 60, 0]  # Baghdad UTC+3; unknown zone: UTC
 
 
 def test_pair_attacks_responses__all_in_window_pairs_every_preceding_attack():
-    events = make_events(attack("a", "2024-01-01"), attack("b", "2024-01-05"), attack("too_old", "2023-12-01"),
-                         attack("later", "2024-01-09"), response("r", "2024-01-08"))
+    events = make_events(
+        attack("a", "2024-01-01"),
+        attack("b", "2024-01-05"),
+        attack("too_old", "2023-12-01"),
+        attack("later", "2024-01-09"),
+        response("r", "2024-01-08"),
+    )
     pairs = an.pair_attacks_responses(events, window_days=14, strategy="all_in_window")
     assert sorted(zip(pairs["attack_id"], pairs["lag_days"])) == [("a", 7), ("b", 3)]
     assert pairs["attacks_in_window"].tolist() == [2, 2]
@@ -127,14 +160,19 @@ def test_pair_attacks_responses__all_in_window_pairs_every_preceding_attack():
 
 
 def test_pair_attacks_responses__explicit_only_infers_nothing():
-    events = make_events(attack("a", "2024-01-01"), response("named", "2024-01-02", responds_to="a"),
-                         response("unnamed", "2024-01-02"))
+    events = make_events(
+        attack("a", "2024-01-01"), response("named", "2024-01-02", responds_to="a"), response("unnamed", "2024-01-02")
+    )
     assert pair_set(an.pair_attacks_responses(events, strategy="explicit_only")) == {("a", "named")}
 
 
 def test_pair_attacks_responses__same_country_keeps_inferred_pairs_within_a_country():
-    events = make_events(attack("iraq", "2024-01-01", country="Iraq"), attack("syria", "2024-01-03", country="Syria"),
-                         response("r_iraq", "2024-01-04", country="Iraq"), response("r_syria", "2024-01-02", country="Syria"))
+    events = make_events(
+        attack("iraq", "2024-01-01", country="Iraq"),
+        attack("syria", "2024-01-03", country="Syria"),
+        response("r_iraq", "2024-01-04", country="Iraq"),
+        response("r_syria", "2024-01-02", country="Syria"),
+    )
     anywhere = an.pair_attacks_responses(events)
     same_country = an.pair_attacks_responses(events, same="country")
     assert pair_set(anywhere) == {("syria", "r_iraq"), ("iraq", "r_syria")}
@@ -143,11 +181,17 @@ def test_pair_attacks_responses__same_country_keeps_inferred_pairs_within_a_coun
 
 
 def test_pair_attacks_responses__same_theatre_joins_jordan_with_syria_and_accepts_custom_theatres():
-    events = make_events(attack("tower", "2024-01-28", country="Jordan"), response("syria", "2024-02-02", country="Syria"),
-                         response("iraq", "2024-02-02", country="Iraq"))
+    events = make_events(
+        attack("tower", "2024-01-28", country="Jordan"),
+        response("syria", "2024-02-02", country="Syria"),
+        response("iraq", "2024-02-02", country="Iraq"),
+    )
     assert pair_set(an.pair_attacks_responses(events, same="theatre")) == {("tower", "syria")}
     everywhere = {"Iraq": "region", "Syria": "region", "Jordan": "region"}
-    assert pair_set(an.pair_attacks_responses(events, same="theatre", theatres=everywhere)) == {("tower", "syria"), ("tower", "iraq")}
+    assert pair_set(an.pair_attacks_responses(events, same="theatre", theatres=everywhere)) == {
+        ("tower", "syria"),
+        ("tower", "iraq"),
+    }
 
 
 def test_area_of__countries_missing_from_theatres_are_their_own_theatre():
@@ -163,12 +207,13 @@ def test_pair_attacks_responses__response_without_country_is_not_inferred_under_
 
 # ---------------------------------------------------------------- lag bounds from date precision
 
+
 def test_pair_attacks_responses__bounds_follow_both_events_date_precision():
     events = make_events(
-        attack("week", "2024-01-20", date_precision="week"),                  # 17 to 23 Jan
+        attack("week", "2024-01-20", date_precision="week"),  # 17 to 23 Jan
         response("r_day", "2024-01-23", responds_to="week"),
         attack("day", "2024-03-10"),
-        response("r_month", "2024-03-15", date_precision="month", responds_to="day"),   # 1 to 31 Mar
+        response("r_month", "2024-03-15", date_precision="month", responds_to="day"),  # 1 to 31 Mar
     )
     pairs = an.pair_attacks_responses(events).set_index("response_id")
     assert pairs.loc["r_day", ["lag_days", "lag_days_min", "lag_days_max"]].tolist() == [3, 0, 6]
@@ -177,9 +222,11 @@ def test_pair_attacks_responses__bounds_follow_both_events_date_precision():
 
 
 def test_pair_attacks_responses__lag_hours_only_when_both_times_known():
-    events = make_events(attack("a", "2022-08-24", time_utc="2022-08-24T16:20Z"),
-                         response("r1", "2022-08-25", responds_to="a", time_utc="2022-08-25T01:50Z"),
-                         response("r2", "2022-08-25", responds_to="a"))
+    events = make_events(
+        attack("a", "2022-08-24", time_utc="2022-08-24T16:20Z"),
+        response("r1", "2022-08-25", responds_to="a", time_utc="2022-08-25T01:50Z"),
+        response("r2", "2022-08-25", responds_to="a"),
+    )
     pairs = an.pair_attacks_responses(events).set_index("response_id")
     assert pairs.loc["r1", "lag_hours"] == 9.5 and pd.isna(pairs.loc["r2", "lag_hours"])
     assert pairs["lag_days"].tolist() == [1, 1]
@@ -187,14 +234,22 @@ def test_pair_attacks_responses__lag_hours_only_when_both_times_known():
 
 # ---------------------------------------------------------------- inputs and parameters
 
+
 def test_pair_attacks_responses__accepts_event_data_and_minimal_frames(load_log):
     from tests.conftest import log_row
 
     data = load_log([log_row(), log_row(id="r", date="2022-08-26", kind="response", responds_to="2022-08-24-a")])
     assert pair_set(an.pair_attacks_responses(data)) == {("log:2022-08-24-a", "log:r")}
-    minimal = pd.DataFrame({"event_id": ["a", "r"], "role": ["attack", "response"],
-                            "event_date": pd.to_datetime(["2024-01-01", "2024-01-02"])})
-    assert an.pair_attacks_responses(minimal)[["lag_days", "lag_days_min", "lag_days_max"]].values.tolist() == [[1, 1, 1]]
+    minimal = pd.DataFrame(
+        {
+            "event_id": ["a", "r"],
+            "role": ["attack", "response"],
+            "event_date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+        }
+    )
+    assert an.pair_attacks_responses(minimal)[["lag_days", "lag_days_min", "lag_days_max"]].values.tolist() == [
+        [1, 1, 1]
+    ]
 
 
 def test_pair_attacks_responses__no_responses_gives_an_empty_table_with_every_column():
@@ -203,13 +258,19 @@ def test_pair_attacks_responses__no_responses_gives_an_empty_table_with_every_co
     assert pairing_summary(make_events(attack("a", "2024-01-01")), pairs).startswith("There are no responses")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"window_days": -1}, "window_days must not be negative"),
-    ({"window_days": 2.5}, "whole number of days"),
-    ({"window_days": "14"}, "whole number of days"),
-    ({"strategy": "closest"}, "unknown strategy 'closest'; choose one of nearest_preceding, all_in_window, explicit_only"),
-    ({"same": "province"}, "unknown same='province'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"window_days": -1}, "window_days must not be negative"),
+        ({"window_days": 2.5}, "whole number of days"),
+        ({"window_days": "14"}, "whole number of days"),
+        (
+            {"strategy": "closest"},
+            "unknown strategy 'closest'; choose one of nearest_preceding, all_in_window, explicit_only",
+        ),
+        ({"same": "province"}, "unknown same='province'"),
+    ],
+)
 def test_pair_attacks_responses__bad_parameters_raise(kwargs, message):
     events = make_events(attack("a", "2024-01-01"))
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -225,12 +286,15 @@ def test_pair_attacks_responses__refuses_too_many_pairs(monkeypatch):
     from analysis.analyses import pairing as lags
 
     monkeypatch.setattr(lags, "MAX_PAIRS", 3)
-    events = make_events(*[attack(f"a{i}", "2024-01-01") for i in range(2)], *[response(f"r{i}", "2024-01-02") for i in range(2)])
+    events = make_events(
+        *[attack(f"a{i}", "2024-01-01") for i in range(2)], *[response(f"r{i}", "2024-01-02") for i in range(2)]
+    )
     with pytest.raises(ParameterError, match="would make 4 pairs"):
         an.pair_attacks_responses(events, strategy="all_in_window")
 
 
 # ---------------------------------------------------------------- brute force agrees with the vectorised search
+
 
 def brute_force_pairs(events: pd.DataFrame, window_days: int, strategy: str, same: str | None) -> set:
     """Compare every response with every attack (the quadratic way), for checking."""
@@ -262,8 +326,16 @@ def brute_force_pairs(events: pd.DataFrame, window_days: int, strategy: str, sam
 
 @settings(max_examples=60, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.sampled_from(["attack", "response"]), st.integers(0, 40), st.sampled_from(["Iraq", "Syria"]),
-                            st.one_of(st.none(), st.integers(0, 23))), min_size=1, max_size=25),
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["attack", "response"]),
+            st.integers(0, 40),
+            st.sampled_from(["Iraq", "Syria"]),
+            st.one_of(st.none(), st.integers(0, 23)),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
     window_days=st.integers(0, 10),
     strategy=st.sampled_from(list(STRATEGIES)),
     same=st.sampled_from([None, "country"]),
@@ -275,7 +347,9 @@ def test_pair_attacks_responses__matches_brute_force(rows, window_days, strategy
         date = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
         # times in Iraq/Syria (UTC+3) stay on the local day when between 03:00 and 20:59 UTC
         time_utc = None if hour is None else (date + pd.Timedelta(hours=3 + hour * 0.75)).tz_localize("UTC")
-        made.append({"event_id": f"e{number:02d}", "role": role, "date": date, "country": country, "time_utc": time_utc})
+        made.append(
+            {"event_id": f"e{number:02d}", "role": role, "date": date, "country": country, "time_utc": time_utc}
+        )
     first_attack = next((m["event_id"] for m in made if m["role"] == "attack"), None)
     if explicit and first_attack:
         for m in made:
@@ -290,17 +364,27 @@ def test_pair_attacks_responses__matches_brute_force(rows, window_days, strategy
 
 # ---------------------------------------------------------------- time to response
 
+
 def test_time_to_response__answered_unanswered_and_censored_at_end_of_data():
     events = make_events(
-        attack("answered", "2024-01-01"), response("r", "2024-01-04", responds_to="answered"),
+        attack("answered", "2024-01-01"),
+        response("r", "2024-01-04", responds_to="answered"),
         attack("ignored", "2024-02-01"),
-        attack("late", "2024-03-29"), response("last", "2024-03-31", responds_to="x_elsewhere"),
+        attack("late", "2024-03-29"),
+        response("last", "2024-03-31", responds_to="x_elsewhere"),
     )
     ttr = an.time_to_response(events, horizon_days=30).set_index("attack_id")
-    assert ttr.loc["answered", ["days_to_response", "duration_days", "is_answered", "response_id", "link"]].tolist() == [3, 3, True, "r", "explicit"]
+    assert ttr.loc[
+        "answered", ["days_to_response", "duration_days", "is_answered", "response_id", "link"]
+    ].tolist() == [3, 3, True, "r", "explicit"]
     assert ttr.loc["ignored", ["duration_days", "is_answered", "censored_by"]].tolist() == [30, False, "horizon"]
     # two days before the data ends: censored at 2 days, not unanswered
-    assert ttr.loc["late", ["follow_up_days", "duration_days", "is_answered", "censored_by"]].tolist() == [2, 2, False, "end of data"]
+    assert ttr.loc["late", ["follow_up_days", "duration_days", "is_answered", "censored_by"]].tolist() == [
+        2,
+        2,
+        False,
+        "end of data",
+    ]
     assert pd.isna(ttr.loc["answered", "censored_by"])
 
 
@@ -313,10 +397,18 @@ def test_time_to_response__response_after_the_horizon_does_not_count():
 
 
 def test_time_to_response__first_response_is_the_shortest_lag():
-    events = make_events(attack("a", "2024-01-01", date_precision="week"),
-                         response("slow", "2024-01-09", responds_to="a"), response("fast", "2024-01-03", responds_to="a"))
+    events = make_events(
+        attack("a", "2024-01-01", date_precision="week"),
+        response("slow", "2024-01-09", responds_to="a"),
+        response("fast", "2024-01-03", responds_to="a"),
+    )
     row = an.time_to_response(events, horizon_days=30).iloc[0]
-    assert (row["response_id"], row["days_to_response"], row["days_to_response_min"], row["days_to_response_max"]) == ("fast", 2, 0, 5)
+    assert (row["response_id"], row["days_to_response"], row["days_to_response_min"], row["days_to_response_max"]) == (
+        "fast",
+        2,
+        0,
+        5,
+    )
 
 
 def test_time_to_response__uses_given_pairs_and_data_end():
@@ -339,10 +431,19 @@ def test_time_to_response__default_window_follows_the_horizon():
 def test_time_to_response__has_us_casualties_from_event_data(load_log):
     from tests.conftest import log_row
 
-    data = load_log([log_row(us_wounded="1 [CENTCOM]"), log_row(id="2022-08-25-a", date="2022-08-25", us_wounded="0"),
-                     log_row(id="2022-08-26-a", date="2022-08-26", us_wounded="0 [CENTCOM]; 2 [local sources]")])
+    data = load_log(
+        [
+            log_row(us_wounded="1 [CENTCOM]"),
+            log_row(id="2022-08-25-a", date="2022-08-25", us_wounded="0"),
+            log_row(id="2022-08-26-a", date="2022-08-26", us_wounded="0 [CENTCOM]; 2 [local sources]"),
+        ]
+    )
     ttr = an.time_to_response(data, horizon_days=7).set_index("attack_id")
-    assert ttr["has_us_casualties"].to_dict() == {"log:2022-08-24-a": True, "log:2022-08-25-a": False, "log:2022-08-26-a": True}
+    assert ttr["has_us_casualties"].to_dict() == {
+        "log:2022-08-24-a": True,
+        "log:2022-08-25-a": False,
+        "log:2022-08-26-a": True,
+    }
     assert attacks_with_us_casualties(data.casualties, view="conservative") == {"log:2022-08-24-a"}
 
 
@@ -354,39 +455,50 @@ def test_time_to_response__periods_label_each_attack_in_date_order():
     assert list(ttr["period"].cat.categories) == ["earlier", "later"]
 
 
-@pytest.mark.parametrize("periods, message", [
-    ({"p": ("2024-02-01", "2024-01-01")}, "period 'p': end '2024-01-01' is before start '2024-02-01'"),
-    ({"p": ("2024-01-01", "2024-03-01"), "q": ("2024-02-01", "2024-04-01")}, "periods 'p' and 'q' overlap"),
-    ({"p": "2024"}, "must be a pair"),
-    ({"p": ("2024-01-01", "")}, "needs both a start and an end"),
-    ({"p": ("2024-13-01", "2024-12-31")}, "is not a date"),
-    ({}, "non-empty mapping"),
-])
+@pytest.mark.parametrize(
+    "periods, message",
+    [
+        ({"p": ("2024-02-01", "2024-01-01")}, "period 'p': end '2024-01-01' is before start '2024-02-01'"),
+        ({"p": ("2024-01-01", "2024-03-01"), "q": ("2024-02-01", "2024-04-01")}, "periods 'p' and 'q' overlap"),
+        ({"p": "2024"}, "must be a pair"),
+        ({"p": ("2024-01-01", "")}, "needs both a start and an end"),
+        ({"p": ("2024-13-01", "2024-12-31")}, "is not a date"),
+        ({}, "non-empty mapping"),
+    ],
+)
 def test_label_periods__bad_periods_raise(periods, message):
     with pytest.raises(ParameterError, match=message):
         label_periods(pd.Series(pd.to_datetime(["2024-01-05"])), periods)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"horizon_days": -5}, "horizon_days must not be negative"),
-    ({"strategy": "guess"}, "unknown strategy"),
-    ({"data_end": "yesterday"}, "is not a date"),
-    ({"pairs": pd.DataFrame({"x": [1]})}, "pairs must come from pair_attacks_responses"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"horizon_days": -5}, "horizon_days must not be negative"),
+        ({"strategy": "guess"}, "unknown strategy"),
+        ({"data_end": "yesterday"}, "is not a date"),
+        ({"pairs": pd.DataFrame({"x": [1]})}, "pairs must come from pair_attacks_responses"),
+    ],
+)
 def test_time_to_response__bad_parameters_raise(kwargs, message):
     with pytest.raises(ParameterError, match=message):
         an.time_to_response(make_events(attack("a", "2024-01-01")), **kwargs)
 
 
 def test_summarise_time_to_response__counts_in_words():
-    events = make_events(attack("a", "2024-01-01"), response("r", "2024-01-02", responds_to="a"), attack("b", "2024-01-05"),
-                         attack("c", "2024-03-01"))
+    events = make_events(
+        attack("a", "2024-01-01"),
+        response("r", "2024-01-02", responds_to="a"),
+        attack("b", "2024-01-05"),
+        attack("c", "2024-03-01"),
+    )
     text = summarise_time_to_response(an.time_to_response(events, 30))
     assert text.startswith("Of 3 attacks, 1 was answered within 30 days (1 of them by a response that a source links")
     assert "1 went 30 days without a response" in text and "1 more came less than 30 days before the data ends" in text
     assert text.endswith("had no response yet: it is censored (outcome unknown), not unanswered.")
     assert summarise_time_to_response(an.time_to_response(make_events(response("r", "2024-01-01")), 30)).startswith(
-        "There are no attacks")
+        "There are no attacks"
+    )
 
 
 def test_follow_up_end__earlier_of_period_end_and_last_event():
@@ -397,16 +509,24 @@ def test_follow_up_end__earlier_of_period_end_and_last_event():
 
 
 def test_lag_summary__per_link_type():
-    events = make_events(attack("a", "2024-01-01", date_precision="week"), response("r1", "2024-01-03", responds_to="a"),
-                         attack("b", "2024-02-01"), response("r2", "2024-02-01"))
+    events = make_events(
+        attack("a", "2024-01-01", date_precision="week"),
+        response("r1", "2024-01-03", responds_to="a"),
+        attack("b", "2024-02-01"),
+        response("r2", "2024-02-01"),
+    )
     summary = lag_summary(an.pair_attacks_responses(events)).set_index("link")
     assert summary.loc["all", ["pairs", "same_day_pairs", "pairs_with_imprecise_dates"]].tolist() == [2, 1, 1]
     assert summary.loc["explicit", "median_lag_days"] == 2 and summary.loc["inferred", "longest_lag_days"] == 0
 
 
 def test_pairs_timeline_figure__one_line_per_pair_and_a_marker_per_event():
-    events = make_events(attack("a", "2024-01-01"), attack("b", "2024-01-02", country="Iraq"),
-                         response("r1", "2024-01-03", responds_to="a"), response("r2", "2024-01-05"))
+    events = make_events(
+        attack("a", "2024-01-01"),
+        attack("b", "2024-01-02", country="Iraq"),
+        response("r1", "2024-01-03", responds_to="a"),
+        response("r2", "2024-01-05"),
+    )
     figure = pairs_timeline_figure(events, an.pair_attacks_responses(events))
     lines = {trace.name: trace for trace in figure.data if trace.mode == "lines"}
     assert len(lines["explicit pair"].x) == 3 and len(lines["inferred pair"].x) == 3  # two ends and a gap each
@@ -421,19 +541,32 @@ def test_pairs_timeline_figure__one_line_per_pair_and_a_marker_per_event():
 # by hand here, not computed from the log: the test fails if a date or a link in the log drifts.
 SOURCE_LAGS = {
     ("2021-02-15-a", "2021-02-26-a"): 11,  # Erbil rocket attack 15 Feb 2021; strikes early 26 Feb local
-    **{(a, r): lag for r in ("2021-06-28-a", "2021-06-28-b") for a, lag in [
-        ("2021-04-04-a", 85), ("2021-04-14-a", 75), ("2021-04-18-a", 71), ("2021-05-02-a", 57), ("2021-05-03-a", 56),
-        ("2021-05-04-a", 55), ("2021-05-08-a", 51), ("2021-05-10-a", 49), ("2021-05-24-a", 35), ("2021-06-09-a", 19)]},
-    ("2022-01-05-b", "2022-01-05-c"): 0,   # Green Village attack and the return fire the same morning (CJTF-OIR)
-    ("2022-08-15-a", "2022-08-23-a"): 8,   # al-Tanf / Green Village attacks of 15 Aug; strikes of 23 Aug 2022
+    **{
+        (a, r): lag
+        for r in ("2021-06-28-a", "2021-06-28-b")
+        for a, lag in [
+            ("2021-04-04-a", 85),
+            ("2021-04-14-a", 75),
+            ("2021-04-18-a", 71),
+            ("2021-05-02-a", 57),
+            ("2021-05-03-a", 56),
+            ("2021-05-04-a", 55),
+            ("2021-05-08-a", 51),
+            ("2021-05-10-a", 49),
+            ("2021-05-24-a", 35),
+            ("2021-06-09-a", 19),
+        ]
+    },
+    ("2022-01-05-b", "2022-01-05-c"): 0,  # Green Village attack and the return fire the same morning (CJTF-OIR)
+    ("2022-08-15-a", "2022-08-23-a"): 8,  # al-Tanf / Green Village attacks of 15 Aug; strikes of 23 Aug 2022
     ("2022-08-15-b", "2022-08-23-a"): 8,
-    ("2022-08-24-a", "2022-08-24-c"): 0,   # Conoco / Green Village rockets and the counter-strike the same day
+    ("2022-08-24-a", "2022-08-24-c"): 0,  # Conoco / Green Village rockets and the counter-strike the same day
     ("2022-08-24-b", "2022-08-24-c"): 0,
-    ("2023-03-23-a", "2023-03-23-b"): 0,   # Hasakah drone attack and the strikes that night (letter's date)
-    ("2023-12-25-a", "2023-12-25-b"): 0,   # Erbil drone attack that morning; strikes on the night of 25 Dec
-    ("2024-01-20-a", "2024-01-23-a"): 3,   # al-Asad attack "over the weekend" (20-21 Jan), strikes of 23 Jan
-    ("2024-01-28-a", "2024-02-02-a"): 5,   # Tower 22, 28 Jan 2024; the strikes of 2 Feb in Iraq
-    ("2024-01-28-a", "2024-02-02-b"): 5,   # ... and in Syria
+    ("2023-03-23-a", "2023-03-23-b"): 0,  # Hasakah drone attack and the strikes that night (letter's date)
+    ("2023-12-25-a", "2023-12-25-b"): 0,  # Erbil drone attack that morning; strikes on the night of 25 Dec
+    ("2024-01-20-a", "2024-01-23-a"): 3,  # al-Asad attack "over the weekend" (20-21 Jan), strikes of 23 Jan
+    ("2024-01-28-a", "2024-02-02-a"): 5,  # Tower 22, 28 Jan 2024; the strikes of 2 Feb in Iraq
+    ("2024-01-28-a", "2024-02-02-b"): 5,  # ... and in Syria
 }
 
 
@@ -446,10 +579,14 @@ def shipped(shipped_data):
 def test_shipped_log__every_source_named_link_pairs_with_its_attack_at_the_source_lag(shipped):
     pairs = an.pair_attacks_responses(shipped, window_days=14)
     explicit = pairs[pairs["link"] == "explicit"]
-    found = {(a.removeprefix("log:"), r.removeprefix("log:")): lag
-             for a, r, lag in zip(explicit["attack_id"], explicit["response_id"], explicit["lag_days"])}
+    found = {
+        (a.removeprefix("log:"), r.removeprefix("log:")): lag
+        for a, r, lag in zip(explicit["attack_id"], explicit["response_id"], explicit["lag_days"])
+    }
     with open(PROJECT_DIR / "data" / "raw" / "incidents.csv", encoding="utf-8", newline="") as handle:
-        named = {(a.strip(), row["id"]) for row in csv.DictReader(handle) for a in row["responds_to"].split(";") if a.strip()}
+        named = {
+            (a.strip(), row["id"]) for row in csv.DictReader(handle) for a in row["responds_to"].split(";") if a.strip()
+        }
     assert set(found) == named  # every link in the log, and only those, is an explicit pair
     assert {k: found[k] for k in SOURCE_LAGS} == SOURCE_LAGS
     assert explicit["is_attack_in_data"].all()
@@ -460,10 +597,18 @@ def test_shipped_log__every_source_named_link_pairs_with_its_attack_at_the_sourc
 def test_shipped_log__tower_22_is_answered_after_five_days(shipped):
     ttr = an.time_to_response(shipped, horizon_days=30, pairs=an.pair_attacks_responses(shipped)).set_index("attack_id")
     tower = ttr.loc["log:2024-01-28-a"]
-    assert (tower["is_answered"], tower["days_to_response"], tower["link"], tower["has_us_casualties"]) == (True, 5, "explicit", True)
+    assert (tower["is_answered"], tower["days_to_response"], tower["link"], tower["has_us_casualties"]) == (
+        True,
+        5,
+        "explicit",
+        True,
+    )
     # strikes 19 or more days later answer the spring 2021 attacks, beyond a 14-day horizon
-    assert not an.time_to_response(shipped, 14, pairs=an.pair_attacks_responses(shipped)).set_index("attack_id").loc[
-        "log:2021-06-09-a", "is_answered"]
+    assert (
+        not an.time_to_response(shipped, 14, pairs=an.pair_attacks_responses(shipped))
+        .set_index("attack_id")
+        .loc["log:2021-06-09-a", "is_answered"]
+    )
 
 
 def test_pair_attacks_responses__refuses_repeated_event_ids():

@@ -1,4 +1,5 @@
 """Execute the casualties notebook with papermill on a small built data set and non-default parameters."""
+
 import base64
 import html
 import re
@@ -28,14 +29,32 @@ def built(tmp_path_factory):
     write_csv(raw / "reference" / "weapons.csv", WEAPONS)
     rows = [
         log_row(id="2022-08-24-a", us_wounded="1 [Kurdistan 24]; 3 [Armed Forces Connect]"),
-        log_row(id="2022-08-25-a", date="2022-08-25", kind="response", actor="US forces", target="KH",
-                weapon="precision strikes", location="Deir Ezzor", responds_to="2022-08-24-a",
-                militia_killed="1 [militia official]; at least 17 [local sources]", militia_wounded="4 [militia official]"),
+        log_row(
+            id="2022-08-25-a",
+            date="2022-08-25",
+            kind="response",
+            actor="US forces",
+            target="KH",
+            weapon="precision strikes",
+            location="Deir Ezzor",
+            responds_to="2022-08-24-a",
+            militia_killed="1 [militia official]; at least 17 [local sources]",
+            militia_wounded="4 [militia official]",
+        ),
         log_row(id="2022-09-10-a", date="2022-09-10", us_killed="2 [CENTCOM]", us_wounded="at least 5 [CENTCOM]"),
-        log_row(id="2022-10-01-a", date="2022-10-01", kind="response", actor="US forces", target="KH",
-                location="Deir Ezzor", militia_killed="two or three [CENTCOM]"),
+        log_row(
+            id="2022-10-01-a",
+            date="2022-10-01",
+            kind="response",
+            actor="US forces",
+            target="KH",
+            location="Deir Ezzor",
+            militia_killed="two or three [CENTCOM]",
+        ),
         # Outside the selection (Jordan; 2024): must not reach any figure on the page.
-        log_row(id="2024-01-28-a", date="2024-01-28", country="Jordan", location="Tower 22", us_killed="3 [White House]"),
+        log_row(
+            id="2024-01-28-a", date="2024-01-28", country="Jordan", location="Tower 22", us_killed="3 [White House]"
+        ),
     ]
     header = list(dict.fromkeys(k for r in rows for k in r))
     write_csv(raw / "log.csv", [header] + [[r.get(c, "") for c in header] for r in rows])
@@ -49,19 +68,37 @@ def executed(built, tmp_path_factory):
     """Run the notebook on the built folder and return (output notebook, the same selection loaded here)."""
     import papermill
 
-    parameters = {"data": str(built), "start": "2022-01-01", "end": "2022-12-31", "countries": ["Syria"],
-                  "exclude_claimants": [EXCLUDED], "top_incidents": 2, "freq": "W"}
+    parameters = {
+        "data": str(built),
+        "start": "2022-01-01",
+        "end": "2022-12-31",
+        "countries": ["Syria"],
+        "exclude_claimants": [EXCLUDED],
+        "top_incidents": 2,
+        "freq": "W",
+    }
     output = tmp_path_factory.mktemp("run") / "casualties.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(tmp_path_factory.mktemp("cwd")), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(tmp_path_factory.mktemp("cwd")),
+        progress_bar=False,
+    )
     selection = an.filter_data(an.load_processed(built), "2022-01-01", "2022-12-31", ["Syria"])
     return nbformat.read(output, as_version=4), selection
 
 
 def html_outputs(notebook) -> list[str]:
     """Return every text/html output of the executed notebook, in order."""
-    return [output["data"]["text/html"] for cell in notebook.cells if cell.cell_type == "code"
-            for output in cell.get("outputs", []) if "text/html" in output.get("data", {})]
+    return [
+        output["data"]["text/html"]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "text/html" in output.get("data", {})
+    ]
 
 
 def tables(notebook) -> list[str]:
@@ -72,8 +109,10 @@ def tables(notebook) -> list[str]:
 def cells_text(table_html: str) -> list[list[str]]:
     """Read an HTML table's body rows as lists of cell texts."""
     body = table_html.split("<tbody>")[1]
-    return [[html.unescape(c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [
+        [html.unescape(c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
 
 
 def test_notebook_casualties__runs_and_shows_its_parameters(executed):
@@ -106,8 +145,13 @@ def test_notebook_casualties__excluded_claimant_is_gone_and_deadliest_limited(ex
 
 def plotly_figures(notebook) -> list[dict]:
     """Return the plotly figure JSON of every chart the notebook drew."""
-    return [output["data"]["application/vnd.plotly.v1+json"] for cell in notebook.cells if cell.cell_type == "code"
-            for output in cell.get("outputs", []) if "application/vnd.plotly.v1+json" in output.get("data", {})]
+    return [
+        output["data"]["application/vnd.plotly.v1+json"]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "application/vnd.plotly.v1+json" in output.get("data", {})
+    ]
 
 
 def numbers(array) -> list[float]:

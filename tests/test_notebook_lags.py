@@ -1,4 +1,5 @@
 """Execute notebooks/lags.ipynb with papermill on small built data sets and check what it shows."""
+
 import html
 import re
 
@@ -17,8 +18,9 @@ def run_notebook(tmp_path, **parameters):
     import papermill
 
     output = tmp_path / "lags.out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(tmp_path), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3", cwd=str(tmp_path), progress_bar=False
+    )
     notebook = nbformat.read(output, as_version=4)
     texts, figures, errors = [], [], []
     for cell in notebook.cells:
@@ -37,17 +39,34 @@ def run_notebook(tmp_path, **parameters):
 @pytest.fixture
 def small_built(raw_dir, write_log, tmp_path):
     """A built folder from a log whose every lag and censoring flag is known."""
-    write_log([
-        log_row(id="2024-01-01-a", date="2024-01-01", us_wounded="2"),
-        log_row(id="2024-01-03-a", date="2024-01-03", kind="response", actor="US forces", target="KH",
-                weapon="precision strikes", responds_to="2024-01-01-a"),
-        log_row(id="2024-01-05-a", date="2024-01-05", country="Iraq", location="Al Asad"),
-        log_row(id="2024-01-06-a", date="2024-01-06"),
-        log_row(id="2024-01-08-a", date="2024-01-08", country="Iraq", location="Al Asad", kind="response",
-                actor="US forces", target="KH", weapon="precision strikes"),
-        log_row(id="2024-01-20-a", date="2024-01-20"),
-        log_row(id="2024-01-25-a", date="2024-01-25", country="Jordan", location="Tower 22"),
-    ])
+    write_log(
+        [
+            log_row(id="2024-01-01-a", date="2024-01-01", us_wounded="2"),
+            log_row(
+                id="2024-01-03-a",
+                date="2024-01-03",
+                kind="response",
+                actor="US forces",
+                target="KH",
+                weapon="precision strikes",
+                responds_to="2024-01-01-a",
+            ),
+            log_row(id="2024-01-05-a", date="2024-01-05", country="Iraq", location="Al Asad"),
+            log_row(id="2024-01-06-a", date="2024-01-06"),
+            log_row(
+                id="2024-01-08-a",
+                date="2024-01-08",
+                country="Iraq",
+                location="Al Asad",
+                kind="response",
+                actor="US forces",
+                target="KH",
+                weapon="precision strikes",
+            ),
+            log_row(id="2024-01-20-a", date="2024-01-20"),
+            log_row(id="2024-01-25-a", date="2024-01-25", country="Jordan", location="Tower 22"),
+        ]
+    )
     out = tmp_path / "built"
     an.build(raw_dir, out)
     return out
@@ -55,40 +74,61 @@ def small_built(raw_dir, write_log, tmp_path):
 
 def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_path):
     texts, figures, errors = run_notebook(
-        tmp_path, data=str(small_built), start="2024-01-01", end="2024-01-31", countries=["Iraq", "Syria", "Jordan"],
-        window_days=5, horizon_days=10, strategy="all_in_window", same="country", rate_freq="M",
+        tmp_path,
+        data=str(small_built),
+        start="2024-01-01",
+        end="2024-01-31",
+        countries=["Iraq", "Syria", "Jordan"],
+        window_days=5,
+        horizon_days=10,
+        strategy="all_in_window",
+        same="country",
+        rate_freq="M",
         periods={"early January": ["2024-01-01", "2024-01-10"], "late January": ["2024-01-11", "2024-01-31"]},
     )
     assert errors == []
     page = "\n".join(texts)
-    assert ("Of 2 responses, 1 is tied by a source to the attack it answers; 1 more was paired by inference "
-            "(every preceding attack within 5 days, same country); 0 have no attack to pair with.") in page
+    assert (
+        "Of 2 responses, 1 is tied by a source to the attack it answers; 1 more was paired by inference "
+        "(every preceding attack within 5 days, same country); 0 have no attack to pair with."
+    ) in page
     pairs_table = next(t for t in texts if t.startswith("2 attack-response pairs"))
-    assert "log:2024-01-01-a 2024-01-01 MSS Conoco Syria log:2024-01-03-a 2024-01-03 Syria explicit 2 log:" in pairs_table
-    assert pairs_table.endswith("log:2024-01-05-a 2024-01-05 Al-Asad Air Base Iraq log:2024-01-08-a 2024-01-08 Iraq inferred 3")
+    assert (
+        "log:2024-01-01-a 2024-01-01 MSS Conoco Syria log:2024-01-03-a 2024-01-03 Syria explicit 2 log:" in pairs_table
+    )
+    assert pairs_table.endswith(
+        "log:2024-01-05-a 2024-01-05 Al-Asad Air Base Iraq log:2024-01-08-a 2024-01-08 Iraq inferred 3"
+    )
     assert "log:2024-01-06-a" not in pairs_table  # a Syrian attack: same="country" keeps it from the Iraqi strike
-    assert ("Of 5 attacks, 2 were answered within 10 days (1 of them by a response that a source links to them) and 1 "
-            "went 10 days without a response. 2 more came less than 10 days before the data ends") in page
+    assert (
+        "Of 5 attacks, 2 were answered within 10 days (1 of them by a response that a source links to them) and 1 "
+        "went 10 days without a response. 2 more came less than 10 days before the data ends"
+    ) in page
     # every comparison has too few attacks per group: a sentence, not a crash or a NaN table
     assert "Too few attacks to compare time to response by country" in page
     assert "Too few attacks to compare time to response by US casualties" in page
     assert "Too few attacks to compare time to response by period" in page
     titles = [figure["layout"]["title"]["text"] for figure in figures]
-    assert titles[:3] == ["Attacks, responses and the pairs between them", "Days from attack to response",
-                          "Share of attacks answered, by days since the attack"]
+    assert titles[:3] == [
+        "Attacks, responses and the pairs between them",
+        "Days from attack to response",
+        "Share of attacks answered, by days since the attack",
+    ]
     assert "Share of attacks answered, by US casualties" in titles
     rates = next(t for t in texts if t.startswith("Attacks answered within the horizon, by period"))
     assert "Jan 2024 5 2 1 2 0.667" in rates  # 2 answered, 1 unanswered, 2 still open: 2/3 answered
     assert "Share answered within N days" in page and " 14 " not in next(
-        t for t in texts if t.startswith("Share answered within N days"))  # 14 days exceeds the 10-day horizon
+        t for t in texts if t.startswith("Share answered within N days")
+    )  # 14 days exceeds the 10-day horizon
     timeline = figures[0]
     pair_lines = [trace for trace in timeline["data"] if trace.get("mode") == "lines"]
     assert sum(len(trace["x"]) for trace in pair_lines) == 6  # two pairs, each two ends and a gap
 
 
 def test_lags_notebook__selection_without_attacks_explains_instead_of_failing(small_built, tmp_path):
-    texts, _, errors = run_notebook(tmp_path, data=str(small_built), start="2024-01-03", end="2024-01-03",
-                                          countries=["Syria"])
+    texts, _, errors = run_notebook(
+        tmp_path, data=str(small_built), start="2024-01-03", end="2024-01-03", countries=["Syria"]
+    )
     assert errors == []
     page = "\n".join(texts)
     assert "1 attack that a source links to a response is not in this selection" in page

@@ -1,5 +1,6 @@
 """Execute the trends notebook with papermill on the shipped log (built into a tmp folder) and on a synthetic
 ACLED weekly sample, with non-default parameters; check that what it shows matches the package's functions."""
+
 import html
 import re
 
@@ -19,12 +20,28 @@ SAMPLE = PROJECT_DIR / "tests" / "data" / "acled_weekly_sample.csv"
 
 # ---------------------------------------------------------------- the synthetic ACLED weekly sample
 
-ACLED_WEEKLY_COLUMNS = ["WEEK", "REGION", "COUNTRY", "ADMIN1", "EVENT_TYPE", "SUB_EVENT_TYPE", "EVENTS", "FATALITIES",
-                        "POPULATION_EXPOSURE", "DISORDER_TYPE", "ID", "CENTROID_LATITUDE", "CENTROID_LONGITUDE"]
+ACLED_WEEKLY_COLUMNS = [
+    "WEEK",
+    "REGION",
+    "COUNTRY",
+    "ADMIN1",
+    "EVENT_TYPE",
+    "SUB_EVENT_TYPE",
+    "EVENTS",
+    "FATALITIES",
+    "POPULATION_EXPOSURE",
+    "DISORDER_TYPE",
+    "ID",
+    "CENTROID_LATITUDE",
+    "CENTROID_LONGITUDE",
+]
 SAMPLE_ADMIN1 = [  # country, admin1, id, centroid latitude, longitude, activity scale
-    ("Iraq", "Al Anbar", 1001, 32.89, 42.01, 1.0), ("Iraq", "Erbil", 1002, 36.35, 44.18, 0.6),
-    ("Iraq", "Baghdad", 1003, 33.32, 44.40, 0.8), ("Syria", "Deir ez Zor", 2001, 35.13, 40.43, 1.2),
-    ("Syria", "Al Hasakeh", 2002, 36.58, 40.75, 0.7), ("Jordan", "Mafraq", 3001, 32.45, 37.59, 0.15),
+    ("Iraq", "Al Anbar", 1001, 32.89, 42.01, 1.0),
+    ("Iraq", "Erbil", 1002, 36.35, 44.18, 0.6),
+    ("Iraq", "Baghdad", 1003, 33.32, 44.40, 0.8),
+    ("Syria", "Deir ez Zor", 2001, 35.13, 40.43, 1.2),
+    ("Syria", "Al Hasakeh", 2002, 36.58, 40.75, 0.7),
+    ("Jordan", "Mafraq", 3001, 32.45, 37.59, 0.15),
 ]
 SAMPLE_SUB_EVENTS = [  # disorder type, event type, sub-event type, weekly rate, rate multiplier in the surge
     ("Political violence", "Explosions/Remote violence", "Shelling/artillery/missile attack", 0.5, 5.0),
@@ -48,11 +65,23 @@ def acled_weekly_sample(seed: int = 2024) -> pd.DataFrame:
             events = rng.poisson(rate * scale * np.where(surge, multiplier, 1.0))
             for week, count in zip(weeks, events):
                 if count:
-                    rows.append([
-                        week.strftime("%Y-%m-%d"), "Middle East", country, admin1, event_type, sub_event, int(count),
-                        int(rng.poisson(0.3 * count)) if disorder == "Political violence" else 0,
-                        int(rng.integers(1_000, 60_000)), disorder, admin1_id, latitude, longitude,
-                    ])
+                    rows.append(
+                        [
+                            week.strftime("%Y-%m-%d"),
+                            "Middle East",
+                            country,
+                            admin1,
+                            event_type,
+                            sub_event,
+                            int(count),
+                            int(rng.poisson(0.3 * count)) if disorder == "Political violence" else 0,
+                            int(rng.integers(1_000, 60_000)),
+                            disorder,
+                            admin1_id,
+                            latitude,
+                            longitude,
+                        ]
+                    )
     table = pd.DataFrame(rows, columns=ACLED_WEEKLY_COLUMNS)
     return table.sort_values(["WEEK", "COUNTRY", "ADMIN1", "SUB_EVENT_TYPE"], kind="stable")
 
@@ -65,20 +94,32 @@ def test_acled_weekly_sample__is_what_its_generator_makes():
 
 # ---------------------------------------------------------------- running the notebook
 
+
 def run_notebook(parameters: dict, tmp_path_factory):
     """Execute the notebook with papermill in a tmp folder and return the executed notebook."""
     import papermill
 
     output = tmp_path_factory.mktemp("run") / "trends.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(tmp_path_factory.mktemp("cwd")), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(tmp_path_factory.mktemp("cwd")),
+        progress_bar=False,
+    )
     return nbformat.read(output, as_version=4)
 
 
 def html_outputs(notebook) -> list[str]:
     """Return every text/html output of the executed notebook, in order."""
-    return [output["data"]["text/html"] for cell in notebook.cells if cell.cell_type == "code"
-            for output in cell.get("outputs", []) if "text/html" in output.get("data", {})]
+    return [
+        output["data"]["text/html"]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "text/html" in output.get("data", {})
+    ]
 
 
 def page_text(notebook) -> str:
@@ -91,8 +132,10 @@ def table_with_caption(notebook, caption: str) -> list[list[str]]:
     for shown in html_outputs(notebook):
         if "data-table" in shown and f"<strong>{html.escape(caption)}</strong>" in shown:
             body = shown.split("<tbody>")[1]
-            return [[html.unescape(c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-                    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+            return [
+                [html.unescape(c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+                for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+            ]
     raise AssertionError(f"no table captioned {caption!r}")
 
 
@@ -111,11 +154,21 @@ def shows_result(notebook, result, caption: str) -> bool:
     if not result.ok:
         return result.refusal in page_text(notebook)
     shown = table_with_caption(notebook, caption)
-    return [row[0] for row in shown] == [str(v)[:10] if isinstance(v, pd.Timestamp) else str(v) for v in result.table.iloc[:, 0]]
+    return [row[0] for row in shown] == [
+        str(v)[:10] if isinstance(v, pd.Timestamp) else str(v) for v in result.table.iloc[:, 0]
+    ]
 
 
-LOG_PARAMETERS = {"start": "2021-01-01", "end": "2024-12-31", "countries": ["Iraq", "Syria", "Jordan"], "freq": "M",
-                  "break_dates": ["2023-10-17"], "rolling_window": 3, "granger_lags": 1, "answer_window_days": -1}
+LOG_PARAMETERS = {
+    "start": "2021-01-01",
+    "end": "2024-12-31",
+    "countries": ["Iraq", "Syria", "Jordan"],
+    "freq": "M",
+    "break_dates": ["2023-10-17"],
+    "rolling_window": 3,
+    "granger_lags": 1,
+    "answer_window_days": -1,
+}
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +176,9 @@ def log_run(tmp_path_factory, shipped_processed_dir):
     """Run the notebook on the shipped log built into a tmp folder; return (notebook, selection)."""
     built = shipped_processed_dir
     notebook = run_notebook({"data": str(built), **LOG_PARAMETERS}, tmp_path_factory)
-    selection = an.filter_data(an.load_processed(built), LOG_PARAMETERS["start"], LOG_PARAMETERS["end"],
-                               LOG_PARAMETERS["countries"])
+    selection = an.filter_data(
+        an.load_processed(built), LOG_PARAMETERS["start"], LOG_PARAMETERS["end"], LOG_PARAMETERS["countries"]
+    )
     return notebook, selection
 
 
@@ -141,7 +195,10 @@ def test_notebook_trends__headline_matches_the_package(log_run):
     counts = an.event_counts(selection.events, freq="M", start=LOG_PARAMETERS["start"], end=LOG_PARAMETERS["end"])
     headline = next(h for h in html_outputs(notebook) if "headline-figures" in h)
     for label, value in headline_counts(counts).items():
-        assert f"<strong style='display:block;font-size:1.6em'>{html.escape(str(value))}</strong><span>{label}</span>" in headline
+        assert (
+            f"<strong style='display:block;font-size:1.6em'>{html.escape(str(value))}</strong><span>{label}</span>"
+            in headline
+        )
 
 
 def test_notebook_trends__response_shares_use_named_links_only(log_run):
@@ -149,24 +206,34 @@ def test_notebook_trends__response_shares_use_named_links_only(log_run):
     expected = an.response_share(selection.events, by="group", window_days=None)
     shown = table_with_caption(notebook, "Share of attacks answered, by militia group")
     assert [(row[0], int(row[1]), int(row[2])) for row in shown] == list(
-        zip(expected["group"], expected["attacks"], expected["answered_attacks"]))
+        zip(expected["group"], expected["attacks"], expected["answered_attacks"])
+    )
     assert table_with_caption(notebook, "Share of attacks answered, by weapon")
     assert table_with_caption(notebook, "Share of attacks answered, by month")
-    assert "names it in responds_to; intervals" in page_text(notebook)   # no window: answer_window_days = -1
+    assert "names it in responds_to; intervals" in page_text(notebook)  # no window: answer_window_days = -1
 
 
 def test_notebook_trends__models_show_tables_or_say_why_not(log_run):
     notebook, selection = log_run
     counts = an.event_counts(selection.events, freq="M", start=LOG_PARAMETERS["start"], end=LOG_PARAMETERS["end"])
-    assert shows_result(notebook, an.interrupted_time_series(counts, break_dates=["2023-10-17"]),
-                        "Interrupted time series of attacks: rate ratios")
+    assert shows_result(
+        notebook,
+        an.interrupted_time_series(counts, break_dates=["2023-10-17"]),
+        "Interrupted time series of attacks: rate ratios",
+    )
     assert shows_result(notebook, an.seasonal_decomposition(counts), "Seasonal-trend decomposition of attacks")
     assert shows_result(notebook, an.granger_causality(counts, lags=1), "Granger tests, both directions")
     assert "What these models can and cannot show" in "\n".join(c.source for c in notebook.cells)
 
 
-WEEKLY_PARAMETERS = {"start": "2022-01-01", "end": "2024-06-30", "countries": ["Iraq", "Syria"], "freq": "W",
-                     "rolling_window": 8, "granger_lags": 3}
+WEEKLY_PARAMETERS = {
+    "start": "2022-01-01",
+    "end": "2024-06-30",
+    "countries": ["Iraq", "Syria"],
+    "freq": "W",
+    "rolling_window": 8,
+    "granger_lags": 3,
+}
 
 
 @pytest.fixture(scope="module")
@@ -178,15 +245,20 @@ def weekly_run(tmp_path_factory):
 def test_notebook_trends__runs_on_an_acled_weekly_file(weekly_run):
     assert errors(weekly_run) == []
     text = page_text(weekly_run)
-    assert "by any actor" in text                                   # the proxies are named on the page
+    assert "by any actor" in text  # the proxies are named on the page
     assert "cannot say which attacks were answered" in text
     assert "Share of attacks answered, by militia group" not in text
     assert figures(weekly_run) >= 4
 
 
 def test_notebook_trends__weekly_models_find_the_synthetic_surge(weekly_run):
-    counts = an.event_counts(an.load_weekly_counts(SAMPLE), freq="W", start=WEEKLY_PARAMETERS["start"],
-                             end=WEEKLY_PARAMETERS["end"], countries=WEEKLY_PARAMETERS["countries"])
+    counts = an.event_counts(
+        an.load_weekly_counts(SAMPLE),
+        freq="W",
+        start=WEEKLY_PARAMETERS["start"],
+        end=WEEKLY_PARAMETERS["end"],
+        countries=WEEKLY_PARAMETERS["countries"],
+    )
     its = an.interrupted_time_series(counts)
     assert its.ok, its.refusal
     rows = {row[0]: row for row in table_with_caption(weekly_run, "Interrupted time series of attacks: rate ratios")}
@@ -203,6 +275,10 @@ def test_notebook_trends__has_one_parameters_cell_with_the_common_names():
     namespace: dict = {}
     exec(tagged[0].source, namespace)
     assert {k: type(namespace[k]) for k in ("data", "start", "end", "countries")} == {
-        "data": str, "start": str, "end": str, "countries": list}
+        "data": str,
+        "start": str,
+        "end": str,
+        "countries": list,
+    }
     assert namespace["break_dates"] == ["2023-10-17", "2024-02-02"] and namespace["freq"] == "W"
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")

@@ -1,4 +1,5 @@
 """Unit tests for the cell parsers: dates, local times, counts and casualty claims."""
+
 import datetime as dt
 
 import pandas as pd
@@ -19,11 +20,26 @@ from analysis.cleaning.cells import (
 AUG_24 = dt.date(2022, 8, 24)
 
 
-@pytest.mark.parametrize("text", [
-    "2022-08-24", "2022/08/24", "24 August 2022", "24 Aug 2022", "24th August 2022", "Aug 24, 2022",
-    "August 24 2022", "Aug. 24, 2022", "Sept 24, 2022".replace("Sept", "Aug"), "Wednesday, 24 August 2022",
-    "24/08/2022", "08/24/2022", "24.08.2022", "  24  August   2022 ", "2022-08-24 00:00:00",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022-08-24",
+        "2022/08/24",
+        "24 August 2022",
+        "24 Aug 2022",
+        "24th August 2022",
+        "Aug 24, 2022",
+        "August 24 2022",
+        "Aug. 24, 2022",
+        "Sept 24, 2022".replace("Sept", "Aug"),
+        "Wednesday, 24 August 2022",
+        "24/08/2022",
+        "08/24/2022",
+        "24.08.2022",
+        "  24  August   2022 ",
+        "2022-08-24 00:00:00",
+    ],
+)
 def test_parse_date__accepted_forms(text):
     assert parse_date(text) == AUG_24
 
@@ -36,24 +52,34 @@ def test_parse_date__excel_datetime_passes_through():
     assert parse_date(pd.Timestamp("2022-08-24 00:00")) == AUG_24
 
 
-@pytest.mark.parametrize("text, words", [
-    ("03/04/2022", "ambiguous"),
-    ("31 February 2022", "impossible"),
-    ("2022-13-01", "impossible"),
-    ("31/31/2022", "impossible"),
-    ("24 Agosto 2022", "unrecognised month"),
-    ("last Tuesday", "unrecognised date"),
-    ("", "blank"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("03/04/2022", "ambiguous"),
+        ("31 February 2022", "impossible"),
+        ("2022-13-01", "impossible"),
+        ("31/31/2022", "impossible"),
+        ("24 Agosto 2022", "unrecognised month"),
+        ("last Tuesday", "unrecognised date"),
+        ("", "blank"),
+    ],
+)
 def test_parse_date__refused_with_reason(text, words):
     with pytest.raises(CellError, match=words):
         parse_date(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("19:20", dt.time(19, 20)), ("7:20 p.m.", dt.time(19, 20)), ("7 am", dt.time(7, 0)),
-    ("12:05 am", dt.time(0, 5)), ("12:30 PM", dt.time(12, 30)), ("0930".replace("0930", "09.30"), dt.time(9, 30)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("19:20", dt.time(19, 20)),
+        ("7:20 p.m.", dt.time(19, 20)),
+        ("7 am", dt.time(7, 0)),
+        ("12:05 am", dt.time(0, 5)),
+        ("12:30 PM", dt.time(12, 30)),
+        ("0930".replace("0930", "09.30"), dt.time(9, 30)),
+    ],
+)
 def test_parse_local_time__forms(text, expected):
     assert parse_local_time(text) == expected
 
@@ -64,22 +90,25 @@ def test_parse_local_time__refused(text):
         parse_local_time(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("3", CountRange(3, 3, 3)),
-    ("at least 17", CountRange(17, 17, None)),
-    ("At least seventeen", CountRange(17, 17, None)),
-    ("17+", CountRange(17, 17, None)),
-    ("more than 17", CountRange(18, 18, None)),
-    ("2-3", CountRange(2, 2, 3)),
-    ("2 to 3", CountRange(2, 2, 3)),
-    ("two or three", CountRange(2, 2, 3)),
-    ("one", CountRange(1, 1, 1)),
-    ("a dozen", CountRange(12, 12, 12)),
-    ("dozens", CountRange(12, 12, None)),
-    ("none", CountRange(0, 0, 0)),
-    ("0", CountRange(0, 0, 0)),
-    (4.0, CountRange(4, 4, 4)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3", CountRange(3, 3, 3)),
+        ("at least 17", CountRange(17, 17, None)),
+        ("At least seventeen", CountRange(17, 17, None)),
+        ("17+", CountRange(17, 17, None)),
+        ("more than 17", CountRange(18, 18, None)),
+        ("2-3", CountRange(2, 2, 3)),
+        ("2 to 3", CountRange(2, 2, 3)),
+        ("two or three", CountRange(2, 2, 3)),
+        ("one", CountRange(1, 1, 1)),
+        ("a dozen", CountRange(12, 12, 12)),
+        ("dozens", CountRange(12, 12, None)),
+        ("none", CountRange(0, 0, 0)),
+        ("0", CountRange(0, 0, 0)),
+        (4.0, CountRange(4, 4, 4)),
+    ],
+)
 def test_parse_count__forms(text, expected):
     assert parse_count(text) == expected
 
@@ -89,10 +118,17 @@ def test_parse_count__blank_or_unknown_is_na_not_zero(text):
     assert parse_count(text) is None
 
 
-@pytest.mark.parametrize("text, words", [
-    ("3-2", "low > high"), ("-3", "negative"), ("a few", "unrecognised count 'a few'"),
-    ("3 or 4 or 5", "unrecognised"), (2.5, "whole numbers"), (-1, "negative"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("3-2", "low > high"),
+        ("-3", "negative"),
+        ("a few", "unrecognised count 'a few'"),
+        ("3 or 4 or 5", "unrecognised"),
+        (2.5, "whole numbers"),
+        (-1, "negative"),
+    ],
+)
 def test_parse_count__refused_with_cell_quoted(text, words):
     with pytest.raises(CellError, match=words):
         parse_count(text)
@@ -101,7 +137,9 @@ def test_parse_count__refused_with_cell_quoted(text, words):
 def test_parse_claims__competing_claims_kept_with_claimants():
     claims = parse_claims("1 [militia official]; at least 17 [local sources]", "DoD")
     assert [(c.claimant, c.count) for c in claims] == [
-        ("militia official", CountRange(1, 1, 1)), ("local sources", CountRange(17, 17, None))]
+        ("militia official", CountRange(1, 1, 1)),
+        ("local sources", CountRange(17, 17, None)),
+    ]
 
 
 def test_parse_claims__default_claimant_and_unknown_claims_dropped():
@@ -121,11 +159,13 @@ def test_parse_unique__aligns_values_and_reasons():
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(
-    st.text(),
-    st.from_regex(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", fullmatch=True),
-    st.from_regex(r"\d{1,2} [A-Za-z]{3,9},? \d{4}", fullmatch=True),
-))
+@given(
+    st.one_of(
+        st.text(),
+        st.from_regex(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", fullmatch=True),
+        st.from_regex(r"\d{1,2} [A-Za-z]{3,9},? \d{4}", fullmatch=True),
+    )
+)
 def test_parse_date__any_string_parses_or_gives_reason(text):
     try:
         result = parse_date(text)
@@ -136,18 +176,22 @@ def test_parse_date__any_string_parses_or_gives_reason(text):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(
-    st.text(),
-    st.from_regex(r"(at least |more than )?\d{1,4}(\+| ?- ?\d{1,4})?", fullmatch=True),
-    st.from_regex(r"[a-z ]{0,20}( or | to )[a-z]{0,8}", fullmatch=True),
-))
+@given(
+    st.one_of(
+        st.text(),
+        st.from_regex(r"(at least |more than )?\d{1,4}(\+| ?- ?\d{1,4})?", fullmatch=True),
+        st.from_regex(r"[a-z ]{0,20}( or | to )[a-z]{0,8}", fullmatch=True),
+    )
+)
 def test_parse_count__any_string_parses_or_gives_reason(text):
     try:
         result = parse_count(text)
     except CellError as error:
         assert str(error)
     else:
-        assert result is None or (0 <= result.low <= result.best and (result.high is None or result.best <= result.high))
+        assert result is None or (
+            0 <= result.low <= result.best and (result.high is None or result.best <= result.high)
+        )
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,5 +1,6 @@
 """Unit tests for the column helpers the big-file readers share (analysis.sources.checks) and for reading only
 the columns a format uses, on tiny inline tables."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,7 +66,9 @@ def test_sorted_positions__orders_kept_rows_by_date_then_id():
     assert sorted_positions(is_kept, dates, id_order(ids)).tolist() == [2, 1, 0, 3]
 
 
-@pytest.mark.parametrize("days", [["1900-01-01", "2100-12-31", "1950-06-01"], ["2023-10-19", "2023-10-18", "2023-10-19"]])
+@pytest.mark.parametrize(
+    "days", [["1900-01-01", "2100-12-31", "1950-06-01"], ["2023-10-19", "2023-10-18", "2023-10-19"]]
+)
 def test_sorted_positions__wide_or_narrow_date_ranges_sort_alike(days):
     # dates centuries apart do not fit the 16-bit day numbers of the fast sort: the general sort takes over
     ids = pd.Series(["b", "a", "c"], dtype="string")
@@ -84,9 +87,17 @@ def test_unique_rows__many_wide_columns_number_combinations_in_order_of_appearan
 
 
 def test_typed_frame__fills_constant_columns_with_their_dtypes():
-    columns = {"source": "string", "responds_to": "string", "munitions": "Int64", "latitude": "Float64",
-               "event_time_utc": "datetime64[ns, UTC]", "role": "string"}
-    frame = typed_frame(columns, {"source": "acled", "role": pd.Series(["attack", "other"], dtype="string")}, pd.RangeIndex(2))
+    columns = {
+        "source": "string",
+        "responds_to": "string",
+        "munitions": "Int64",
+        "latitude": "Float64",
+        "event_time_utc": "datetime64[ns, UTC]",
+        "role": "string",
+    }
+    frame = typed_frame(
+        columns, {"source": "acled", "role": pd.Series(["attack", "other"], dtype="string")}, pd.RangeIndex(2)
+    )
     assert frame.dtypes.astype(str).to_dict() == columns
     assert frame["source"].tolist() == ["acled", "acled"] and frame["responds_to"].isna().all()
     assert frame["munitions"].isna().all() and frame["latitude"].isna().all() and frame["event_time_utc"].isna().all()
@@ -135,7 +146,8 @@ def test_load_events__correction_to_an_acled_column_the_reader_never_uses_is_sti
     path = write_acled(raw_dir, [acled_row()])
     (raw_dir / "reference" / "corrections.csv").write_text(
         "source_file,record_id,column,expected,corrected,reason\n"
-        f"{path.name},SYR1,admin2,Wrong district,Deir ez Zor,checked against the map\n")
+        f"{path.name},SYR1,admin2,Wrong district,Deir ez Zor,checked against the map\n"
+    )
     with pytest.raises(an.InputError, match="holds 'Deir ez Zor'"):
         an.load_events([path], reference_dir=raw_dir / "reference")
 
@@ -156,8 +168,11 @@ def test_read_table__cells_with_line_breaks_across_block_ends_are_read_whole(tmp
     path = write_csv(tmp_path / "t.csv", [["id", "notes"]] + [[str(i), note] for i, note in enumerate(notes)])
     monkeypatch.setattr(sources, "CSV_BLOCK_BYTES", 1024)  # many blocks, so some end inside a cell
     with pytest.raises(pa.ArrowInvalid, match="out of sync"):  # what the fast read meets in this file
-        pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(block_size=1024),
-                        parse_options=pa_csv.ParseOptions(newlines_in_values=False))
+        pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(block_size=1024),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False),
+        )
     table = read_table(path)
     assert table["notes"].tolist() == notes and table.attrs["malformed_rows"] == []
 
@@ -166,8 +181,10 @@ def test_load_events__acled_notes_with_line_breaks_in_a_big_file(raw_dir, monkey
     import analysis.sources.files as sources
 
     monkeypatch.setattr(sources, "CSV_BLOCK_BYTES", 2048)
-    rows = [acled_row(event_id_cnty=f"SYR{i}", notes=f"Rockets hit the base.\nNo casualties were reported ({i}).")
-            for i in range(60)]
+    rows = [
+        acled_row(event_id_cnty=f"SYR{i}", notes=f"Rockets hit the base.\nNo casualties were reported ({i}).")
+        for i in range(60)
+    ]
     data = an.load_events([write_acled(raw_dir, rows)], reference_dir=raw_dir / "reference")
     assert len(data.events) == 60 and data.quarantine.empty
     assert data.events["notes"].str.contains("\n", regex=False).all()

@@ -1,4 +1,5 @@
 """Unit tests of the report runner's parts: configuration, parameter checks, publishing, pages, maps, summaries."""
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,17 @@ from tests.factories import COMMON, notebook_json, write_notebook
 
 # --- parameters ---------------------------------------------------------------------------------------------
 
+
 def test_declared_parameters__literals_annotations_and_comments():
     source = COMMON + "window_days: int = 14  # days\nimport math\nratio = 0.5\n"
-    assert declared_parameters(source) == {"data": "", "start": "2019-01-01", "end": "2024-12-31",
-                                           "countries": ["Iraq", "Syria", "Jordan"], "window_days": 14, "ratio": 0.5}
+    assert declared_parameters(source) == {
+        "data": "",
+        "start": "2019-01-01",
+        "end": "2024-12-31",
+        "countries": ["Iraq", "Syria", "Jordan"],
+        "window_days": 14,
+        "ratio": 0.5,
+    }
 
 
 def test_declared_parameters__non_literal_default_refused():
@@ -47,18 +55,32 @@ def test_parameters_cell_source__needs_exactly_one_tagged_cell():
         parameters_cell_source(nb, Path("x.ipynb"))
 
 
-@pytest.mark.parametrize("value, default, expected", [
-    ("2022-01-01", "2019-01-01", True), (["Syria"], ["Iraq"], True), ("Syria", ["Iraq"], False),
-    ([1], ["Iraq"], False), (3, 14, True), (3.5, 14, False), (3, 0.5, True), (True, 14, False),
-    (False, True, True), (1, True, False), ({"a": ["2020-01-01"]}, {}, True), ("x", None, True), ([], [], True),
-])
+@pytest.mark.parametrize(
+    "value, default, expected",
+    [
+        ("2022-01-01", "2019-01-01", True),
+        (["Syria"], ["Iraq"], True),
+        ("Syria", ["Iraq"], False),
+        ([1], ["Iraq"], False),
+        (3, 14, True),
+        (3.5, 14, False),
+        (3, 0.5, True),
+        (True, 14, False),
+        (False, True, True),
+        (1, True, False),
+        ({"a": ["2020-01-01"]}, {}, True),
+        ("x", None, True),
+        ([], [], True),
+    ],
+)
 def test_matches_type__declared_default_types(value, default, expected):
     assert matches_type(value, default) is expected
 
 
 def test_parameter_problems__unknown_name_and_wrong_type_in_sentences():
-    problems = parameter_problems({"start": 2022, "windw": 3, "countries": ["Iraq"]},
-                                  declared_parameters(COMMON), "lags.ipynb")
+    problems = parameter_problems(
+        {"start": 2022, "windw": 3, "countries": ["Iraq"]}, declared_parameters(COMMON), "lags.ipynb"
+    )
     assert problems == [
         "lags.ipynb does not declare 'windw' in its parameters cell (it declares data, start, end, countries)",
         "lags.ipynb: start must be a str like its default '2019-01-01', not 2022",
@@ -67,11 +89,14 @@ def test_parameter_problems__unknown_name_and_wrong_type_in_sentences():
 
 # --- configuration ------------------------------------------------------------------------------------------
 
+
 def test_parse_config__dates_stay_text_and_sets_inherit_pages(tmp_path):
     path = tmp_path / "reports.yml"
-    path.write_text("pages: [overview, {name: lags, parameters: {window_days: 7}}]\n"
-                    "sets:\n  s1:\n    parameters: {start: 2022-01-01, countries: [Syria]}\n"
-                    "  s2:\n    title: Two\n    pages: [overview]\n")
+    path.write_text(
+        "pages: [overview, {name: lags, parameters: {window_days: 7}}]\n"
+        "sets:\n  s1:\n    parameters: {start: 2022-01-01, countries: [Syria]}\n"
+        "  s2:\n    title: Two\n    pages: [overview]\n"
+    )
     loaded = report_config.load_report_config(path)
     assert loaded.default_set == "s1"
     s1 = loaded.get("s1")
@@ -81,14 +106,17 @@ def test_parse_config__dates_stay_text_and_sets_inherit_pages(tmp_path):
     assert [p.title for p in loaded.get("s2").pages] == ["Overview"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("pages: [overview]\nsets: {a: {paramters: {}}}\n", "unknown key"),
-    ("pages: [overview]\nsets: {'../up': {}}\n", "folder name"),
-    ("pages: []\nsets: {a: {}}\n", "non-empty list"),
-    ("pages: [overview, overview]\nsets: {a: {}}\n", "listed twice"),
-    ("pages: [overview]\nsets: {a: {}}\ndefault_set: b\n", "default_set 'b'"),
-    ("pages: [overview]\nsets: {a: {}}\n: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("pages: [overview]\nsets: {a: {paramters: {}}}\n", "unknown key"),
+        ("pages: [overview]\nsets: {'../up': {}}\n", "folder name"),
+        ("pages: []\nsets: {a: {}}\n", "non-empty list"),
+        ("pages: [overview, overview]\nsets: {a: {}}\n", "listed twice"),
+        ("pages: [overview]\nsets: {a: {}}\ndefault_set: b\n", "default_set 'b'"),
+        ("pages: [overview]\nsets: {a: {}}\n: [\n", "not valid YAML"),
+    ],
+)
 def test_load_report_config__refuses_mistakes_with_a_message(tmp_path, text, message):
     path = tmp_path / "reports.yml"
     path.write_text(text)
@@ -107,7 +135,9 @@ def test_check_sets__project_sets_fit_the_project_notebooks():
     loaded = report_config.load_report_config(PROJECT_DIR / "reports.yml")
     for report_set in loaded.sets.values():
         for page in report_set.pages:
-            assert runner.notebook_path(PROJECT_DIR / "notebooks", page.name).is_file(), f"{page.name} is listed but missing"
+            assert runner.notebook_path(PROJECT_DIR / "notebooks", page.name).is_file(), (
+                f"{page.name} is listed but missing"
+            )
     runner.check_sets(list(loaded.sets.values()), PROJECT_DIR / "notebooks")  # raises on any misfit
 
 
@@ -122,8 +152,20 @@ def test_check_sets__one_error_lists_every_problem(tmp_path):
 
 def test_chosen_sets__custom_parameters_and_pages():
     loaded = report_config.load_report_config(PROJECT_DIR / "reports.yml")
-    args = type("Args", (), dict(start="2023-10-17", end=None, countries=["Iraq,Syria"], sets=None, all_sets=False,
-                                 name="peak", pages="overview,data_quality", keep_runs=0))()
+    args = type(
+        "Args",
+        (),
+        dict(
+            start="2023-10-17",
+            end=None,
+            countries=["Iraq,Syria"],
+            sets=None,
+            all_sets=False,
+            name="peak",
+            pages="overview,data_quality",
+            keep_runs=0,
+        ),
+    )()
     (custom,) = chosen_sets(args, loaded)
     assert custom.name == "peak" and custom.parameters == {"start": "2023-10-17", "countries": ["Iraq", "Syria"]}
     assert [p.name for p in custom.pages] == ["overview", "data_quality"]
@@ -133,6 +175,7 @@ def test_chosen_sets__custom_parameters_and_pages():
 
 
 # --- runs on disk -------------------------------------------------------------------------------------------
+
 
 def job_for(tmp_path: Path, notebook: Path, **parameters) -> PageJob:
     """Return a PageJob for tests of run keys."""
@@ -199,6 +242,7 @@ def test_acquire_lock__second_run_is_refused(tmp_path):
 
 # --- HTML ---------------------------------------------------------------------------------------------------
 
+
 def test_document__self_contained_and_escaped():
     html_text = pages.document("<t>", "<p>body</p>", navigation=pages.navigation_html("Set <s>", [("a", "A & B")], "a"))
     assert "&lt;t&gt;" in html_text and "Set &lt;s&gt;" in html_text and "A &amp; B" in html_text
@@ -207,16 +251,30 @@ def test_document__self_contained_and_escaped():
 
 
 def test_error_html__message_and_traceback_are_text():
-    box = pages.error_html("Lags", "ValueError: <img src=x onerror=alert(1)>", cell_source="raise ValueError('<b>')",
-                           traceback="Traceback\n<script>")
+    box = pages.error_html(
+        "Lags",
+        "ValueError: <img src=x onerror=alert(1)>",
+        cell_source="raise ValueError('<b>')",
+        traceback="Traceback\n<script>",
+    )
     assert "&lt;img src=x onerror=alert(1)&gt;" in box and "<img" not in box and "&lt;script&gt;" in box
 
 
 def test_index_body__lists_pages_with_status_and_facts():
-    run = {"set": "s", "set_title": "S", "parameters": {"countries": ["Syria"]}, "data_fingerprint": "abc",
-           "package_version": "0.1.0", "made_at": "2024-01-01T00:00:00+00:00", "seconds": 3.0, "run_date": "2024-01-01",
-           "pages": [{"title": "Overview", "html": "overview.html", "status": "ok", "seconds": 1.0, "error": None},
-                     {"title": "Lags", "html": "lags.html", "status": "failed", "seconds": 1.0, "error": "ValueError: x"}]}
+    run = {
+        "set": "s",
+        "set_title": "S",
+        "parameters": {"countries": ["Syria"]},
+        "data_fingerprint": "abc",
+        "package_version": "0.1.0",
+        "made_at": "2024-01-01T00:00:00+00:00",
+        "seconds": 3.0,
+        "run_date": "2024-01-01",
+        "pages": [
+            {"title": "Overview", "html": "overview.html", "status": "ok", "seconds": 1.0, "error": None},
+            {"title": "Lags", "html": "lags.html", "status": "failed", "seconds": 1.0, "error": "ValueError: x"},
+        ],
+    }
     body = pages.index_body(run)
     assert "1 of 2 pages failed" in body and "href='lags.html'" in body and "ValueError: x" in body
     assert "abc" in body and "[&#x27;Syria&#x27;]" in body
@@ -225,12 +283,21 @@ def test_index_body__lists_pages_with_status_and_facts():
 def test_strip_for_page__removes_stderr_tagged_cells_and_error_outputs():
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
-                                                nbformat.v4.new_output("stream", name="stdout", text="out\n")]),
-        nbformat.v4.new_code_cell("y", metadata={"tags": ["remove-cell"]}),
-        nbformat.v4.new_code_cell("z", outputs=[nbformat.v4.new_output("error", ename="E", evalue="v", traceback=[])]),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "x",
+                outputs=[
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="out\n"),
+                ],
+            ),
+            nbformat.v4.new_code_cell("y", metadata={"tags": ["remove-cell"]}),
+            nbformat.v4.new_code_cell(
+                "z", outputs=[nbformat.v4.new_output("error", ename="E", evalue="v", traceback=[])]
+            ),
+        ]
+    )
     assert strip_for_page(nb, drop_errors=True) == ["warn\n"]
     assert [c.source for c in nb.cells] == ["x", "z"]
     assert [o.get("name") for o in nb.cells[0].outputs] == ["stdout"] and nb.cells[1].outputs == []
@@ -239,9 +306,14 @@ def test_strip_for_page__removes_stderr_tagged_cells_and_error_outputs():
 def test_strip_for_page__drops_plotly_json_the_page_never_shows():
     import nbformat
 
-    figure = nbformat.v4.new_output("display_data", data={
-        "application/vnd.plotly.v1+json": {"data": [{"type": "bar", "y": [1, 2]}]},
-        "text/html": "<div>Plotly.newPlot(...)</div>", "text/plain": "Figure"})
+    figure = nbformat.v4.new_output(
+        "display_data",
+        data={
+            "application/vnd.plotly.v1+json": {"data": [{"type": "bar", "y": [1, 2]}]},
+            "text/html": "<div>Plotly.newPlot(...)</div>",
+            "text/plain": "Figure",
+        },
+    )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig.show()", outputs=[figure])])
     assert strip_for_page(nb) == []
     assert set(nb.cells[0].outputs[0].data) == {"text/html", "text/plain"}
@@ -254,6 +326,7 @@ def test_needs_plotlyjs__only_figures_without_the_library():
 
 
 # --- display helpers ----------------------------------------------------------------------------------------
+
 
 def test_setup_notebook__figure_html_has_no_external_script():
     import plotly.graph_objects as go
@@ -282,16 +355,26 @@ def test_headline_html__values_escaped():
 
 # --- maps ---------------------------------------------------------------------------------------------------
 
+
 def events_frame(**columns) -> pd.DataFrame:
     """Return a small event table with the columns maps and summaries read."""
-    base = {"event_id": ["a", "b", "c"], "event_date": pd.to_datetime(["2024-01-02", "2024-01-05", "2024-01-09"]),
-            "country": ["Iraq", "Iraq", "Syria"], "location": ["Al Asad", "Al Asad", "<b>Conoco</b>"],
-            "site": ["Al-Asad Air Base", "Al-Asad Air Base", None], "role": ["attack", "attack", "response"],
-            "latitude": pd.array([33.786, 33.786, None], dtype="Float64"),
-            "longitude": pd.array([42.441, 42.441, None], dtype="Float64"),
-            "geo_precision": pd.array([1, 1, 3], dtype="Int64"), "date_precision": ["day", "day", "month"],
-            "initiator": ["KH", None, "US"], "target": ["US", "US", "KH"], "weapon": ["rocket", "unknown", None],
-            "notes": ["<script>x</script>", None, "n"], "source": ["log", "log", "log"]}
+    base = {
+        "event_id": ["a", "b", "c"],
+        "event_date": pd.to_datetime(["2024-01-02", "2024-01-05", "2024-01-09"]),
+        "country": ["Iraq", "Iraq", "Syria"],
+        "location": ["Al Asad", "Al Asad", "<b>Conoco</b>"],
+        "site": ["Al-Asad Air Base", "Al-Asad Air Base", None],
+        "role": ["attack", "attack", "response"],
+        "latitude": pd.array([33.786, 33.786, None], dtype="Float64"),
+        "longitude": pd.array([42.441, 42.441, None], dtype="Float64"),
+        "geo_precision": pd.array([1, 1, 3], dtype="Int64"),
+        "date_precision": ["day", "day", "month"],
+        "initiator": ["KH", None, "US"],
+        "target": ["US", "US", "KH"],
+        "weapon": ["rocket", "unknown", None],
+        "notes": ["<script>x</script>", None, "n"],
+        "source": ["log", "log", "log"],
+    }
     base.update(columns)
     return pd.DataFrame(base)
 
@@ -309,7 +392,9 @@ def test_map_extent__unknown_country_named():
 
 def test_place_counts__one_row_per_place_and_role_skipping_unplaced():
     counts = maps.place_counts(events_frame())
-    assert counts[["place", "role", "events"]].to_dict("records") == [{"place": "Al-Asad Air Base", "role": "attack", "events": 2}]
+    assert counts[["place", "role", "events"]].to_dict("records") == [
+        {"place": "Al-Asad Air Base", "role": "attack", "events": 2}
+    ]
     assert maps.missing_coordinates(events_frame()) == 1
 
 
@@ -323,6 +408,7 @@ def test_event_map__offline_traces_and_escaped_hover():
 
 
 # --- overview and quality summaries -------------------------------------------------------------------------
+
 
 def test_headline_figures__counts_and_dates():
     figures = overview_text.headline_figures(events_frame())
@@ -345,18 +431,35 @@ def test_timeline_figure__one_marker_per_event_coarse_dates_hollow():
 
 
 def test_quarantine_reasons__counts_per_reason():
-    quarantine = pd.DataFrame({"source_file": ["a", "a", "a"], "source_row": [3, 9, 4], "column": ["date"] * 3,
-                               "value": ["x", "y", "z"], "reason": ["ambiguous", "ambiguous", "empty"]})
+    quarantine = pd.DataFrame(
+        {
+            "source_file": ["a", "a", "a"],
+            "source_row": [3, 9, 4],
+            "column": ["date"] * 3,
+            "value": ["x", "y", "z"],
+            "reason": ["ambiguous", "ambiguous", "empty"],
+        }
+    )
     table = quality.quarantine_reasons(quarantine)
     assert table[["reason", "rows", "example_rows"]].to_dict("records") == [
-        {"reason": "ambiguous", "rows": 2, "example_rows": "3, 9"}, {"reason": "empty", "rows": 1, "example_rows": "4"}]
+        {"reason": "ambiguous", "rows": 2, "example_rows": "3, 9"},
+        {"reason": "empty", "rows": 1, "example_rows": "4"},
+    ]
 
 
 def test_unknown_name_counts__most_frequent_first():
-    unknown = pd.DataFrame({"source_file": ["a"] * 3, "source_row": [1, 2, 3], "column": ["actor", "actor", "location"],
-                            "value": ["KSS", "KSS", "Qayyara"]})
+    unknown = pd.DataFrame(
+        {
+            "source_file": ["a"] * 3,
+            "source_row": [1, 2, 3],
+            "column": ["actor", "actor", "location"],
+            "value": ["KSS", "KSS", "Qayyara"],
+        }
+    )
     assert quality.unknown_name_counts(unknown)[["value", "rows"]].to_dict("records") == [
-        {"value": "KSS", "rows": 2}, {"value": "Qayyara", "rows": 1}]
+        {"value": "KSS", "rows": 2},
+        {"value": "Qayyara", "rows": 1},
+    ]
 
 
 def test_field_completeness__unknown_weapon_counts_as_missing():
@@ -365,8 +468,11 @@ def test_field_completeness__unknown_weapon_counts_as_missing():
 
 
 def test_accounting_note__flags_unaccounted_rows():
-    table = quality.accounting_table(pd.DataFrame({"source_file": ["a"], "format": ["log"], "raw_rows": [5],
-                                                   "events": [3], "merged": [0], "quarantined": [1]}))
+    table = quality.accounting_table(
+        pd.DataFrame(
+            {"source_file": ["a"], "format": ["log"], "raw_rows": [5], "events": [3], "merged": [0], "quarantined": [1]}
+        )
+    )
     assert quality_text.accounting_note(table).startswith("1 of 5 raw rows are unaccounted for")
 
 

@@ -1,4 +1,5 @@
 """End-to-end tests of `python -m analysis report`: executes notebooks with papermill (slow: a few seconds each)."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,9 @@ from tests.factories import run_report, write_config, write_notebook
 pytestmark = pytest.mark.notebooks
 
 # anything a page could fetch from elsewhere: <script src=...>, <link href=...>, @import, url(http...)
-EXTERNAL = re.compile(r"<script[^>]*\bsrc\s*=|<link[^>]*\bhref\s*=\s*['\"]?(https?:)?//|@import|url\(\s*['\"]?(https?:)?//", re.I)
+EXTERNAL = re.compile(
+    r"<script[^>]*\bsrc\s*=|<link[^>]*\bhref\s*=\s*['\"]?(https?:)?//|@import|url\(\s*['\"]?(https?:)?//", re.I
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +78,24 @@ def test_report__overlapping_run_exits_3_without_running(tmp_path):
 def test_report__failing_notebook_becomes_an_error_page_others_still_built(tmp_path, tiny_raw):
     notebooks = tmp_path / "notebooks"
     # the kernel starts with the slow optional module marked unavailable (None), whether installed or not
-    write_notebook(notebooks / "fine.ipynb", body="import sys\nprint('this page is fine', sys.modules.get('rfc3987_syntax', 'absent'))")
+    write_notebook(
+        notebooks / "fine.ipynb",
+        body="import sys\nprint('this page is fine', sys.modules.get('rfc3987_syntax', 'absent'))",
+    )
     write_notebook(notebooks / "boom.ipynb", body="raise ValueError('bad <img src=x onerror=alert(1)>')")
     config = write_config(tmp_path / "reports.yml", ["fine", "boom", "ghost"], {"start": "2022-01-01"})
-    result = run_report("--config", config, "--notebooks", notebooks, "--out", tmp_path / "out",
-                        "--raw", tiny_raw, "--processed", tmp_path / "processed")
+    result = run_report(
+        "--config",
+        config,
+        "--notebooks",
+        notebooks,
+        "--out",
+        tmp_path / "out",
+        "--raw",
+        tiny_raw,
+        "--processed",
+        tmp_path / "processed",
+    )
     assert result.returncode == 1, result.stderr
     assert "test/boom: FAILED (ValueError" in result.stderr
     assert "1 of 3 pages built" in result.stdout and "failed: boom, ghost" in result.stdout
@@ -87,7 +103,10 @@ def test_report__failing_notebook_becomes_an_error_page_others_still_built(tmp_p
     boom = (run_dir / "boom.html").read_text()
     assert "Boom: this page failed" in boom and "ValueError: bad &lt;img src=x onerror=alert(1)&gt;" in boom
     assert "raise ValueError(" in boom and "Traceback" in boom and "<img src=x" not in boom
-    assert "2022-01-01" in boom and json.loads((tmp_path / "processed" / "manifest.json").read_text())["data_fingerprint"] in boom
+    assert (
+        "2022-01-01" in boom
+        and json.loads((tmp_path / "processed" / "manifest.json").read_text())["data_fingerprint"] in boom
+    )
     assert (run_dir / "notebooks" / "boom.ipynb").is_file()  # kept to debug; pages that built keep none
     assert not (run_dir / "notebooks" / "fine.ipynb").exists()
     assert "this page is fine None" in (run_dir / "fine.html").read_text()
@@ -99,7 +118,9 @@ def test_report__failing_notebook_becomes_an_error_page_others_still_built(tmp_p
 
 
 def test_report__bad_parameters_stop_before_anything_runs(tmp_path):
-    config = write_config(tmp_path / "reports.yml", ["overview"], {"start": "2022-01-01", "colour": "red", "countries": "Syria"})
+    config = write_config(
+        tmp_path / "reports.yml", ["overview"], {"start": "2022-01-01", "colour": "red", "countries": "Syria"}
+    )
     result = run_report("--config", config, "--out", tmp_path / "out", "--processed", tmp_path / "processed")
     assert result.returncode == 2
     assert "does not declare 'colour'" in result.stderr and "countries must be a list of str" in result.stderr
@@ -108,9 +129,20 @@ def test_report__bad_parameters_stop_before_anything_runs(tmp_path):
 
 def test_report__notes_as_text_figures_from_raw_data_and_an_empty_selection_in_one_run(tmp_path, tiny_raw):
     both = {"data": str(tiny_raw), "countries": ["Syria"]}
-    (tmp_path / "reports.yml").write_text(json.dumps({"pages": ["overview", "data_quality"], "sets": {
-        "test": {"title": "Test set", "parameters": {**both, "start": "2022-01-01", "end": "2022-12-31"}},
-        "empty": {"title": "Nothing in range", "parameters": {**both, "start": "2019-01-01", "end": "2019-12-31"}}}}))
+    (tmp_path / "reports.yml").write_text(
+        json.dumps(
+            {
+                "pages": ["overview", "data_quality"],
+                "sets": {
+                    "test": {"title": "Test set", "parameters": {**both, "start": "2022-01-01", "end": "2022-12-31"}},
+                    "empty": {
+                        "title": "Nothing in range",
+                        "parameters": {**both, "start": "2019-01-01", "end": "2019-12-31"},
+                    },
+                },
+            }
+        )
+    )
     result = run_report("--config", tmp_path / "reports.yml", "--all-sets", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     overview = (tmp_path / "out" / "test" / "latest" / "overview.html").read_text()
@@ -132,12 +164,16 @@ def test_report__notes_as_text_figures_from_raw_data_and_an_empty_selection_in_o
 def test_report__a_cell_over_the_timeout_fails_its_page_and_stops_its_kernel(tmp_path, tiny_raw):
     notebooks = tmp_path / "notebooks"
     pid_file = tmp_path / "kernel.pid"
-    write_notebook(notebooks / "slow.ipynb", body=f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
-                                                  "time.sleep(120)")
+    write_notebook(
+        notebooks / "slow.ipynb",
+        body=f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)",
+    )
     config = write_config(tmp_path / "reports.yml", ["slow"], {"data": str(tiny_raw)})
     result = run_report("--config", config, "--notebooks", notebooks, "--out", tmp_path / "out", "--timeout", "2")
     assert result.returncode == 1
     page = (tmp_path / "out" / "test" / "latest" / "slow.html").read_text()
     assert "CellTimeoutError" in page and "--timeout 2 seconds per cell" in page
     pid = int(pid_file.read_text())  # the kernel that ran the cell: it may not survive the run
-    assert not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    assert (
+        not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    )

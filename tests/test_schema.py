@@ -1,4 +1,5 @@
 """Unit tests for the processed-table contract (analysis.pipeline.validation): unique event ids and casualty -> event links."""
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -11,17 +12,34 @@ from analysis.pipeline.validation import event_id_links, validate
 def events(ids, **cells) -> pd.DataFrame:
     """Return valid canonical events with the given ids (other cells overridden)."""
     day = pd.Timestamp("2023-10-19")
-    return conform(pd.DataFrame({
-        "event_id": ids, "source": "acled", "event_date": day, "date_earliest": day, "date_latest": day,
-        "date_precision": "day", "role": "other", "initiator_side": "unknown", "target_side": "unknown",
-        "weapon": "unknown", **cells,
-    }), EVENT_COLUMNS)
+    return conform(
+        pd.DataFrame(
+            {
+                "event_id": ids,
+                "source": "acled",
+                "event_date": day,
+                "date_earliest": day,
+                "date_latest": day,
+                "date_precision": "day",
+                "role": "other",
+                "initiator_side": "unknown",
+                "target_side": "unknown",
+                "weapon": "unknown",
+                **cells,
+            }
+        ),
+        EVENT_COLUMNS,
+    )
 
 
 def casualties(ids) -> pd.DataFrame:
     """Return valid casualty rows pointing at the given event ids."""
-    return conform(pd.DataFrame({"event_id": ids, "side": "unknown", "outcome": "killed", "low": 1, "best": 1,
-                                 "claimant": "ACLED"}), CASUALTY_COLUMNS)
+    return conform(
+        pd.DataFrame(
+            {"event_id": ids, "side": "unknown", "outcome": "killed", "low": 1, "best": 1, "claimant": "ACLED"}
+        ),
+        CASUALTY_COLUMNS,
+    )
 
 
 def text(values) -> pd.Series:
@@ -91,7 +109,6 @@ def test_validate__casualty_schema_failure_is_reported_after_the_concurrent_id_p
     assert "casualties" in str(raised.value) and "low" in str(raised.value)
 
 
-
 def test_schema_for__every_declared_rule_is_checked():
     import pandera.errors
 
@@ -99,16 +116,33 @@ def test_schema_for__every_declared_rule_is_checked():
     from analysis.core.tables import EVENT_COLUMNS, conform
     from analysis.pipeline.validation import schema_for
 
-    good = conform(pd.DataFrame({
-        "event_id": ["log:a"], "source": ["incident_log"], "event_date": pd.to_datetime(["2024-01-02"]),
-        "date_earliest": pd.to_datetime(["2024-01-01"]), "date_latest": pd.to_datetime(["2024-01-03"]),
-        "date_precision": ["week"], "role": ["attack"], "initiator_side": ["militia"], "target_side": ["us"],
-        "target_kind": ["base"], "weapon": ["drone"],
-    }), EVENT_COLUMNS)
+    good = conform(
+        pd.DataFrame(
+            {
+                "event_id": ["log:a"],
+                "source": ["incident_log"],
+                "event_date": pd.to_datetime(["2024-01-02"]),
+                "date_earliest": pd.to_datetime(["2024-01-01"]),
+                "date_latest": pd.to_datetime(["2024-01-03"]),
+                "date_precision": ["week"],
+                "role": ["attack"],
+                "initiator_side": ["militia"],
+                "target_side": ["us"],
+                "target_kind": ["base"],
+                "weapon": ["drone"],
+            }
+        ),
+        EVENT_COLUMNS,
+    )
     schema = schema_for(EVENTS)
     schema.validate(good)
-    for column, value in [("target_kind", "barracks"), ("role", "raid"), ("latitude", 95.0), ("munitions", -1),
-                          ("date_latest", pd.Timestamp("2023-12-31"))]:
+    for column, value in [
+        ("target_kind", "barracks"),
+        ("role", "raid"),
+        ("latitude", 95.0),
+        ("munitions", -1),
+        ("date_latest", pd.Timestamp("2023-12-31")),
+    ]:
         bad = good.copy()
         bad[column] = pd.Series([value], dtype=EVENT_COLUMNS[column]) if column != "date_latest" else [value]
         with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):

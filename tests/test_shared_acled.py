@@ -1,4 +1,5 @@
 """The real ACLED export in ../shared/fixtures/acled: every row accounted for, militia-vs-US rows get a role."""
+
 import csv
 import re
 
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.shared
 # Written independently of analysis.cleaning.roles and its pattern table, so the test checks the inference, not itself.
 PRO_IRAN_MILITIA = re.compile(
     r"Militia \(Pro-Iran\)|Kataib Hezbollah|Hezbollah Al Nujaba|Sayyid al Shuhada|Islamic Resistance in Iraq|"
-    r"Fatemiyoun|Zainabiyoun|Popular Mobilization Forces|^Hezbollah$", re.IGNORECASE)
+    r"Fatemiyoun|Zainabiyoun|Popular Mobilization Forces|^Hezbollah$",
+    re.IGNORECASE,
+)
 US_OR_COALITION = re.compile(r"Military Forces of the United States|Global Coalition Against Daesh", re.IGNORECASE)
 
 
@@ -25,10 +28,13 @@ def party_names(row: dict, number: int) -> list[str]:
 def opposes_militia_and_us(row: dict) -> bool:
     """Tell whether one side of a row names a pro-Iran militia and the other US or coalition forces."""
     first, second = party_names(row, 1), party_names(row, 2)
+
     def has(names, pattern):
         return any(pattern.search(name) for name in names)
+
     return (has(first, PRO_IRAN_MILITIA) and has(second, US_OR_COALITION)) or (
-        has(second, PRO_IRAN_MILITIA) and has(first, US_OR_COALITION))
+        has(second, PRO_IRAN_MILITIA) and has(first, US_OR_COALITION)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,8 @@ def test_shared_acled__every_row_is_accounted_for(export, loaded):
     assert accounting["raw_rows"] == accounting["events"] + accounting["merged"] + accounting["quarantined"]
     assert len(loaded.events) + loaded.quarantine["source_row"].nunique() == len(rows)
     assert set(loaded.events["event_id"]) | {f"acled:{r['event_id_cnty']}" for r in rows} == {
-        f"acled:{r['event_id_cnty']}" for r in rows}
+        f"acled:{r['event_id_cnty']}" for r in rows
+    }
     assert len(loaded.casualties) == sum(1 for r in rows if r["fatalities"].strip())
 
 

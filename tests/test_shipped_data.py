@@ -1,4 +1,5 @@
 """Data checks on the shipped incident log (data/raw/incidents.csv) and its reference tables."""
+
 import pandas as pd
 import pytest
 

@@ -1,4 +1,5 @@
 """Survival estimates on time to response, checked against Kaplan-Meier figures worked out by hand."""
+
 import math
 
 import pandas as pd
@@ -13,16 +14,23 @@ from analysis.present.survival import kaplan_meier_figure, response_rates_figure
 def make_ttr(durations, answered, groups=None, horizon_days=30, by="country") -> pd.DataFrame:
     """A minimal time_to_response table: days followed (or to the answer) and whether the attack was answered."""
     follow_up = [horizon_days if a else d for d, a in zip(durations, answered)]
-    table = pd.DataFrame({
-        "attack_id": [f"a{i}" for i in range(len(durations))],
-        "attack_date": pd.date_range("2024-01-01", periods=len(durations), freq="7D"),
-        "duration_days": durations,
-        "is_answered": answered,
-        "follow_up_days": follow_up,
-        "censored_by": pd.array([None if a else ("horizon" if d >= horizon_days else "end of data")
-                                 for d, a in zip(durations, answered)], dtype="string"),
-        "horizon_days": horizon_days,
-    })
+    table = pd.DataFrame(
+        {
+            "attack_id": [f"a{i}" for i in range(len(durations))],
+            "attack_date": pd.date_range("2024-01-01", periods=len(durations), freq="7D"),
+            "duration_days": durations,
+            "is_answered": answered,
+            "follow_up_days": follow_up,
+            "censored_by": pd.array(
+                [
+                    None if a else ("horizon" if d >= horizon_days else "end of data")
+                    for d, a in zip(durations, answered)
+                ],
+                dtype="string",
+            ),
+            "horizon_days": horizon_days,
+        }
+    )
     if groups is not None:
         table[by] = pd.array(groups, dtype="string") if not isinstance(groups[0], bool) else groups
     return table
@@ -63,14 +71,18 @@ def test_kaplan_meier__bands_contain_the_estimate_and_simultaneous_is_wider():
         assert (curve["share_answered"] <= curve["share_answered_upper"] + 1e-12).all()
         assert curve.notna().all().all()
     inner = slice(2, -1)
-    assert ((simultaneous["share_answered_upper"] - simultaneous["share_answered_lower"]).iloc[inner]
-            >= (pointwise["share_answered_upper"] - pointwise["share_answered_lower"]).iloc[inner] - 1e-9).all()
+    assert (
+        (simultaneous["share_answered_upper"] - simultaneous["share_answered_lower"]).iloc[inner]
+        >= (pointwise["share_answered_upper"] - pointwise["share_answered_lower"]).iloc[inner] - 1e-9
+    ).all()
 
 
 def test_kaplan_meier__group_with_no_answer_is_a_flat_curve_not_nan():
     curve = an.kaplan_meier(make_ttr([30, 30, 4], [False, False, False]))
     assert curve[["time_days", "share_answered", "share_answered_lower", "share_answered_upper"]].values.tolist() == [
-        [0, 0.0, 0.0, 0.0], [30, 0.0, 0.0, 0.0]]
+        [0, 0.0, 0.0, 0.0],
+        [30, 0.0, 0.0, 0.0],
+    ]
 
 
 def test_kaplan_meier__by_group_in_reading_order():
@@ -78,13 +90,16 @@ def test_kaplan_meier__by_group_in_reading_order():
     assert an.kaplan_meier(ttr, by="country")["group"].unique().tolist() == ["Iraq", "Syria"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"band": "wide"}, "unknown band 'wide'"),
-    ({"band": "simultaneous", "alpha": 0.1}, "alpha=0.05 only"),
-    ({"alpha": 1.5}, "alpha must be between 0 and 1"),
-    ({"by": "province"}, "cannot group by 'province'"),
-    ({"by": "has_us_casualties"}, "pass the EventData"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"band": "wide"}, "unknown band 'wide'"),
+        ({"band": "simultaneous", "alpha": 0.1}, "alpha=0.05 only"),
+        ({"alpha": 1.5}, "alpha must be between 0 and 1"),
+        ({"by": "province"}, "cannot group by 'province'"),
+        ({"by": "has_us_casualties"}, "pass the EventData"),
+    ],
+)
 def test_kaplan_meier__bad_parameters_raise(kwargs, message):
     with pytest.raises(ParameterError, match=message):
         an.kaplan_meier(HAND, **kwargs)
@@ -104,7 +119,9 @@ def test_median_time_to_response__first_day_below_one_half_with_interval():
 
 def test_median_time_to_response__not_reached_gives_a_sentence():
     row = an.median_time_to_response(make_ttr([1, 30, 30, 30], [True, False, False, False])).iloc[0]
-    assert pd.isna(row["median_days"]) and row["note"].startswith("Median not reached: fewer than half of the 4 attacks")
+    assert pd.isna(row["median_days"]) and row["note"].startswith(
+        "Median not reached: fewer than half of the 4 attacks"
+    )
 
 
 def test_median_time_to_response__empty_table_says_so():
@@ -114,8 +131,9 @@ def test_median_time_to_response__empty_table_says_so():
 
 def test_median_time_to_response__attacks_in_no_group_are_counted_in_a_row():
     ttr = make_ttr([1, 2, 3], [True, True, True])
-    ttr["period"] = label_periods(ttr["attack_date"], {"first week": ("2024-01-01", "2024-01-07"),
-                                                          "second week": ("2024-01-08", "2024-01-14")})
+    ttr["period"] = label_periods(
+        ttr["attack_date"], {"first week": ("2024-01-01", "2024-01-07"), "second week": ("2024-01-08", "2024-01-14")}
+    )
     table = an.median_time_to_response(ttr, by="period")
     assert table["group"].tolist() == ["first week", "second week", "(no period)"]
     assert table["attacks"].tolist() == [1, 1, 1]
@@ -127,13 +145,17 @@ def test_share_answered_within__reads_the_curve_at_each_day():
     assert table["share_answered"].round(6).tolist() == [0.0, 0.2, 0.4, 0.7]
     # outcome known at day d: followed at least d days, or answered (by then or later); the one censored at 2 drops out
     assert table["followed_or_answered"].tolist() == [5, 5, 4, 4]
-    assert (table["share_lower"] <= table["share_answered"]).all() and (table["share_answered"] <= table["share_upper"]).all()
+    assert (table["share_lower"] <= table["share_answered"]).all() and (
+        table["share_answered"] <= table["share_upper"]
+    ).all()
 
 
 def test_share_answered_within__beyond_the_longest_follow_up_gives_a_sentence():
     table = an.share_answered_within(make_ttr([1, 2], [True, False], horizon_days=30), days=[1, 14])
     assert pd.isna(table["share_answered"].iloc[1])
-    assert table["note"].iloc[1] == "No attack in this group was followed for 14 days, so the share cannot be estimated."
+    assert (
+        table["note"].iloc[1] == "No attack in this group was followed for 14 days, so the share cannot be estimated."
+    )
 
 
 def test_share_answered_within__days_past_the_horizon_raise():
@@ -157,7 +179,10 @@ def test_compare_response_times__clearly_different_groups():
 def test_compare_response_times__matches_statsmodels_survdiff():
     from statsmodels.duration.survfunc import survdiff
 
-    durations, answered = [1, 3, 4, 6, 9, 2, 5, 8, 11, 30], [True, True, False, True, True, True, True, False, True, False]
+    durations, answered = (
+        [1, 3, 4, 6, 9, 2, 5, 8, 11, 30],
+        [True, True, False, True, True, True, True, False, True, False],
+    )
     groups = ["Iraq"] * 5 + ["Syria"] * 5
     result = an.compare_response_times(make_ttr(durations, answered, groups=groups), by="country")
     chi_square, p_value = survdiff(durations, [float(a) for a in answered], groups)
@@ -169,9 +194,11 @@ def test_compare_response_times__too_few_attacks_gives_a_sentence():
     ttr = make_ttr([1, 2, 3, 4, 5, 6], [True] * 6, groups=["Iraq"] * 5 + ["Jordan"])
     result = an.compare_response_times(ttr, by="country")
     assert result.p_value is None and result.chi_square is None
-    assert result.sentence == ("Too few attacks to compare time to response by country: a log-rank test needs at least "
-                               "two groups with 5 or more attacks, and only 1 qualifies. Left out for having fewer than "
-                               "5 attacks: Jordan (1).")
+    assert result.sentence == (
+        "Too few attacks to compare time to response by country: a log-rank test needs at least "
+        "two groups with 5 or more attacks, and only 1 qualifies. Left out for having fewer than "
+        "5 attacks: Jordan (1)."
+    )
     assert result.left_out == ["Jordan"]
 
 
@@ -192,7 +219,11 @@ def test_response_rates__counts_open_attacks_apart():
     ttr["attack_date"] = pd.to_datetime(["2024-01-05", "2024-02-01", "2024-07-01", "2024-07-02"])
     rates = an.response_rates(ttr, freq="Q")
     assert rates["period"].tolist() == ["2024 Q1", "2024 Q2", "2024 Q3"]
-    assert rates[["attacks", "answered", "unanswered", "still_open"]].values.tolist() == [[2, 1, 1, 0], [0, 0, 0, 0], [2, 0, 1, 1]]
+    assert rates[["attacks", "answered", "unanswered", "still_open"]].values.tolist() == [
+        [2, 1, 1, 0],
+        [0, 0, 0, 0],
+        [2, 0, 1, 1],
+    ]
     assert rates["share_answered"].tolist()[0] == 0.5 and pd.isna(rates["share_answered"].iloc[1])
     assert rates["note"].iloc[1] == "No attacks in this period."
     # Wilson interval for 1 of 2
@@ -210,7 +241,9 @@ def test_response_rates__by_group_and_bad_freq():
 
 def test_response_rates__all_open_and_empty_give_sentences():
     open_only = make_ttr([2], [False])
-    assert an.response_rates(open_only)["note"].tolist() == ["Every attack in this period was still open when the data ends."]
+    assert an.response_rates(open_only)["note"].tolist() == [
+        "Every attack in this period was still open when the data ends."
+    ]
     assert an.response_rates(make_ttr([], []))["note"].tolist() == ["There are no attacks in this selection."]
 
 

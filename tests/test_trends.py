@@ -1,4 +1,5 @@
 """Unit tests for analysis.analyses.trends on synthetic series with known structure (seeded, a few seconds in all)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,10 +34,11 @@ def negative_binomial(rng, mean, dispersion=0.5):
 
 WEEKS = 156
 BREAK_WEEK = 100
-BREAK_DATE = pd.Timestamp("2021-01-02") + pd.Timedelta(weeks=BREAK_WEEK)   # a Saturday: the break week is all after
+BREAK_DATE = pd.Timestamp("2021-01-02") + pd.Timedelta(weeks=BREAK_WEEK)  # a Saturday: the break week is all after
 
 
 # ---------------------------------------------------------------- interrupted time series
+
 
 def test_interrupted_time_series__recovers_a_level_shift_within_its_interval():
     rng = np.random.default_rng(20231017)
@@ -45,7 +47,7 @@ def test_interrupted_time_series__recovers_a_level_shift_within_its_interval():
     assert result.ok, result.refusal
     shift = result.table.set_index("term").loc[f"level_{BREAK_DATE:%Y-%m-%d}"]
     assert shift["rate_ratio_low"] <= 3.0 <= shift["rate_ratio_high"]
-    assert shift["rate_ratio_low"] > 1.0          # the shift is detected, not merely compatible
+    assert shift["rate_ratio_low"] > 1.0  # the shift is detected, not merely compatible
     assert shift["rate_ratio"] == pytest.approx(3.0, rel=0.3)
 
 
@@ -56,7 +58,7 @@ def test_interrupted_time_series__intervals_cover_the_true_shift_most_of_the_tim
         attacks = negative_binomial(rng, np.where(np.arange(WEEKS) >= BREAK_WEEK, 6.0, 2.0))
         shift = interrupted_time_series(weekly(attacks), break_dates=[BREAK_DATE]).table.iloc[1]
         covered += shift["rate_ratio_low"] <= 3.0 <= shift["rate_ratio_high"]
-    assert covered >= 32   # 95% intervals; Newey-West errors cover about 90% here
+    assert covered >= 32  # 95% intervals; Newey-West errors cover about 90% here
 
 
 def test_interrupted_time_series__no_shift_gives_an_interval_around_one():
@@ -76,14 +78,22 @@ def test_interrupted_time_series__recovers_a_trend_change():
         change = result.table.set_index("term").loc[f"trend_{BREAK_DATE:%Y-%m-%d}"]
         covered += change["rate_ratio_low"] <= 4.0 <= change["rate_ratio_high"]
         detected += change["rate_ratio_low"] > 1.0
-    assert covered >= 15 and detected >= 18   # the rate quadruples per year after the break
+    assert covered >= 15 and detected >= 18  # the rate quadruples per year after the break
 
 
 def test_interrupted_time_series__table_and_series_are_tidy_and_explained():
     rng = np.random.default_rng(1)
-    result = interrupted_time_series(weekly(negative_binomial(rng, np.full(WEEKS, 3.0))),
-                                     break_dates=["2022-06-01", "2022-09-01"])
-    assert list(result.table.columns) == ["term", "meaning", "rate_ratio", "rate_ratio_low", "rate_ratio_high", "p_value"]
+    result = interrupted_time_series(
+        weekly(negative_binomial(rng, np.full(WEEKS, 3.0))), break_dates=["2022-06-01", "2022-09-01"]
+    )
+    assert list(result.table.columns) == [
+        "term",
+        "meaning",
+        "rate_ratio",
+        "rate_ratio_low",
+        "rate_ratio_high",
+        "p_value",
+    ]
     assert result.table["term"].tolist() == ["trend", "level_2022-06-01", "level_2022-09-01"]
     assert list(result.series.columns) == ["period_start", "observed", "fitted", "without_breaks"]
     assert len(result.series) == WEEKS
@@ -133,7 +143,9 @@ def test_interrupted_time_series__refuses_too_few_events():
 
 
 def test_interrupted_time_series__refuses_a_short_segment():
-    result = interrupted_time_series(weekly(np.full(60, 2)), break_dates=[pd.Timestamp("2021-01-02") + pd.Timedelta(weeks=58)])
+    result = interrupted_time_series(
+        weekly(np.full(60, 2)), break_dates=[pd.Timestamp("2021-01-02") + pd.Timedelta(weeks=58)]
+    )
     assert not result.ok and "Only 2 weeks" in result.refusal
 
 
@@ -145,14 +157,19 @@ def test_interrupted_time_series__refuses_a_column_the_source_cannot_give():
 
 def test_interrupted_time_series__bad_parameters_raise_parameter_error():
     counts = weekly(np.full(60, 2))
-    for kwargs, words in ((dict(break_dates=["17 Octobre"]), "not a date"), (dict(confidence=1.5), "confidence"),
-                          (dict(column="killed"), "not in the counts"), (dict(break_dates=[]), "at least one"),
-                          (dict(break_dates=["2021-06-01"], hac_lags=-1), "hac_lags")):
+    for kwargs, words in (
+        (dict(break_dates=["17 Octobre"]), "not a date"),
+        (dict(confidence=1.5), "confidence"),
+        (dict(column="killed"), "not in the counts"),
+        (dict(break_dates=[]), "at least one"),
+        (dict(break_dates=["2021-06-01"], hac_lags=-1), "hac_lags"),
+    ):
         with pytest.raises(ParameterError, match=words):
             interrupted_time_series(counts, **kwargs)
 
 
 # ---------------------------------------------------------------- Granger causality
+
 
 def test_granger_causality__independent_series_rarely_show_a_link():
     rng = np.random.default_rng(2024)
@@ -161,7 +178,7 @@ def test_granger_causality__independent_series_rarely_show_a_link():
     for _ in range(replications):
         result = granger_causality(weekly(rng.poisson(1.5, 120), rng.poisson(1.0, 120)), lags=2, significance=0.05)
         significant += result.table["is_significant"].to_numpy()
-    assert (significant / replications <= 0.12).all(), significant   # about 5% expected in each direction
+    assert (significant / replications <= 0.12).all(), significant  # about 5% expected in each direction
 
 
 def test_granger_causality__detects_responses_that_follow_attacks():
@@ -219,6 +236,7 @@ def test_granger_causality__bad_parameters_raise_parameter_error():
 
 # ---------------------------------------------------------------- STL and rolling means
 
+
 def test_seasonal_decomposition__recovers_a_yearly_pattern():
     rng = np.random.default_rng(12)
     pattern = 5 * np.sin(2 * np.pi * np.arange(156) / 52)
@@ -229,10 +247,12 @@ def test_seasonal_decomposition__recovers_a_yearly_pattern():
     np.testing.assert_allclose(parts, result.series["observed"])
     without_pattern = seasonal_decomposition(weekly(rng.poisson(10, 156)))
     assert abs(np.corrcoef(without_pattern.series["seasonal"], pattern)[0, 1]) < 0.3
+
     def seasonal_strength(stl):
         return stl.table.set_index("component").loc["seasonal", "strength"]
+
     assert seasonal_strength(result) > seasonal_strength(without_pattern) + 0.2
-    assert result.table["highest_at"].iloc[1].month in (3, 4, 5)   # the sine peaks a quarter into each year
+    assert result.table["highest_at"].iloc[1].month in (3, 4, 5)  # the sine peaks a quarter into each year
 
 
 def test_seasonal_decomposition__refuses_less_than_two_years():
@@ -269,6 +289,7 @@ def test_rolling_means__bad_window_raises_parameter_error():
 
 # ---------------------------------------------------------------- results and display
 
+
 def test_total_series__sums_groups_per_period():
     counts = pd.concat([weekly([1, 2], country="Iraq"), weekly([3, 0], country="Syria")])
     assert total_series(counts, "attacks")["attacks"].tolist() == [4, 2]
@@ -288,23 +309,40 @@ def test_trend_result__table_renders_escaped_with_notes():
 
 
 def test_readable_table__rounds_floats_and_blanks_missing_values():
-    table = readable_table(pd.DataFrame({"n": [3, 4], "p": [0.04567, 1.0], "ratio": [np.nan, 2.0],
-                                         "partly": pd.array([pd.NA, 1], dtype="Int64")}))
-    assert table.to_dict("records") == [{"n": 3, "p": "0.0457", "ratio": "", "partly": ""},
-                                        {"n": 4, "p": "1", "ratio": "2", "partly": 1}]
+    table = readable_table(
+        pd.DataFrame(
+            {"n": [3, 4], "p": [0.04567, 1.0], "ratio": [np.nan, 2.0], "partly": pd.array([pd.NA, 1], dtype="Int64")}
+        )
+    )
+    assert table.to_dict("records") == [
+        {"n": 3, "p": "0.0457", "ratio": "", "partly": ""},
+        {"n": 4, "p": "1", "ratio": "2", "partly": 1},
+    ]
 
 
 def test_figures__draw_counts_shares_and_models():
     rng = np.random.default_rng(6)
     counts = weekly(negative_binomial(rng, np.where(np.arange(WEEKS) >= BREAK_WEEK, 6.0, 2.0)), rng.poisson(1, WEEKS))
     rolling = rolling_means(counts)
-    assert len(counts_figure(counts, rolling=rolling).data) == 4          # two bars, two lines
+    assert len(counts_figure(counts, rolling=rolling).data) == 4  # two bars, two lines
     its = interrupted_time_series(counts, break_dates=[BREAK_DATE])
-    assert [trace.name for trace in interrupted_time_series_figure(its).data] == ["observed", "model", "model without the breaks"]
+    assert [trace.name for trace in interrupted_time_series_figure(its).data] == [
+        "observed",
+        "model",
+        "model without the breaks",
+    ]
     stl = seasonal_decomposition(counts)
     assert len(decomposition_figure(stl).data) == 4
-    share = pd.DataFrame({"weapon": ["drone", "rocket"], "attacks": [4, 2], "answered_attacks": [2, 2],
-                          "response_share": [0.5, 1.0], "share_low": [0.15, 0.34], "share_high": [0.85, 1.0]})
+    share = pd.DataFrame(
+        {
+            "weapon": ["drone", "rocket"],
+            "attacks": [4, 2],
+            "answered_attacks": [2, 2],
+            "response_share": [0.5, 1.0],
+            "share_low": [0.15, 0.34],
+            "share_high": [0.85, 1.0],
+        }
+    )
     assert list(share_figure(share, x="weapon").data[0].y) == [0.5, 1.0]
     grouped = pd.concat([weekly([1, 2], country="Iraq"), weekly([3, 0], country="Syria")])
     assert [trace.name for trace in grouped_counts_figure(grouped).data] == ["Iraq", "Syria"]
@@ -312,7 +350,9 @@ def test_figures__draw_counts_shares_and_models():
 
 def test_interrupted_time_series__falls_back_to_poisson_when_counts_are_not_overdispersed():
     rng = np.random.default_rng(8)
-    attacks = rng.binomial(np.where(np.arange(WEEKS) >= BREAK_WEEK, 12, 4), 0.5)   # means 2 then 6, variance below the mean
+    attacks = rng.binomial(
+        np.where(np.arange(WEEKS) >= BREAK_WEEK, 12, 4), 0.5
+    )  # means 2 then 6, variance below the mean
     result = interrupted_time_series(weekly(attacks), break_dates=[BREAK_DATE])
     assert result.ok, result.refusal
     assert result.notes[0].startswith("Poisson regression") and "no overdispersion" in result.notes[1]

@@ -1,4 +1,5 @@
 """Unit tests for load_weekly_counts: ACLED's aggregated weekly files as a tidy counts table."""
+
 import pandas as pd
 import pytest
 
@@ -7,16 +8,40 @@ from analysis.core.errors import InputError
 from analysis.sources.weekly import WEEKLY_COLUMNS
 from tests.conftest import write_csv
 
-HEADER = ["WEEK", "REGION", "COUNTRY", "ADMIN1", "EVENT_TYPE", "SUB_EVENT_TYPE", "EVENTS", "FATALITIES",
-          "POPULATION_EXPOSURE", "DISORDER_TYPE", "ID", "CENTROID_LATITUDE", "CENTROID_LONGITUDE"]
+HEADER = [
+    "WEEK",
+    "REGION",
+    "COUNTRY",
+    "ADMIN1",
+    "EVENT_TYPE",
+    "SUB_EVENT_TYPE",
+    "EVENTS",
+    "FATALITIES",
+    "POPULATION_EXPOSURE",
+    "DISORDER_TYPE",
+    "ID",
+    "CENTROID_LATITUDE",
+    "CENTROID_LONGITUDE",
+]
 
 
 def weekly_row(**cells) -> dict[str, str]:
     """Return one weekly aggregate row (shelling in Deir ez-Zor, the week of Saturday 2024-01-06)."""
-    row = {"WEEK": "2024-01-06", "REGION": "Middle East", "COUNTRY": "Syria", "ADMIN1": "Deir ez Zor",
-           "EVENT_TYPE": "Explosions/Remote violence", "SUB_EVENT_TYPE": "Shelling/artillery/missile attack",
-           "EVENTS": "4", "FATALITIES": "1", "POPULATION_EXPOSURE": "120000", "DISORDER_TYPE": "Political violence",
-           "ID": "76003", "CENTROID_LATITUDE": "35.05", "CENTROID_LONGITUDE": "40.45"}
+    row = {
+        "WEEK": "2024-01-06",
+        "REGION": "Middle East",
+        "COUNTRY": "Syria",
+        "ADMIN1": "Deir ez Zor",
+        "EVENT_TYPE": "Explosions/Remote violence",
+        "SUB_EVENT_TYPE": "Shelling/artillery/missile attack",
+        "EVENTS": "4",
+        "FATALITIES": "1",
+        "POPULATION_EXPOSURE": "120000",
+        "DISORDER_TYPE": "Political violence",
+        "ID": "76003",
+        "CENTROID_LATITUDE": "35.05",
+        "CENTROID_LONGITUDE": "40.45",
+    }
     row.update(cells)
     return row
 
@@ -45,17 +70,25 @@ def test_load_weekly_counts__older_file_without_optional_columns(tmp_path):
 
 def test_load_weekly_counts__xlsx_with_date_cells(tmp_path):
     path = tmp_path / "weekly.xlsx"
-    pd.DataFrame([weekly_row() | {"WEEK": pd.Timestamp("2024-01-06"), "EVENTS": 4, "FATALITIES": 1}]).to_excel(path, index=False)
+    pd.DataFrame([weekly_row() | {"WEEK": pd.Timestamp("2024-01-06"), "EVENTS": 4, "FATALITIES": 1}]).to_excel(
+        path, index=False
+    )
     counts = an.load_weekly_counts(path)
     assert counts[["week_start", "events"]].values.tolist() == [[pd.Timestamp("2024-01-06"), 4]]
 
 
-@pytest.mark.parametrize("cells, expected", [
-    ({"WEEK": "2024-01-08"}, "row 3, column 'week', value '2024-01-08': week 2024-01-08 is a Monday; ACLED weeks start on a Saturday"),
-    ({"EVENTS": "-2"}, "row 3, column 'events', value '-2'"),
-    ({"EVENTS": ""}, "events is blank (required)"),
-    ({"CENTROID_LATITUDE": "north"}, "centroid_latitude is not a number"),
-])
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        (
+            {"WEEK": "2024-01-08"},
+            "row 3, column 'week', value '2024-01-08': week 2024-01-08 is a Monday; ACLED weeks start on a Saturday",
+        ),
+        ({"EVENTS": "-2"}, "row 3, column 'events', value '-2'"),
+        ({"EVENTS": ""}, "events is blank (required)"),
+        ({"CENTROID_LATITUDE": "north"}, "centroid_latitude is not a number"),
+    ],
+)
 def test_load_weekly_counts__bad_cell_names_file_row_column_and_value(tmp_path, cells, expected):
     path = write_weekly(tmp_path, [weekly_row(), weekly_row(**{"ADMIN1": "Homs", **cells})])
     with pytest.raises(InputError) as error:

@@ -17,6 +17,7 @@ Rules:
 - An event with no claim for a side and outcome adds nothing: it is not a claim of zero. A claim of 0 is 0.
 - Sides are kept as coded: ACLED's unattributed fatalities stay side "unknown", never folded into a side.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -41,6 +42,7 @@ TALLY_COUNTS = ["events", "disputed", "open_ended"]
 
 
 # ---------------------------------------------------------------- parameters
+
 
 def period_name(freq) -> str:
     """Name the period a freq stands for ('M', 'month' -> 'month'); the one vocabulary of analysis.core.calendar.
@@ -77,7 +79,9 @@ def _split_keys(by, freq, events: pd.DataFrame) -> tuple[list[str], str | None]:
 def _check_data(data, exclude_claimants=()) -> None:
     """Refuse what is not EventData or has casualty rows without their event; warn of unmatched exclusions."""
     if not (hasattr(data, "events") and hasattr(data, "casualties")):
-        raise ParameterError(f"data must be an EventData (from an.load_data / an.load_events), got {type(data).__name__}")
+        raise ParameterError(
+            f"data must be an EventData (from an.load_data / an.load_events), got {type(data).__name__}"
+        )
     has_event = _is_in(data.casualties["event_id"], data.events["event_id"])
     orphans = sorted(set(data.casualties["event_id"][~has_event]))
     if orphans:
@@ -102,14 +106,18 @@ def _warn_unmatched_exclusions(data, exclude_claimants) -> None:
     known = {name_key(c) for c in data.casualties["claimant"].dropna().unique()}
     unmatched = [n for n in check_names("exclude_claimants", exclude_claimants) if name_key(n) not in known]
     if unmatched:
-        warnings.warn(f"exclude_claimants: no claim in this data is by {unmatched}; nothing was excluded for "
-                      "them (check the spelling against data.casualties['claimant'])", stacklevel=3)
+        warnings.warn(
+            f"exclude_claimants: no claim in this data is by {unmatched}; nothing was excluded for "
+            "them (check the spelling against data.casualties['claimant'])",
+            stacklevel=3,
+        )
 
 
 # ---------------------------------------------------------------- one claim per incident cell
 
 
 # ---------------------------------------------------------------- sums with the open-ended rule
+
 
 def sum_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sum low / best / high per group: high is NA when any part is open-ended (a missing high is not zero).
@@ -119,10 +127,13 @@ def sum_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     >>> sum_ranges(parts, ["g"])[["g", "low", "high", "open_ended"]].values.tolist()
     [['a', 18, <NA>, 1], ['b', 2, 3, 0]]
     """
-    work = frame.assign(open_ended=frame["high"].isna().astype("int64"),
-                        high=frame["high"].astype("Float64").fillna(0))
-    sums = {"low": ("low", "sum"), "best": ("best", "sum"), "high": ("high", "sum"),
-            "open_ended": ("open_ended", "sum")}
+    work = frame.assign(open_ended=frame["high"].isna().astype("int64"), high=frame["high"].astype("Float64").fillna(0))
+    sums = {
+        "low": ("low", "sum"),
+        "best": ("best", "sum"),
+        "high": ("high", "sum"),
+        "open_ended": ("open_ended", "sum"),
+    }
     if "event_id" in work:
         sums["events"] = ("event_id", "nunique")
     if "is_disputed" in work:
@@ -137,12 +148,14 @@ def sum_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def _claims_with_events(data, view: str, keys: list[str], period: str | None, exclude_claimants,
-                        claimants=None) -> pd.DataFrame:
+def _claims_with_events(
+    data, view: str, keys: list[str], period: str | None, exclude_claimants, claimants=None
+) -> pd.DataFrame:
     """Choose the claims of a view and attach the event columns the grouping needs."""
     per_claimant = "claimant" in keys
-    chosen = select_claims(data.casualties, view, exclude_claimants=exclude_claimants, claimants=claimants,
-                           per_claimant=per_claimant)
+    chosen = select_claims(
+        data.casualties, view, exclude_claimants=exclude_claimants, claimants=claimants, per_claimant=per_claimant
+    )
     event_columns = [k for k in keys if k not in CLAIM_LEVEL_KEYS]
     events = data.events[list(dict.fromkeys(["event_id", "event_date", *event_columns]))]
     chosen = chosen.drop(columns=[c for c in event_columns if c in chosen]).merge(events, on="event_id", how="left")
@@ -172,7 +185,9 @@ def _complete_periods(tally: pd.DataFrame, keys: list[str], period: str, events:
         if "outcome" in keys:
             others = [k for k in keys if k != "outcome"]
             base = combos[others].drop_duplicates() if others else pd.DataFrame(index=[0])
-            combos = base.merge(pd.DataFrame({"outcome": pd.array(OUTCOMES, dtype=tally["outcome"].dtype)}), how="cross")[keys]
+            combos = base.merge(
+                pd.DataFrame({"outcome": pd.array(OUTCOMES, dtype=tally["outcome"].dtype)}), how="cross"
+            )[keys]
     else:
         combos = pd.DataFrame(index=[0])
     grid = combos.merge(pd.DataFrame({period: periods}), how="cross")
@@ -194,15 +209,20 @@ def _warn_side_overlap(chosen: pd.DataFrame) -> None:
     if not len(events_with_unknown):
         return
     candidates = chosen[_is_in(chosen["event_id"], events_with_unknown)]  # few events: group only those
-    summary = candidates.assign(is_unknown=candidates["side"] == "unknown").groupby(["event_id", "outcome"]).agg(
-        unknown=("is_unknown", "max"), only_unknown=("is_unknown", "min"), claimants=("claimant", "nunique"))
+    summary = (
+        candidates.assign(is_unknown=candidates["side"] == "unknown")
+        .groupby(["event_id", "outcome"])
+        .agg(unknown=("is_unknown", "max"), only_unknown=("is_unknown", "min"), claimants=("claimant", "nunique"))
+    )
     overlapping = summary[summary["unknown"] & ~summary["only_unknown"] & (summary["claimants"] > 1)]
     if len(overlapping):
         events = sorted(overlapping.index.get_level_values("event_id").unique())
         warnings.warn(
             f"{len(events)} events (e.g. {events[:3]}) carry an unattributed figure (side 'unknown') and another "
             "claimant's figures by side; a total across sides adds them and may count the same people twice. "
-            "Put 'side' in by to keep them apart.", stacklevel=4)
+            "Put 'side' in by to keep them apart.",
+            stacklevel=4,
+        )
 
 
 def _tally(data, keys: list[str], period: str | None, view: str, exclude_claimants, claimants=None) -> pd.DataFrame:
@@ -219,9 +239,14 @@ def _tally(data, keys: list[str], period: str | None, view: str, exclude_claiman
     return tally[order].reset_index(drop=True)
 
 
-def casualty_tally(data, by: Iterable[str] | str | None = ("side", "outcome"), freq: str | None = None,
-                   claimant: str | Iterable[str] = "conservative", *,
-                   exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
+def casualty_tally(
+    data,
+    by: Iterable[str] | str | None = ("side", "outcome"),
+    freq: str | None = None,
+    claimant: str | Iterable[str] = "conservative",
+    *,
+    exclude_claimants: Iterable[str] = (),
+) -> pd.DataFrame:
     """Sum low / best / high casualties per group, one claim per incident, keeping ranges open where they are.
 
     by: any mix of side, outcome, claimant, country, actor (the event's initiator), target, role, site, any
@@ -249,8 +274,10 @@ def casualty_tally(data, by: Iterable[str] | str | None = ("side", "outcome"), f
     known = {name_key(c) for c in data.casualties["claimant"].dropna().unique()}
     missing = [n for n in names if name_key(n) not in known]
     if missing:
-        raise ParameterError(f"claimant {missing} made no claim in this data; claimants are "
-                             f"{sorted(data.casualties['claimant'].dropna().unique())}")
+        raise ParameterError(
+            f"claimant {missing} made no claim in this data; claimants are "
+            f"{sorted(data.casualties['claimant'].dropna().unique())}"
+        )
     return _tally(data, keys, period, "conservative", exclude_claimants, claimants=names)
 
 
@@ -272,8 +299,13 @@ def _each_claimant(data, keys: list[str], period: str | None, exclude_claimants)
     return wide.reset_index(drop=not group)
 
 
-def casualty_views(data, by: Iterable[str] | str | None = ("side", "outcome"), freq: str | None = None, *,
-                   exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
+def casualty_views(
+    data,
+    by: Iterable[str] | str | None = ("side", "outcome"),
+    freq: str | None = None,
+    *,
+    exclude_claimants: Iterable[str] = (),
+) -> pd.DataFrame:
     """Put the conservative and the maximal tally side by side.
 
     Columns: the keys, events, disputed, then for each view <view>_open_ended, <view>_low, <view>_best,
@@ -289,7 +321,8 @@ def _views(data, keys: list[str], period: str | None, exclude_claimants) -> pd.D
     group = keys + ([period] if period else [])
     tallies = [
         _tally(data, keys, period, view, exclude_claimants).rename(
-            columns={m: f"{view}_{m}" for m in ["open_ended", *MEASURES]})
+            columns={m: f"{view}_{m}" for m in ["open_ended", *MEASURES]}
+        )
         for view in VIEWS
     ]
     views = tallies[0].merge(tallies[1], on=group + ["events", "disputed"], how="outer", validate="one_to_one")
@@ -316,7 +349,10 @@ def cumulative_tally(tally: pd.DataFrame, period: str, keys: Iterable[str] = ())
 
 # ---------------------------------------------------------------- helpers the casualties notebook uses
 
-def us_casualties(data, freq: str = "M", *, exclude_claimants: Iterable[str] = (), cumulative: bool = False) -> pd.DataFrame:
+
+def us_casualties(
+    data, freq: str = "M", *, exclude_claimants: Iterable[str] = (), cumulative: bool = False
+) -> pd.DataFrame:
     """US personnel (side 'us', contractors included) killed and wounded per period, both views, zero-filled."""
     _check_data(data, exclude_claimants)
     period = period_name(freq)
@@ -325,8 +361,14 @@ def us_casualties(data, freq: str = "M", *, exclude_claimants: Iterable[str] = (
     return cumulative_tally(views, period, ["outcome"]) if cumulative else views
 
 
-def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: Iterable[str] | None = None,
-                        exclude_claimants: Iterable[str] = ()) -> pd.DataFrame:
+def deadliest_incidents(
+    data,
+    n: int = 10,
+    outcome: str = "killed",
+    *,
+    sides: Iterable[str] | None = None,
+    exclude_claimants: Iterable[str] = (),
+) -> pd.DataFrame:
     """List the n incidents with the most killed (or wounded), sides added up, with every competing claim.
 
     Per side the view's claim is chosen, then the sides are added (so a total may join two claimants).
@@ -344,20 +386,41 @@ def deadliest_incidents(data, n: int = 10, outcome: str = "killed", *, sides: It
             raise ParameterError(f"sides {unknown} are not sides; sides are {', '.join(SIDES)}")
         casualties = casualties[casualties["side"].isin(check_names("sides", sides))]
     per_view = [
-        sum_ranges(select_claims(casualties, view, exclude_claimants=exclude_claimants), ["event_id"])
-        .rename(columns={m: f"{view}_{m}" for m in MEASURES}) for view in VIEWS
+        sum_ranges(select_claims(casualties, view, exclude_claimants=exclude_claimants), ["event_id"]).rename(
+            columns={m: f"{view}_{m}" for m in MEASURES}
+        )
+        for view in VIEWS
     ]
     totals = per_view[0][["event_id", "disputed", *(f"conservative_{m}" for m in MEASURES)]].merge(
-        per_view[1][["event_id", *(f"maximal_{m}" for m in MEASURES)]], on="event_id", validate="one_to_one")
+        per_view[1][["event_id", *(f"maximal_{m}" for m in MEASURES)]], on="event_id", validate="one_to_one"
+    )
     totals = totals[totals["maximal_best"] > 0]
     events = data.events[["event_id", "event_date", "country", "location", "role", "initiator", "target"]]
-    ranked = totals.merge(events, on="event_id", how="left").sort_values(
-        ["maximal_best", "conservative_best", "event_date", "event_id"], ascending=[False, False, True, True],
-        kind="stable").head(n)
+    ranked = (
+        totals.merge(events, on="event_id", how="left")
+        .sort_values(
+            ["maximal_best", "conservative_best", "event_date", "event_id"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        .head(n)
+    )
     ranked = ranked.assign(is_disputed=ranked["disputed"] > 0).merge(
-        _claims_text(casualties, ranked["event_id"], exclude_claimants), on="event_id", how="left")
-    columns = ["event_id", "event_date", "country", "location", "role", "initiator", "target", "sides",
-               "is_disputed", *(f"{v}_{m}" for v in VIEWS for m in MEASURES), "claims"]
+        _claims_text(casualties, ranked["event_id"], exclude_claimants), on="event_id", how="left"
+    )
+    columns = [
+        "event_id",
+        "event_date",
+        "country",
+        "location",
+        "role",
+        "initiator",
+        "target",
+        "sides",
+        "is_disputed",
+        *(f"{v}_{m}" for v in VIEWS for m in MEASURES),
+        "claims",
+    ]
     return ranked[columns].reset_index(drop=True)
 
 
@@ -366,17 +429,25 @@ def _claims_text(casualties: pd.DataFrame, event_ids: pd.Series, exclude_claiman
     excluded = claimant_keys(exclude_claimants, "exclude_claimants")
     rows = casualties[casualties["event_id"].isin(event_ids)]
     rows = rows[~folded_claimants(rows["claimant"]).isin(excluded)]
-    rows = rows.assign(label=[
-        claim_label(text, claimant, low, best, high) for text, claimant, low, best, high in
-        zip(rows["claim_text"] if "claim_text" in rows else [None] * len(rows),
-            rows["claimant"], rows["low"], rows["best"], rows["high"])
-    ])
+    rows = rows.assign(
+        label=[
+            claim_label(text, claimant, low, best, high)
+            for text, claimant, low, best, high in zip(
+                rows["claim_text"] if "claim_text" in rows else [None] * len(rows),
+                rows["claimant"],
+                rows["low"],
+                rows["best"],
+                rows["high"],
+            )
+        ]
+    )
     described = []
     ordered = rows.sort_values(["event_id", "side", "best", "claimant"], kind="stable")
     for event_id, claims in ordered.groupby("event_id", sort=False):
         by_side = [f"{side}: " + "; ".join(labels) for side, labels in claims.groupby("side", sort=True)["label"]]
-        described.append({"event_id": event_id, "sides": ", ".join(sorted(claims["side"].unique())),
-                          "claims": " | ".join(by_side)})
+        described.append(
+            {"event_id": event_id, "sides": ", ".join(sorted(claims["side"].unique())), "claims": " | ".join(by_side)}
+        )
     return pd.DataFrame(described, columns=["event_id", "sides", "claims"])
 
 
@@ -384,8 +455,7 @@ def claim_coverage(data, *, exclude_claimants: Iterable[str] = ()) -> dict[str, 
     """Count what the tallies rest on: events, credible and excluded claims, claimants, disputes, open ends."""
     _check_data(data, exclude_claimants)
     casualties = data.casualties
-    excluded = folded_claimants(casualties["claimant"]).isin(
-        claimant_keys(exclude_claimants, "exclude_claimants"))
+    excluded = folded_claimants(casualties["claimant"]).isin(claimant_keys(exclude_claimants, "exclude_claimants"))
     credible = casualties[~excluded]
     cells = select_claims(credible, "conservative")
     return {
@@ -400,5 +470,3 @@ def claim_coverage(data, *, exclude_claimants: Iterable[str] = ()) -> dict[str, 
         "unknown_side_claims": int((credible["side"] == "unknown").sum()),
         "us_claims": int((credible["side"] == "us").sum()),
     }
-
-

@@ -11,6 +11,7 @@ Rules (in plain words: docs/casualties.md):
 Casualty tallies (analysis.analyses.casualties) and the casualty flag of time to response
 (analysis.analyses.response_times) both choose claims here, so they read claims alike.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -72,8 +73,14 @@ def _view_order(claims: pd.DataFrame, cells: np.ndarray, view: str) -> np.ndarra
     return np.lexsort(keys)
 
 
-def select_claims(casualties: pd.DataFrame, view: str = "conservative", *, exclude_claimants: Iterable[str] = (),
-                  claimants: Iterable[str] | None = None, per_claimant: bool = False) -> pd.DataFrame:
+def select_claims(
+    casualties: pd.DataFrame,
+    view: str = "conservative",
+    *,
+    exclude_claimants: Iterable[str] = (),
+    claimants: Iterable[str] | None = None,
+    per_claimant: bool = False,
+) -> pd.DataFrame:
     """Choose one credible claim per incident cell (event x side x outcome), with how many claims it had.
 
     ``view`` is 'conservative' (lowest best) or 'maximal' (highest best); see the module rules for ties.
@@ -103,10 +110,14 @@ def select_claims(casualties: pd.DataFrame, view: str = "conservative", *, exclu
     figures = pd.DataFrame({"cell": cells, **{m: claims[m].to_numpy("float64", na_value=-1.0) for m in MEASURES}})
     distinct_per_cell = np.bincount(figures.drop_duplicates()["cell"].to_numpy(), minlength=len(claims_per_cell))
     chosen_cells = cells[chosen_rows]
-    return claims.iloc[chosen_rows].assign(
-        claims=pd.array(claims_per_cell[chosen_cells], dtype="Int64"),
-        is_disputed=distinct_per_cell[chosen_cells] > 1,
-    ).reset_index(drop=True)
+    return (
+        claims.iloc[chosen_rows]
+        .assign(
+            claims=pd.array(claims_per_cell[chosen_cells], dtype="Int64"),
+            is_disputed=distinct_per_cell[chosen_cells] > 1,
+        )
+        .reset_index(drop=True)
+    )
 
 
 def claim_label(claim_text, claimant, low=None, best=None, high=None) -> str:

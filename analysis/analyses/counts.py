@@ -12,6 +12,7 @@ period "W-FRI"), so the two sources line up week for week. Months are calendar m
 
 One row per period x group; a period with nothing in it is a row of zeros, never a missing row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -26,11 +27,18 @@ from analysis.core.text import name_key
 
 GROUP = "group"
 COUNT_COLUMNS = (
-    "events", "attacks", "responses", "intercepted_attacks", "partly_intercepted_attacks", "coarse_dated_events",
+    "events",
+    "attacks",
+    "responses",
+    "intercepted_attacks",
+    "partly_intercepted_attacks",
+    "coarse_dated_events",
 )
 # ACLED sub-event types read as proxies when a weekly file has no actors (matched with name_key).
 ACLED_ATTACK_SUB_EVENTS = (
-    "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Disrupted weapons use",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Disrupted weapons use",
 )
 ACLED_RESPONSE_SUB_EVENTS = ("Air/drone strike",)
 ACLED_INTERCEPTED_SUB_EVENTS = ("Disrupted weapons use",)
@@ -102,7 +110,9 @@ def _tally(rows: pd.DataFrame, by: list[str], measures: list[str], grid: pd.Data
     return filled.astype({m: "Int64" for m in measures}).sort_values(["period_start", *by], kind="stable")
 
 
-def _bounded_grid(dates: pd.Series, freq: str, start, end) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
+def _bounded_grid(
+    dates: pd.Series, freq: str, start, end
+) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
     """Return the period grid spanning [start, end], or the data's first to last period when unbounded."""
     start, end = parse_period(start, end)
     if dates.empty and (start is None or end is None):
@@ -113,7 +123,11 @@ def _bounded_grid(dates: pd.Series, freq: str, start, end) -> tuple[pd.DataFrame
 
 
 def event_counts(
-    events: pd.DataFrame, freq: str = "W", by: str | Sequence[str] | None = None, start=None, end=None,
+    events: pd.DataFrame,
+    freq: str = "W",
+    by: str | Sequence[str] | None = None,
+    start=None,
+    end=None,
     countries: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Count events, attacks, responses and intercepted attacks per week or month, zero-filled, per group.
@@ -140,7 +154,9 @@ def event_counts(
         events = filter_events(events, countries=countries)
     undated = events.loc[events["event_date"].isna(), "event_id"]
     if len(undated):
-        raise AnalysisError(f"{len(undated)} events have no event_date ({', '.join(map(str, undated[:5]))}); they cannot be placed in a {PERIOD_WORDS[freq]}")
+        raise AnalysisError(
+            f"{len(undated)} events have no event_date ({', '.join(map(str, undated[:5]))}); they cannot be placed in a {PERIOD_WORDS[freq]}"
+        )
     groups = event_groups(events, by)
     grid, start, end = _bounded_grid(events["event_date"], freq, start, end)
     inside = pd.Series(True, index=events.index)
@@ -151,24 +167,41 @@ def event_counts(
     events, groups = events[inside], groups[inside]
     role = events["role"].astype("string")
     is_attack = role.eq("attack").fillna(False)
-    intercepted = events["intercepted"].astype("string") if "intercepted" in events else pd.Series(pd.NA, index=events.index, dtype="string")
+    intercepted = (
+        events["intercepted"].astype("string")
+        if "intercepted" in events
+        else pd.Series(pd.NA, index=events.index, dtype="string")
+    )
     starts = period_start(events["event_date"], freq)
-    rows = pd.concat([groups, pd.DataFrame({
-        "period_start": starts,
-        "events": 1,
-        "attacks": is_attack.astype(int),
-        "responses": role.eq("response").fillna(False).astype(int),
-        "intercepted_attacks": (is_attack & intercepted.eq("yes").fillna(False)).astype(int),
-        "partly_intercepted_attacks": (is_attack & intercepted.eq("partial").fillna(False)).astype(int),
-        "coarse_dated_events": _is_coarse_dated(events, starts, freq).astype(int),
-    }, index=events.index)], axis=1)
+    rows = pd.concat(
+        [
+            groups,
+            pd.DataFrame(
+                {
+                    "period_start": starts,
+                    "events": 1,
+                    "attacks": is_attack.astype(int),
+                    "responses": role.eq("response").fillna(False).astype(int),
+                    "intercepted_attacks": (is_attack & intercepted.eq("yes").fillna(False)).astype(int),
+                    "partly_intercepted_attacks": (is_attack & intercepted.eq("partial").fillna(False)).astype(int),
+                    "coarse_dated_events": _is_coarse_dated(events, starts, freq).astype(int),
+                },
+                index=events.index,
+            ),
+        ],
+        axis=1,
+    )
     counts = _tally(rows, by, list(COUNT_COLUMNS), grid)
     counts.insert(len(by) + 1, "period_days", covered_days(counts["period_start"], freq, start, end))
     counts = counts.reset_index(drop=True)
-    counts.attrs.update(freq=freq, by=by, basis=(
-        "event table: attacks and responses are the events' roles; intercepted attacks are attacks coded "
-        "intercepted = yes"
-    ))
+    counts.attrs.update(
+        freq=freq,
+        by=by,
+        basis=(
+            "event table: attacks and responses are the events' roles; intercepted attacks are attacks coded "
+            "intercepted = yes"
+        ),
+    )
     return counts
 
 
@@ -185,18 +218,21 @@ def _check_weekly(weekly: pd.DataFrame) -> None:
     """Refuse a weekly table that lacks the columns or Saturday week starts the counts rely on."""
     missing = [c for c in WEEKLY_REQUIRED_COLUMNS if c not in weekly.columns]
     if missing:
-        raise ParameterError(
-            f"the weekly table lacks columns {missing}; pass what an.load_weekly_counts(path) returns"
-        )
+        raise ParameterError(f"the weekly table lacks columns {missing}; pass what an.load_weekly_counts(path) returns")
     problems = [
-        ("week_start", weekly["week_start"].isna() | weekly["week_start"].dt.day_of_week.ne(5),
-         "is not a Saturday; ACLED weekly files label each week by the Saturday it starts"),
+        (
+            "week_start",
+            weekly["week_start"].isna() | weekly["week_start"].dt.day_of_week.ne(5),
+            "is not a Saturday; ACLED weekly files label each week by the Saturday it starts",
+        ),
         ("events", weekly["events"].isna() | weekly["events"].lt(0).fillna(False), "is not a count of events"),
     ]
     for column, is_bad, reason in problems:
         if is_bad.any():
             row = weekly[is_bad].iloc[0]
-            where = describe_cell(row.get("source_file", "weekly table"), row.get("source_row", is_bad.idxmax()), column, row[column])
+            where = describe_cell(
+                row.get("source_file", "weekly table"), row.get("source_row", is_bad.idxmax()), column, row[column]
+            )
             raise AnalysisError(f"{where} {reason} ({int(is_bad.sum())} such rows)")
 
 
@@ -207,8 +243,13 @@ def _matches(values: pd.Series, names: Iterable[str]) -> pd.Series:
 
 
 def counts_from_weekly(
-    weekly: pd.DataFrame, freq: str = "W", by: str | Sequence[str] | None = None, start=None, end=None,
-    countries: Iterable[str] | None = None, *,
+    weekly: pd.DataFrame,
+    freq: str = "W",
+    by: str | Sequence[str] | None = None,
+    start=None,
+    end=None,
+    countries: Iterable[str] | None = None,
+    *,
     attack_sub_events: Iterable[str] = ACLED_ATTACK_SUB_EVENTS,
     response_sub_events: Iterable[str] = ACLED_RESPONSE_SUB_EVENTS,
     intercepted_sub_events: Iterable[str] = ACLED_INTERCEPTED_SUB_EVENTS,
@@ -245,7 +286,10 @@ def counts_from_weekly(
     start, end = parse_period(start, end)
     week_starts = weekly["week_start"].astype("datetime64[ns]")
     week_grid, _, _ = _bounded_grid(
-        week_starts, "W", None if start is None else period_start(pd.Series([start]), "W")[0], end,
+        week_starts,
+        "W",
+        None if start is None else period_start(pd.Series([start]), "W")[0],
+        end,
     )
     inside = week_starts.isin(week_grid["period_start"])
     weekly, week_starts = weekly[inside], week_starts[inside]
@@ -254,17 +298,23 @@ def counts_from_weekly(
     starts = week_starts if freq == "W" else period_start(week_starts, freq)
     # a week counts in the period of its Saturday; one that runs into the next period is coarsely placed
     runs_into_next_period = period_start(week_starts + pd.Timedelta(days=6), freq).ne(starts)
-    rows = pd.concat([
-        pd.DataFrame({name: weekly[name].astype("string").fillna("unknown") for name in by}, index=weekly.index),
-        pd.DataFrame({
-            "period_start": starts,
-            "events": events,
-            "attacks": events.where(_matches(sub_event, attack_sub_events), 0),
-            "responses": events.where(_matches(sub_event, response_sub_events), 0),
-            "intercepted_attacks": events.where(_matches(sub_event, intercepted_sub_events), 0),
-            "coarse_dated_events": events.where(runs_into_next_period, 0) if freq != "W" else events * 0,
-        }, index=weekly.index),
-    ], axis=1)
+    rows = pd.concat(
+        [
+            pd.DataFrame({name: weekly[name].astype("string").fillna("unknown") for name in by}, index=weekly.index),
+            pd.DataFrame(
+                {
+                    "period_start": starts,
+                    "events": events,
+                    "attacks": events.where(_matches(sub_event, attack_sub_events), 0),
+                    "responses": events.where(_matches(sub_event, response_sub_events), 0),
+                    "intercepted_attacks": events.where(_matches(sub_event, intercepted_sub_events), 0),
+                    "coarse_dated_events": events.where(runs_into_next_period, 0) if freq != "W" else events * 0,
+                },
+                index=weekly.index,
+            ),
+        ],
+        axis=1,
+    )
     measures = ["events", "attacks", "responses", "intercepted_attacks", "coarse_dated_events"]
     if freq == "W":
         grid = week_grid
@@ -276,14 +326,18 @@ def counts_from_weekly(
         days = grid["period_start"].map(days).fillna(0)
     grid = grid.assign(period_days=days.astype("Int64").to_numpy())
     counts = _tally(rows, by, measures, grid)
-    counts["partly_intercepted_attacks"] = pd.array([pd.NA] * len(counts), dtype="Int64")   # a weekly file cannot tell
+    counts["partly_intercepted_attacks"] = pd.array([pd.NA] * len(counts), dtype="Int64")  # a weekly file cannot tell
     counts = counts[["period_start", *by, "period_days", *COUNT_COLUMNS]].reset_index(drop=True)
-    counts.attrs.update(freq=freq, by=by, basis=(
-        "ACLED weekly aggregates: no actors, so 'attacks' are all "
-        f"{', '.join(attack_sub_events)} events and 'responses' all {', '.join(response_sub_events)} events, by any "
-        "actor (not only militias and US forces); intercepted attacks are "
-        f"{', '.join(intercepted_sub_events)} events"
-    ))
+    counts.attrs.update(
+        freq=freq,
+        by=by,
+        basis=(
+            "ACLED weekly aggregates: no actors, so 'attacks' are all "
+            f"{', '.join(attack_sub_events)} events and 'responses' all {', '.join(response_sub_events)} events, by any "
+            "actor (not only militias and US forces); intercepted attacks are "
+            f"{', '.join(intercepted_sub_events)} events"
+        ),
+    )
     return counts
 
 
@@ -298,10 +352,9 @@ def counts_summary(counts: pd.DataFrame) -> pd.DataFrame:
     keyed = counts.assign(periods=1, periods_with_attacks=counts["attacks"].gt(0).astype(int), _all="all")
     keys = groups or ["_all"]
     totals = keyed.groupby(keys, sort=True).agg(
-        periods=("periods", "sum"), periods_with_attacks=("periods_with_attacks", "sum"),
+        periods=("periods", "sum"),
+        periods_with_attacks=("periods_with_attacks", "sum"),
         **{m: (m, lambda values: values.sum(min_count=1) if values.notna().all() else pd.NA) for m in measures},
     )
     totals = totals.reset_index().drop(columns=["_all"], errors="ignore")
     return totals.astype({c: "Int64" for c in ["periods", "periods_with_attacks", *measures]})
-
-

@@ -1,4 +1,5 @@
 """What the overview page counts: events by country and role, and the latest events (frames, no drawing)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,5 +38,3 @@ def latest_events(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     table = latest[columns].copy()
     table["event_date"] = table["event_date"].dt.strftime("%Y-%m-%d")
     return table.reset_index(drop=True)
-
-

@@ -10,6 +10,7 @@ dates (`lag_days`), in hours when both clock times are known (`lag_hours`), and 
 precision (`lag_days_min` / `lag_days_max`). Pairing sorts once and searches, so it never compares every
 response with every attack (benchmarks/bench_pairing.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -61,6 +62,7 @@ _GROUP_STRIDE = 10**11  # seconds; larger than any span of dates, so group code 
 
 
 # ---------------------------------------------------------------- parameters and inputs
+
 
 def events_table(events_or_data) -> pd.DataFrame:
     """Return the events frame of an EventData, or the frame itself, checked for the columns pairing needs."""
@@ -122,6 +124,7 @@ EXPLICIT_BASIS = "a source names the attack (responds_to)"
 
 # ---------------------------------------------------------------- ordering in time
 
+
 def _date_column(events: pd.DataFrame, column: str) -> pd.Series:
     """Return a date column as day-resolution timestamps, falling back to event_date where absent or blank."""
     dates = pd.to_datetime(events["event_date"]).dt.normalize()
@@ -142,7 +145,11 @@ def local_seconds_of_day(events: pd.DataFrame) -> pd.Series:
     known = times.notna()
     if not known.any():
         return seconds
-    country = events["country"].astype("string") if "country" in events else pd.Series(pd.NA, index=events.index, dtype="string")
+    country = (
+        events["country"].astype("string")
+        if "country" in events
+        else pd.Series(pd.NA, index=events.index, dtype="string")
+    )
     zones = country.map(COUNTRY_TIMEZONES, na_action="ignore").fillna("UTC")
     for zone in zones[known].unique():
         rows = known & zones.eq(zone)
@@ -165,20 +172,35 @@ def order_seconds(events: pd.DataFrame, *, unknown_time: str) -> np.ndarray:
 
 # ---------------------------------------------------------------- links
 
+
 def explicit_links(responses: pd.DataFrame) -> pd.DataFrame:
     """Return (response_id, attack_id) for every attack a response's responds_to names, with the response's row label."""
     if "responds_to" not in responses:
-        return pd.DataFrame({"response_row": pd.Series(dtype="int64"), "response_id": pd.Series(dtype="string"),
-                             "attack_id": pd.Series(dtype="string")})
+        return pd.DataFrame(
+            {
+                "response_row": pd.Series(dtype="int64"),
+                "response_id": pd.Series(dtype="string"),
+                "attack_id": pd.Series(dtype="string"),
+            }
+        )
     named = responses.loc[responses["responds_to"].notna(), ["event_id", "responds_to"]]
     unique_lists = pd.unique(named["responds_to"].to_numpy())
     ids_of = dict(zip(unique_lists, map(split_ids, unique_lists)))  # split each distinct list once
-    links = pd.DataFrame({
-        "response_row": named.index.to_numpy(),
-        "response_id": named["event_id"].to_numpy(),
-        "attack_id": named["responds_to"].map(ids_of).to_numpy(),
-    }).explode("attack_id").dropna(subset=["attack_id"]).drop_duplicates(["response_row", "attack_id"])
-    return links.astype({"response_row": "int64", "response_id": "string", "attack_id": "string"}).reset_index(drop=True)
+    links = (
+        pd.DataFrame(
+            {
+                "response_row": named.index.to_numpy(),
+                "response_id": named["event_id"].to_numpy(),
+                "attack_id": named["responds_to"].map(ids_of).to_numpy(),
+            }
+        )
+        .explode("attack_id")
+        .dropna(subset=["attack_id"])
+        .drop_duplicates(["response_row", "attack_id"])
+    )
+    return links.astype({"response_row": "int64", "response_id": "string", "attack_id": "string"}).reset_index(
+        drop=True
+    )
 
 
 def _window_ranges(attack_keys: np.ndarray, low_keys: np.ndarray, high_keys: np.ndarray, strategy: str):
@@ -203,8 +225,14 @@ def _expand_ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, 
     return response_positions, attack_positions
 
 
-def inferred_links(events: pd.DataFrame, attack_rows: np.ndarray, response_rows: np.ndarray, window_days: int,
-                   strategy: str, area: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def inferred_links(
+    events: pd.DataFrame,
+    attack_rows: np.ndarray,
+    response_rows: np.ndarray,
+    window_days: int,
+    strategy: str,
+    area: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pair responses with preceding attacks in their area and window: sort once, binary-search, expand.
 
     Takes and returns row positions in `events`: (response rows, attack rows, attacks in each response's window).
@@ -235,13 +263,18 @@ def inferred_links(events: pd.DataFrame, attack_rows: np.ndarray, response_rows:
     if counts.sum() > MAX_PAIRS:
         raise ParameterError(
             f"strategy {strategy!r} with window_days={window_days} would make {int(counts.sum()):,} pairs; "
-            "narrow the window, restrict pairs to the same country, or use 'nearest_preceding'")
+            "narrow the window, restrict pairs to the same country, or use 'nearest_preceding'"
+        )
     response_positions, attack_positions = _expand_ranges(starts, counts)
-    return (response_rows[response_ok[response_positions]], attack_rows[attack_ok[attack_positions]],
-            in_window[response_positions])
+    return (
+        response_rows[response_ok[response_positions]],
+        attack_rows[attack_ok[attack_positions]],
+        in_window[response_positions],
+    )
 
 
 # ---------------------------------------------------------------- the pairs table
+
 
 def _day_difference(later: pd.Series, earlier: pd.Series) -> pd.Series:
     """Whole calendar days from earlier to later (nullable integers)."""
@@ -267,8 +300,15 @@ def _clock_times(events: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(events["event_time_utc"], utc=True).dt.tz_localize(None)
 
 
-def _describe_pairs(events: pd.DataFrame, attack_rows: np.ndarray, response_rows: np.ndarray, attack_ids: pd.Series,
-                    link: np.ndarray, link_basis: np.ndarray, in_window: pd.Series) -> pd.DataFrame:
+def _describe_pairs(
+    events: pd.DataFrame,
+    attack_rows: np.ndarray,
+    response_rows: np.ndarray,
+    attack_ids: pd.Series,
+    link: np.ndarray,
+    link_basis: np.ndarray,
+    in_window: pd.Series,
+) -> pd.DataFrame:
     """Build the pairs table from row positions: ids, dates, places, and lags with their precision bounds."""
     date, earliest, latest = (_date_column(events, c) for c in ("event_date", "date_earliest", "date_latest"))
     # Order rows first (response date, then the table's own order, which load_events sorts by date and id;
@@ -281,32 +321,40 @@ def _describe_pairs(events: pd.DataFrame, attack_rows: np.ndarray, response_rows
     a_date, r_date = _take(date, attack_rows), _take(date, response_rows)
     a_time, r_time = _take(times, attack_rows), _take(times, response_rows)
     site = _optional(events, "site").fillna(_optional(events, "location"))
-    table = pd.DataFrame({
-        "attack_id": attack_ids.astype("string").to_numpy(),
-        "response_id": _take(events["event_id"].astype("string"), response_rows),
-        "link": pd.array(link, dtype="string"),
-        "link_basis": pd.array(link_basis, dtype="string"),
-        "lag_days": _day_difference(r_date, a_date),
-        # A response cannot come before the attack it answers, so the lower bound stops at zero.
-        "lag_days_min": _day_difference(_take(earliest, response_rows), _take(latest, attack_rows)).clip(lower=0),
-        "lag_days_max": _day_difference(_take(latest, response_rows), _take(earliest, attack_rows)),
-        "lag_hours": ((r_time - a_time) / pd.Timedelta(hours=1)).astype("Float64"),
-        "attack_date": a_date,
-        "response_date": r_date,
-        "attack_date_precision": _take(_optional(events, "date_precision"), attack_rows),
-        "response_date_precision": _take(_optional(events, "date_precision"), response_rows),
-        "attack_country": _take(_optional(events, "country"), attack_rows),
-        "response_country": _take(_optional(events, "country"), response_rows),
-        "attack_site": _take(site, attack_rows),
-        "response_location": _take(_optional(events, "location"), response_rows),
-        "attacks_in_window": pd.array(in_window, dtype="Int64"),
-        "is_attack_in_data": pd.array(attack_rows >= 0, dtype="boolean"),
-    })
+    table = pd.DataFrame(
+        {
+            "attack_id": attack_ids.astype("string").to_numpy(),
+            "response_id": _take(events["event_id"].astype("string"), response_rows),
+            "link": pd.array(link, dtype="string"),
+            "link_basis": pd.array(link_basis, dtype="string"),
+            "lag_days": _day_difference(r_date, a_date),
+            # A response cannot come before the attack it answers, so the lower bound stops at zero.
+            "lag_days_min": _day_difference(_take(earliest, response_rows), _take(latest, attack_rows)).clip(lower=0),
+            "lag_days_max": _day_difference(_take(latest, response_rows), _take(earliest, attack_rows)),
+            "lag_hours": ((r_time - a_time) / pd.Timedelta(hours=1)).astype("Float64"),
+            "attack_date": a_date,
+            "response_date": r_date,
+            "attack_date_precision": _take(_optional(events, "date_precision"), attack_rows),
+            "response_date_precision": _take(_optional(events, "date_precision"), response_rows),
+            "attack_country": _take(_optional(events, "country"), attack_rows),
+            "response_country": _take(_optional(events, "country"), response_rows),
+            "attack_site": _take(site, attack_rows),
+            "response_location": _take(_optional(events, "location"), response_rows),
+            "attacks_in_window": pd.array(in_window, dtype="Int64"),
+            "is_attack_in_data": pd.array(attack_rows >= 0, dtype="boolean"),
+        }
+    )
     return table.astype(PAIR_COLUMNS)
 
 
-def pair_attacks_responses(events, window_days: int = 14, *, strategy: str = "nearest_preceding",
-                           same: str | None = None, theatres: Mapping[str, str] | None = None) -> pd.DataFrame:
+def pair_attacks_responses(
+    events,
+    window_days: int = 14,
+    *,
+    strategy: str = "nearest_preceding",
+    same: str | None = None,
+    theatres: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Return one row per (attack, response) pair, with the lag in days (and hours) and its precision bounds.
 
     A response whose `responds_to` names attacks is paired with exactly those ("explicit", whatever the lag).
@@ -344,15 +392,17 @@ def pair_attacks_responses(events, window_days: int = 14, *, strategy: str = "ne
     is_linked[explicit["response_row"].to_numpy()] = True
     unlinked_rows = response_rows[~is_linked[response_rows] & is_dated[response_rows]]
     inferred_responses, inferred_attacks, in_window = inferred_links(
-        events, attack_rows, unlinked_rows, window_days, strategy, area_of(events, same, theatres))
+        events, attack_rows, unlinked_rows, window_days, strategy, area_of(events, same, theatres)
+    )
 
     basis = describe_link_basis(strategy, window_days, same)
     return _describe_pairs(
         events,
         attack_rows=np.concatenate([explicit_attack_rows, inferred_attacks]).astype(np.int64),
         response_rows=np.concatenate([explicit["response_row"].to_numpy(), inferred_responses]).astype(np.int64),
-        attack_ids=pd.concat([explicit["attack_id"], _take(events["event_id"].astype("string"), inferred_attacks)],
-                             ignore_index=True),
+        attack_ids=pd.concat(
+            [explicit["attack_id"], _take(events["event_id"].astype("string"), inferred_attacks)], ignore_index=True
+        ),
         link=np.array(["explicit"] * len(explicit) + ["inferred"] * len(inferred_attacks), dtype=object),
         link_basis=np.array([EXPLICIT_BASIS] * len(explicit) + [basis] * len(inferred_attacks), dtype=object),
         in_window=pd.array([pd.NA] * len(explicit) + in_window.tolist(), dtype="Int64"),
@@ -363,9 +413,6 @@ def pair_attacks_responses(events, window_days: int = 14, *, strategy: str = "ne
 
 
 # ---------------------------------------------------------------- summaries in words and tables
-
-
-
 
 
 def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
@@ -386,8 +433,11 @@ def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd
 
 
 def response_share(
-    events: pd.DataFrame, by: str | Sequence[str] | None = None, freq: str | None = None,
-    window_days: int | None = None, confidence: float = 0.95,
+    events: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    freq: str | None = None,
+    window_days: int | None = None,
+    confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Share of attacks that drew a response, with a Wilson interval, per group and/or per period.
 

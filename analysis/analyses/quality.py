@@ -1,4 +1,5 @@
 """Data-quality tables: row accounting, quarantine, unknown names, field completeness and coverage."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,7 +34,11 @@ def accounting_table(accounting: pd.DataFrame) -> pd.DataFrame:
     for column in ACCOUNTING_COUNTS:
         table[column] = table[column].fillna(0).astype(int)
     table["unaccounted"] = table["raw_rows"] - table["events"] - table["merged"] - table["quarantined"]
-    total = {"source_file": "Total", "format": "", **{c: int(table[c].sum()) for c in [*ACCOUNTING_COUNTS, "unaccounted"]}}
+    total = {
+        "source_file": "Total",
+        "format": "",
+        **{c: int(table[c].sum()) for c in [*ACCOUNTING_COUNTS, "unaccounted"]},
+    }
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -52,7 +57,11 @@ def unknown_name_counts(unknown_names: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["column", "value", "rows", "example_rows"])
     grouped = unknown_names.groupby(["column", "value"], dropna=False, sort=False)["source_row"]
     table = grouped.agg(rows="size", example_rows=lambda rows: ", ".join(map(str, sorted(rows.dropna())[:5])))
-    return table.reset_index().sort_values(["rows", "column", "value"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    return (
+        table.reset_index()
+        .sort_values(["rows", "column", "value"], ascending=[False, True, True], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _is_filled(values: pd.Series, column: str) -> pd.Series:
@@ -94,22 +103,38 @@ def precision_counts(events: pd.DataFrame) -> pd.DataFrame:
     >>> precision_counts(pd.DataFrame({"date_precision": ["month", "day", "day"], "geo_precision": [3, 1, 2]}))["value"].tolist()
     ['day', 'month', '1: the place itself', '2: near it / a town', '3: a province or wider']
     """
-    dated = _in_order(events["date_precision"].astype("string").fillna("not given").value_counts(), DATE_PRECISION_ORDER)
-    placed = _in_order(events["geo_precision"].astype("Int64").map(PLACE_PRECISION_LABELS).astype("string")
-                       .fillna("not placed").value_counts(), [*PLACE_PRECISION_LABELS.values(), "not placed"])
-    return pd.concat([
-        pd.DataFrame({"measure": "date precision", "value": dated.index, "events": dated.to_numpy()}),
-        pd.DataFrame({"measure": "place precision", "value": placed.index, "events": placed.to_numpy()}),
-    ], ignore_index=True).astype({"events": int})
+    dated = _in_order(
+        events["date_precision"].astype("string").fillna("not given").value_counts(), DATE_PRECISION_ORDER
+    )
+    placed = _in_order(
+        events["geo_precision"]
+        .astype("Int64")
+        .map(PLACE_PRECISION_LABELS)
+        .astype("string")
+        .fillna("not placed")
+        .value_counts(),
+        [*PLACE_PRECISION_LABELS.values(), "not placed"],
+    )
+    return pd.concat(
+        [
+            pd.DataFrame({"measure": "date precision", "value": dated.index, "events": dated.to_numpy()}),
+            pd.DataFrame({"measure": "place precision", "value": placed.index, "events": placed.to_numpy()}),
+        ],
+        ignore_index=True,
+    ).astype({"events": int})
 
 
 def source_coverage(events: pd.DataFrame) -> pd.DataFrame:
     """Return per source and country: number of events and the first and last event dates."""
     if events.empty:
         return pd.DataFrame(columns=["source", "country", "events", "first_event", "last_event"])
-    frame = events.assign(source=events["source"].astype("string").fillna("unknown"),
-                          country=events["country"].astype("string").fillna("unknown"))
-    table = frame.groupby(["source", "country"], sort=True)["event_date"].agg(events="size", first_event="min", last_event="max")
+    frame = events.assign(
+        source=events["source"].astype("string").fillna("unknown"),
+        country=events["country"].astype("string").fillna("unknown"),
+    )
+    table = frame.groupby(["source", "country"], sort=True)["event_date"].agg(
+        events="size", first_event="min", last_event="max"
+    )
     table["first_event"] = table["first_event"].dt.strftime("%Y-%m-%d")
     table["last_event"] = table["last_event"].dt.strftime("%Y-%m-%d")
     return table.reset_index()
@@ -131,5 +156,3 @@ def longest_gaps(events: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     for column in ("after_event", "before_event"):
         gaps[column] = gaps[column].dt.strftime("%Y-%m-%d")
     return gaps.reset_index(drop=True)
-
-

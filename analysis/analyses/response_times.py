@@ -6,6 +6,7 @@ An attack is followed for horizon_days, or until the data ends; answered when a 
 analysis.analyses.pairing) has its lag within that follow-up. Survival estimates (analysis.analyses.survival)
 read this table.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -83,10 +84,19 @@ TIME_TO_RESPONSE_COLUMNS = {
 }
 
 
-def time_to_response(events, horizon_days: int = 30, *, pairs: pd.DataFrame | None = None,
-                     strategy: str = "nearest_preceding", window_days: int | None = None, same: str | None = None,
-                     theatres: Mapping[str, str] | None = None, casualties: pd.DataFrame | None = None,
-                     data_end=None, periods: Mapping[str, object] | None = None) -> pd.DataFrame:
+def time_to_response(
+    events,
+    horizon_days: int = 30,
+    *,
+    pairs: pd.DataFrame | None = None,
+    strategy: str = "nearest_preceding",
+    window_days: int | None = None,
+    same: str | None = None,
+    theatres: Mapping[str, str] | None = None,
+    casualties: pd.DataFrame | None = None,
+    data_end=None,
+    periods: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
     """Return one row per attack: days until the first response that answers it, or where its follow-up ends.
 
     An attack is answered when a pair (explicit or inferred; `pairs`, else pair_attacks_responses with
@@ -119,22 +129,26 @@ def time_to_response(events, horizon_days: int = 30, *, pairs: pd.DataFrame | No
     attacks = events[events["role"].eq("attack").fillna(False) & events["event_date"].notna()]
     attack_dates = pd.to_datetime(attacks["event_date"]).dt.normalize()
     follow_up = _day_difference(pd.Series(end, index=attacks.index), attack_dates).clip(0, horizon_days)
-    table = pd.DataFrame({
-        "attack_id": attacks["event_id"],
-        "attack_date": attack_dates,
-        **{c: attacks.get(c, pd.NA) for c in ("date_precision", "country", "site", "initiator", "weapon")},
-        "follow_up_days": follow_up.fillna(0).astype("int64"),
-    })
+    table = pd.DataFrame(
+        {
+            "attack_id": attacks["event_id"],
+            "attack_date": attack_dates,
+            **{c: attacks.get(c, pd.NA) for c in ("date_precision", "country", "site", "initiator", "weapon")},
+            "follow_up_days": follow_up.fillna(0).astype("int64"),
+        }
+    )
     first = _first_responses(pairs)
     table = table.merge(first, on="attack_id", how="left")
-    is_answered = (table["days_to_response"].notna() & (table["days_to_response"] <= table["follow_up_days"])).fillna(False)
+    is_answered = (table["days_to_response"].notna() & (table["days_to_response"] <= table["follow_up_days"])).fillna(
+        False
+    )
     for column in ("response_id", "link", "days_to_response", "days_to_response_min", "days_to_response_max"):
         table[column] = table[column].where(is_answered)  # a response after the follow-up ended does not count
     table["is_answered"] = is_answered.astype(bool)
     table["duration_days"] = table["days_to_response"].fillna(table["follow_up_days"]).astype("int64")
     table["censored_by"] = pd.Series(
-        np.where(table["follow_up_days"] >= horizon_days, "horizon", "end of data"), index=table.index,
-        dtype="string").where(~is_answered)
+        np.where(table["follow_up_days"] >= horizon_days, "horizon", "end of data"), index=table.index, dtype="string"
+    ).where(~is_answered)
     table = table.reindex(columns=list(TIME_TO_RESPONSE_COLUMNS)).astype(TIME_TO_RESPONSE_COLUMNS)
     table["horizon_days"] = horizon_days
     if casualties is not None:
@@ -176,17 +190,20 @@ def _first_responses(pairs: pd.DataFrame) -> pd.DataFrame:
         usable = usable[usable["is_attack_in_data"].fillna(False)]
     hours = usable["lag_hours"] if "lag_hours" in usable else pd.Series(np.nan, index=usable.index)
     ranked = usable.assign(_hours=hours.astype("Float64")).sort_values(
-        ["attack_id", "lag_days", "_hours", "response_id"], kind="stable", na_position="last")
+        ["attack_id", "lag_days", "_hours", "response_id"], kind="stable", na_position="last"
+    )
     first = ranked.drop_duplicates("attack_id")
     bound = {c: first[c] if c in first else first["lag_days"] for c in ("lag_days_min", "lag_days_max")}
-    return pd.DataFrame({
-        "attack_id": first["attack_id"].astype("string"),
-        "response_id": first["response_id"].astype("string"),
-        "link": first["link"].astype("string") if "link" in first else pd.NA,
-        "days_to_response": first["lag_days"].astype("Int64"),
-        "days_to_response_min": bound["lag_days_min"].astype("Int64"),
-        "days_to_response_max": bound["lag_days_max"].astype("Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "attack_id": first["attack_id"].astype("string"),
+            "response_id": first["response_id"].astype("string"),
+            "link": first["link"].astype("string") if "link" in first else pd.NA,
+            "days_to_response": first["lag_days"].astype("Int64"),
+            "days_to_response_min": bound["lag_days_min"].astype("Int64"),
+            "days_to_response_max": bound["lag_days_max"].astype("Int64"),
+        }
+    )
 
 
 def lag_summary(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -195,16 +212,21 @@ def lag_summary(pairs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for link, group in [("all", usable)] + [(k, g) for k, g in usable.groupby("link", sort=True)]:
         lags = group["lag_days"].astype("float64")
-        rows.append({
-            "link": link, "pairs": len(group),
-            "median_lag_days": lags.median() if len(group) else pd.NA,
-            "shortest_lag_days": group["lag_days"].min() if len(group) else pd.NA,
-            "longest_lag_days": group["lag_days"].max() if len(group) else pd.NA,
-            "same_day_pairs": int(group["lag_days"].eq(0).sum()),
-            "pairs_with_hours": int(group["lag_hours"].notna().sum()),
-            "pairs_with_imprecise_dates": int((group["lag_days_max"] > group["lag_days_min"]).sum()),
-        })
-    return pd.DataFrame(rows).astype({"median_lag_days": "Float64", "shortest_lag_days": "Int64", "longest_lag_days": "Int64"})
+        rows.append(
+            {
+                "link": link,
+                "pairs": len(group),
+                "median_lag_days": lags.median() if len(group) else pd.NA,
+                "shortest_lag_days": group["lag_days"].min() if len(group) else pd.NA,
+                "longest_lag_days": group["lag_days"].max() if len(group) else pd.NA,
+                "same_day_pairs": int(group["lag_days"].eq(0).sum()),
+                "pairs_with_hours": int(group["lag_hours"].notna().sum()),
+                "pairs_with_imprecise_dates": int((group["lag_days_max"] > group["lag_days_min"]).sum()),
+            }
+        )
+    return pd.DataFrame(rows).astype(
+        {"median_lag_days": "Float64", "shortest_lag_days": "Int64", "longest_lag_days": "Int64"}
+    )
 
 
 def late_explicit_answers(ttr: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -217,5 +239,6 @@ def late_explicit_answers(ttr: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFram
     explicit = pairs[pairs["link"].eq("explicit").fillna(False) & pairs["lag_days"].notna()]
     unanswered = ttr.loc[~ttr["is_answered"].astype(bool), "attack_id"]
     late = explicit[explicit["attack_id"].isin(unanswered)]
-    return (late.groupby("attack_id", sort=True)["lag_days"].min().astype("Int64")
-            .rename("days_to_response").reset_index())
+    return (
+        late.groupby("attack_id", sort=True)["lag_days"].min().astype("Int64").rename("days_to_response").reset_index()
+    )

@@ -13,6 +13,7 @@ sentence saying why. Nothing here raises on thin data; bad arguments raise Param
 Series with several groups (e.g. by country) are summed per period before STL, the count model and the
 Granger tests: those model the whole selection.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,8 +33,8 @@ DEFAULT_BREAK_DATES = ("2023-10-17", "2024-02-02")
 MIN_NONZERO_SHARE_FOR_STL = 0.25
 MIN_EVENTS_FOR_COUNT_MODEL = 10
 MIN_PERIODS_FOR_GRANGER = 30
-MIN_DISPERSION = 1e-3          # below this the NB2 fit sits on its boundary: Poisson is the fit
-MAX_POISSON_DISPERSION = 1.5   # Pearson chi-square / df above which Poisson would understate the spread
+MIN_DISPERSION = 1e-3  # below this the NB2 fit sits on its boundary: Poisson is the fit
+MAX_POISSON_DISPERSION = 1.5  # Pearson chi-square / df above which Poisson would understate the spread
 MIN_NONZERO_PERIODS_FOR_GRANGER = 8
 
 
@@ -63,6 +64,7 @@ class _Refusal(Exception):
 
 def _refusing(method: str):
     """Turn a _Refusal raised by the wrapped helper into a TrendResult carrying the sentence."""
+
     def decorate(function):
         @functools.wraps(function)
         def run(*args, **kwargs) -> TrendResult:
@@ -70,17 +72,25 @@ def _refusing(method: str):
                 return function(*args, **kwargs)
             except _Refusal as refusal:
                 return TrendResult(method, refusal=str(refusal))
+
         return run
+
     return decorate
 
 
 def total_series(counts: pd.DataFrame, column: str) -> pd.DataFrame:
     """Sum one count column over groups: one row per period with period_start, period_days and the count."""
     if column not in counts.columns:
-        raise ParameterError(f"column={column!r} is not in the counts; choose one of {[c for c in COUNT_COLUMNS if c in counts]}")
+        raise ParameterError(
+            f"column={column!r} is not in the counts; choose one of {[c for c in COUNT_COLUMNS if c in counts]}"
+        )
     if counts[column].isna().all():
-        raise _Refusal(f"the counts carry no values for {column} ({counts.attrs.get('basis', 'source')}), so it cannot be modelled.")
-    series = counts.groupby("period_start", sort=True).agg(period_days=("period_days", "max"), **{column: (column, "sum")})
+        raise _Refusal(
+            f"the counts carry no values for {column} ({counts.attrs.get('basis', 'source')}), so it cannot be modelled."
+        )
+    series = counts.groupby("period_start", sort=True).agg(
+        period_days=("period_days", "max"), **{column: (column, "sum")}
+    )
     return series.reset_index().astype({column: "int64", "period_days": "int64"})
 
 
@@ -90,7 +100,9 @@ def _periods_text(count: int, freq: str) -> str:
 
 
 @_refusing("rolling means")
-def rolling_means(counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "responses"), window: int = 4) -> TrendResult:
+def rolling_means(
+    counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "responses"), window: int = 4
+) -> TrendResult:
     """Trailing mean of each count over the last `window` periods, per group (tidy: one row per measure).
 
     Columns: period_start, <groups...>, measure, count, rolling_mean (NA for the first window-1 periods).
@@ -99,24 +111,34 @@ def rolling_means(counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "re
     columns = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in columns if c not in counts.columns]
     if missing:
-        raise ParameterError(f"columns {missing} are not in the counts; choose from {[c for c in COUNT_COLUMNS if c in counts]}")
+        raise ParameterError(
+            f"columns {missing} are not in the counts; choose from {[c for c in COUNT_COLUMNS if c in counts]}"
+        )
     freq = infer_frequency(counts)
     periods = counts["period_start"].nunique()
     if periods < window:
-        raise _Refusal(f"A {window}-{PERIOD_WORDS[freq]} rolling mean needs at least {_periods_text(window, freq)}; the series has {_periods_text(periods, freq)}.")
+        raise _Refusal(
+            f"A {window}-{PERIOD_WORDS[freq]} rolling mean needs at least {_periods_text(window, freq)}; the series has {_periods_text(periods, freq)}."
+        )
     groups = group_columns(counts)
     long = counts.melt(id_vars=["period_start", *groups], value_vars=columns, var_name="measure", value_name="count")
     long = long.sort_values([*groups, "measure", "period_start"], kind="stable").reset_index(drop=True)
     rolled = long.groupby([*groups, "measure"], sort=False)["count"].transform(
         lambda values: values.astype("Float64").rolling(window, min_periods=window).mean()
     )
-    table = long.assign(rolling_mean=rolled.astype("Float64")).sort_values(["period_start", *groups, "measure"], kind="stable")
-    notes = [f"Each value is the mean of the {_periods_text(window, freq)} up to and including that {PERIOD_WORDS[freq]} (a trailing mean, so it lags turning points by about half the window)."]
+    table = long.assign(rolling_mean=rolled.astype("Float64")).sort_values(
+        ["period_start", *groups, "measure"], kind="stable"
+    )
+    notes = [
+        f"Each value is the mean of the {_periods_text(window, freq)} up to and including that {PERIOD_WORDS[freq]} (a trailing mean, so it lags turning points by about half the window)."
+    ]
     return TrendResult("rolling means", table.reset_index(drop=True), notes)
 
 
 @_refusing("seasonal-trend decomposition (STL)")
-def seasonal_decomposition(counts: pd.DataFrame, column: str = "attacks", period: int | None = None, robust: bool = True) -> TrendResult:
+def seasonal_decomposition(
+    counts: pd.DataFrame, column: str = "attacks", period: int | None = None, robust: bool = True
+) -> TrendResult:
     """Split a count series into trend, seasonal and remainder parts with STL (needs two full seasonal cycles).
 
     period defaults to a year (52 weeks or 12 months). Refuses when the series is shorter than two cycles
@@ -144,17 +166,27 @@ def seasonal_decomposition(counts: pd.DataFrame, column: str = "attacks", period
             f"{MIN_NONZERO_SHARE_FOR_STL:.0%}). Monthly counts may be dense enough."
         )
     fit = STL(series[column].astype(float).to_numpy(), period=period, robust=robust).fit()
-    parts = pd.DataFrame({
-        "period_start": series["period_start"], "observed": series[column].astype(float),
-        "trend": fit.trend, "seasonal": fit.seasonal, "remainder": fit.resid,
-    })
-    table = pd.DataFrame({
-        "component": ["trend", "seasonal"],
-        "strength": [_strength(fit.trend, fit.resid), _strength(fit.seasonal, fit.resid)],
-        "lowest": [fit.trend.min(), fit.seasonal.min()],
-        "highest": [fit.trend.max(), fit.seasonal.max()],
-        "highest_at": [parts["period_start"][int(np.argmax(fit.trend))], parts["period_start"][int(np.argmax(fit.seasonal))]],
-    })
+    parts = pd.DataFrame(
+        {
+            "period_start": series["period_start"],
+            "observed": series[column].astype(float),
+            "trend": fit.trend,
+            "seasonal": fit.seasonal,
+            "remainder": fit.resid,
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "component": ["trend", "seasonal"],
+            "strength": [_strength(fit.trend, fit.resid), _strength(fit.seasonal, fit.resid)],
+            "lowest": [fit.trend.min(), fit.seasonal.min()],
+            "highest": [fit.trend.max(), fit.seasonal.max()],
+            "highest_at": [
+                parts["period_start"][int(np.argmax(fit.trend))],
+                parts["period_start"][int(np.argmax(fit.seasonal))],
+            ],
+        }
+    )
     words = PERIOD_WORDS[freq]
     notes = [
         f"STL (Cleveland et al., 1990) of {column} per {words} with a {period}-{words} season"
@@ -231,11 +263,13 @@ def _check_segments(series: pd.DataFrame, column: str, freq: str, breaks: list[p
             )
     segment = sum((share_after(series["period_start"], freq, when) >= 0.5).astype(int) for when in breaks)
     if len(set(segment)) < len(breaks) + 1:
-        raise _Refusal(f"Two break dates fall in the same {PERIOD_WORDS[freq]}; give break dates in different {PERIOD_WORDS[freq]}s.")
+        raise _Refusal(
+            f"Two break dates fall in the same {PERIOD_WORDS[freq]}; give break dates in different {PERIOD_WORDS[freq]}s."
+        )
     edges = ["the start"] + [f"{when:%Y-%m-%d}" for when in breaks] + ["the end"]
     for number, (_, part) in enumerate(series.groupby(segment, sort=True)):
         span = f"from {edges[number]} to {edges[number + 1]}"
-        nearest = " or ".join(e for e in edges[number:number + 2] if e not in ("the start", "the end"))
+        nearest = " or ".join(e for e in edges[number : number + 2] if e not in ("the start", "the end"))
         if len(part) < min_periods:
             raise _Refusal(
                 f"Only {_periods_text(len(part), freq)} lie {span}; the model needs at least {min_periods} in each "
@@ -250,7 +284,11 @@ def _check_segments(series: pd.DataFrame, column: str, freq: str, breaks: list[p
 
 def _is_usable(fit) -> bool:
     """Tell whether a statsmodels fit converged to finite estimates and standard errors."""
-    return bool(fit.mle_retvals.get("converged")) and bool(np.all(np.isfinite(fit.params))) and bool(np.all(np.isfinite(fit.bse)))
+    return (
+        bool(fit.mle_retvals.get("converged"))
+        and bool(np.all(np.isfinite(fit.params)))
+        and bool(np.all(np.isfinite(fit.bse)))
+    )
 
 
 def _fit_count_model(y: np.ndarray, design: pd.DataFrame, exposure: np.ndarray, hac_lags: int):
@@ -288,8 +326,13 @@ def _fit_count_model(y: np.ndarray, design: pd.DataFrame, exposure: np.ndarray, 
 
 @_refusing("interrupted time series (negative binomial)")
 def interrupted_time_series(
-    counts: pd.DataFrame, column: str = "attacks", break_dates: Iterable = DEFAULT_BREAK_DATES, *,
-    slope_changes: bool = False, confidence: float = 0.95, hac_lags: int | None = None,
+    counts: pd.DataFrame,
+    column: str = "attacks",
+    break_dates: Iterable = DEFAULT_BREAK_DATES,
+    *,
+    slope_changes: bool = False,
+    confidence: float = 0.95,
+    hac_lags: int | None = None,
     min_periods_per_segment: int = 4,
 ) -> TrendResult:
     """Model counts per period as negative binomial with a trend and a level shift at each break date.
@@ -315,9 +358,13 @@ def interrupted_time_series(
     parameters = design.shape[1] + 1  # + the dispersion
     events = int(series[column].sum())
     if events < MIN_EVENTS_FOR_COUNT_MODEL:
-        raise _Refusal(f"Only {events} {column} in the series; the count model needs at least {MIN_EVENTS_FOR_COUNT_MODEL} to say anything about changes in their rate.")
+        raise _Refusal(
+            f"Only {events} {column} in the series; the count model needs at least {MIN_EVENTS_FOR_COUNT_MODEL} to say anything about changes in their rate."
+        )
     if len(series) < max(12, 3 * parameters):
-        raise _Refusal(f"The series has {_periods_text(len(series), freq)}; a model with {parameters} parameters needs at least {max(12, 3 * parameters)}.")
+        raise _Refusal(
+            f"The series has {_periods_text(len(series), freq)}; a model with {parameters} parameters needs at least {max(12, 3 * parameters)}."
+        )
     if hac_lags is None:  # Newey and West's rule of thumb
         hac_lags = max(1, math.floor(4 * (len(series) / 100) ** (2 / 9)))
     else:  # 0: model-based standard errors
@@ -326,24 +373,31 @@ def interrupted_time_series(
     exposure = series["period_days"].to_numpy(float)
     fit, dispersion = _fit_count_model(y, design, exposure, hac_lags)
     if fit is None:
-        raise _Refusal("The negative binomial model did not converge on these counts (often a sign of too few events or of a break date at the edge of a burst); try fewer break dates or monthly counts.")
+        raise _Refusal(
+            "The negative binomial model did not converge on these counts (often a sign of too few events or of a break date at the edge of a burst); try fewer break dates or monthly counts."
+        )
     family = "Negative binomial" if dispersion else "Poisson"
     bounds = fit.conf_int(alpha=1 - confidence)
     terms = [t for t in design.columns if t != "const"]
-    table = pd.DataFrame({
-        "term": terms,
-        "meaning": [_term_meaning(t, column, words, breaks, slope_changes) for t in terms],
-        "rate_ratio": np.exp(fit.params[terms]).to_numpy(),
-        "rate_ratio_low": np.exp(bounds.loc[terms, 0]).to_numpy(),
-        "rate_ratio_high": np.exp(bounds.loc[terms, 1]).to_numpy(),
-        "p_value": fit.pvalues[terms].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "term": terms,
+            "meaning": [_term_meaning(t, column, words, breaks, slope_changes) for t in terms],
+            "rate_ratio": np.exp(fit.params[terms]).to_numpy(),
+            "rate_ratio_low": np.exp(bounds.loc[terms, 0]).to_numpy(),
+            "rate_ratio_high": np.exp(bounds.loc[terms, 1]).to_numpy(),
+            "p_value": fit.pvalues[terms].to_numpy(),
+        }
+    )
     without_breaks = design.assign(**{t: 0.0 for t in terms if t != "trend"})
-    series_table = pd.DataFrame({
-        "period_start": series["period_start"], "observed": y,
-        "fitted": fit.predict(design, exposure=exposure),
-        "without_breaks": fit.predict(without_breaks, exposure=exposure),
-    })
+    series_table = pd.DataFrame(
+        {
+            "period_start": series["period_start"],
+            "observed": y,
+            "fitted": fit.predict(design, exposure=exposure),
+            "without_breaks": fit.predict(without_breaks, exposure=exposure),
+        }
+    )
     pearson = (y - series_table["fitted"]) / np.sqrt(series_table["fitted"] * (1 + dispersion * series_table["fitted"]))
     lag = max(1, min(10, len(series) // 5))
     ljung_box_p = float(acorr_ljungbox(pearson, lags=[lag])["lb_pvalue"].iloc[0])
@@ -352,18 +406,27 @@ def interrupted_time_series(
         f"{events} {column}) on a trend{' and trend changes' if slope_changes else ''} and a step at "
         f"{', '.join(f'{b:%Y-%m-%d}' for b in breaks)}; a {words} that straddles a break counts by the share of its days after it; "
         f"the days observed in each {words} are the exposure. Intervals are {confidence:.0%}, "
-        + (f"with Newey-West standard errors that allow for correlation over {hac_lags} {words}s (in simulations "
-           "without such correlation they cover the true value a little less often than stated, about 90% of the "
-           "time for 95% intervals)." if hac_lags else "with model-based standard errors (no allowance for correlation "
-           f"between neighbouring {words}s)."),
+        + (
+            f"with Newey-West standard errors that allow for correlation over {hac_lags} {words}s (in simulations "
+            "without such correlation they cover the true value a little less often than stated, about 90% of the "
+            "time for 95% intervals)."
+            if hac_lags
+            else f"with model-based standard errors (no allowance for correlation between neighbouring {words}s)."
+        ),
         "A rate ratio of 2 means twice the expected rate, 0.5 half; an interval that contains 1 is compatible with no "
-        + (f"change. Overdispersion alpha = {dispersion:.2f}: 0 would mean events arrive independently "
-           f"(Poisson); the larger it is, the more the {column} bunch together in some {words}s." if dispersion else
-           "change. The counts vary no more than independent events would (no overdispersion), so the negative "
-           "binomial model reduces to its limit, Poisson regression, which is what was fitted."),
-        (f"The model's residuals are still correlated from {words} to {words} (Ljung-Box p = {ljung_box_p:.3f} at "
-         f"{lag} lags): the intervals are probably too narrow." if ljung_box_p < 0.05 else
-         f"No strong correlation left in the residuals (Ljung-Box p = {ljung_box_p:.2f} at {lag} lags)."),
+        + (
+            f"change. Overdispersion alpha = {dispersion:.2f}: 0 would mean events arrive independently "
+            f"(Poisson); the larger it is, the more the {column} bunch together in some {words}s."
+            if dispersion
+            else "change. The counts vary no more than independent events would (no overdispersion), so the negative "
+            "binomial model reduces to its limit, Poisson regression, which is what was fitted."
+        ),
+        (
+            f"The model's residuals are still correlated from {words} to {words} (Ljung-Box p = {ljung_box_p:.3f} at "
+            f"{lag} lags): the intervals are probably too narrow."
+            if ljung_box_p < 0.05
+            else f"No strong correlation left in the residuals (Ljung-Box p = {ljung_box_p:.2f} at {lag} lags)."
+        ),
         "What it can show: whether the rate changed at the given dates, and by how much, beyond the trend. "
         "What it cannot: why. Anything else that changed at the same time (the war in Gaza, a new reporting "
         "source, a coding change) is mixed into the step, and break dates chosen after looking at the chart "
@@ -394,8 +457,12 @@ def _stationarity_p_value(values: np.ndarray) -> float:
 
 @_refusing("Granger causality")
 def granger_causality(
-    counts: pd.DataFrame, first: str = "responses", second: str = "attacks", lags: int = 2,
-    significance: float = 0.05, difference: bool = False,
+    counts: pd.DataFrame,
+    first: str = "responses",
+    second: str = "attacks",
+    lags: int = 2,
+    significance: float = 0.05,
+    difference: bool = False,
 ) -> TrendResult:
     """Test, in both directions, whether past values of one count series help predict the other.
 
@@ -417,12 +484,16 @@ def granger_causality(
     periods = len(series[first]) - difference
     needed = MIN_PERIODS_FOR_GRANGER + 3 * lags
     if periods < needed:
-        raise _Refusal(f"The Granger test with {lags} lags needs at least {_periods_text(needed, freq)}; the series has {_periods_text(periods, freq)}.")
+        raise _Refusal(
+            f"The Granger test with {lags} lags needs at least {_periods_text(needed, freq)}; the series has {_periods_text(periods, freq)}."
+        )
     values = {}
     for column, counted in series.items():
         nonzero = int((counted > 0).sum())
         if nonzero < MIN_NONZERO_PERIODS_FOR_GRANGER:
-            raise _Refusal(f"Only {_periods_text(nonzero, freq)} have any {column}; the Granger test needs at least {MIN_NONZERO_PERIODS_FOR_GRANGER} to say anything.")
+            raise _Refusal(
+                f"Only {_periods_text(nonzero, freq)} have any {column}; the Granger test needs at least {MIN_NONZERO_PERIODS_FOR_GRANGER} to say anything."
+            )
         values[column] = np.diff(counted) if difference else counted
         if np.ptp(values[column]) == 0:
             raise _Refusal(f"The {column} series does not vary, so it can neither predict nor be predicted.")
@@ -433,16 +504,28 @@ def granger_causality(
             try:
                 result = grangercausalitytests(np.column_stack([values[effect], values[cause]]), [lags])
             except (np.linalg.LinAlgError, ValueError) as error:
-                raise _Refusal(f"The Granger regression could not be fitted ({error}); the series may be too sparse.") from None
+                raise _Refusal(
+                    f"The Granger regression could not be fitted ({error}); the series may be too sparse."
+                ) from None
         f_statistic, p_value, df_denominator, df_numerator = result[lags][0]["ssr_ftest"]
         is_significant = bool(p_value < significance)
-        rows.append({
-            "cause": cause, "effect": effect, "lags": lags, "f_statistic": float(f_statistic),
-            "df_numerator": int(df_numerator), "df_denominator": int(df_denominator), "p_value": float(p_value),
-            "is_significant": is_significant,
-            "reading": (f"past {cause} help predict {effect} at the {significance:.0%} level" if is_significant
-                        else f"no evidence at the {significance:.0%} level that past {cause} help predict {effect}"),
-        })
+        rows.append(
+            {
+                "cause": cause,
+                "effect": effect,
+                "lags": lags,
+                "f_statistic": float(f_statistic),
+                "df_numerator": int(df_numerator),
+                "df_denominator": int(df_denominator),
+                "p_value": float(p_value),
+                "is_significant": is_significant,
+                "reading": (
+                    f"past {cause} help predict {effect} at the {significance:.0%} level"
+                    if is_significant
+                    else f"no evidence at the {significance:.0%} level that past {cause} help predict {effect}"
+                ),
+            }
+        )
     stationarity = {c: _stationarity_p_value(v) for c, v in values.items()}
     drifting = [c for c, p in stationarity.items() if p >= 0.05]
     notes = [
@@ -453,13 +536,14 @@ def granger_causality(
         "the same over the whole period; nothing else drives both (a common cause such as the war in Gaza, or a "
         f"news source that reports attacks and strikes together, produces the same result); reactions within the "
         f"same {words} are not seen, only those one or more {words}s later.",
-        ("Augmented Dickey-Fuller tests suggest " + " and ".join(drifting) + " drift or shift in level "
-         f"(p >= 0.05): {'try difference=True or a period without the shift' if not difference else 'even after differencing; read the tests with care'}."
-         if drifting else "Augmented Dickey-Fuller tests do not suggest drift in either series (p < 0.05)."),
+        (
+            "Augmented Dickey-Fuller tests suggest " + " and ".join(drifting) + " drift or shift in level "
+            f"(p >= 0.05): {'try difference=True or a period without the shift' if not difference else 'even after differencing; read the tests with care'}."
+            if drifting
+            else "Augmented Dickey-Fuller tests do not suggest drift in either series (p < 0.05)."
+        ),
         f"Two tests are run (one per direction) at the {significance:.0%} level each, so a false alarm in at least "
         f"one of them happens up to about {1 - (1 - significance) ** 2:.0%} of the time when neither series "
         "predicts the other.",
     ]
     return TrendResult("Granger causality", pd.DataFrame(rows), notes)
-
-

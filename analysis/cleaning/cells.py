@@ -3,6 +3,7 @@
 Each scalar parser returns a value or raises ``CellError`` with a reason a person can act on; nothing here
 guesses. ``parse_unique`` applies a scalar parser once per distinct value, which keeps large files fast.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,9 +27,18 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
@@ -83,9 +93,7 @@ def parse_date(value, *, day_first: bool | None = None) -> dt.date:
             day, month = (first, second) if day_first else (second, first)
             return _checked_date(year, month, day, text)
         return _parse_numeric_date(first, second, year, text)
-    raise CellError(
-        f"unrecognised date {text!r}: write it as 2022-08-24, '24 August 2022' or 'Aug 24, 2022'"
-    )
+    raise CellError(f"unrecognised date {text!r}: write it as 2022-08-24, '24 August 2022' or 'Aug 24, 2022'")
 
 
 def numeric_date_order(values) -> bool | None:
@@ -151,6 +159,7 @@ def parse_local_time(value) -> dt.time:
 
 # ---------------------------------------------------------------- counts
 
+
 @dataclass(frozen=True)
 class CountRange:
     """A count read from text: low and best are known; high is None when open-ended."""
@@ -163,11 +172,48 @@ class CountRange:
 _NUMBER_WORDS = {
     word: number
     for number, word in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-     "hundred": 100, "a hundred": 100, "one hundred": 100, "a dozen": 12, "dozen": 12, "a couple": 2,
-     "a couple of": 2, "single": 1, "a single": 1}
+} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "one hundred": 100,
+    "a dozen": 12,
+    "dozen": 12,
+    "a couple": 2,
+    "a couple of": 2,
+    "single": 1,
+    "a single": 1,
+}
 _UNKNOWN_WORDS = {"unknown", "unreported", "not reported", "n/a", "na", "?", "-", "—", "unclear"}
 _NONE_WORDS = {"none", "no", "nil", "no casualties", "no injuries", "no deaths"}
 # Vague quantities follow ACLED's coding conventions where it has one ("dozens" is 12, "hundreds" 100),
@@ -230,8 +276,7 @@ def parse_count(value) -> CountRange | None:
             raise CellError(f"low > high in count {text!r}: {low} is more than {high}")
         return CountRange(low, low, high)
     raise CellError(
-        f"unrecognised count {text!r}: use a number, 'at least N', 'N+', 'N-M', a number word, "
-        "'dozens' or 'unknown'"
+        f"unrecognised count {text!r}: use a number, 'at least N', 'N+', 'N-M', a number word, 'dozens' or 'unknown'"
     )
 
 
@@ -279,6 +324,7 @@ def parse_claims(value, default_claimant: str) -> list[Claim]:
 
 # ---------------------------------------------------------------- vectorised application
 
+
 def parse_unique(values: pd.Series, parser: Callable, *, skip_blank: bool = True) -> tuple[pd.Series, pd.Series]:
     """Apply a scalar parser once per distinct value; return (parsed values, reasons) aligned to the input.
 
@@ -288,8 +334,9 @@ def parse_unique(values: pd.Series, parser: Callable, *, skip_blank: bool = True
     return pd.Series(parsed, index=values.index, dtype=object), pd.Series(reasons, index=values.index, dtype=object)
 
 
-def parse_unique_arrays(values: pd.Series, parser: Callable, *, skip_blank: bool = True,
-                        dtype=object) -> tuple[np.ndarray, np.ndarray]:
+def parse_unique_arrays(
+    values: pd.Series, parser: Callable, *, skip_blank: bool = True, dtype=object
+) -> tuple[np.ndarray, np.ndarray]:
     """Like parse_unique, returning arrays: parsed values typed by ``dtype`` ('Int64', 'datetime64[ns]', 'string'
     or object) and reasons (object). Parsed values are built once per distinct value and spread by index,
     so no per-row Python object is made on typed paths.
@@ -322,8 +369,14 @@ class DistinctParse:
         return any(reason is not None for reason in self.reasons)
 
 
-def parse_distinct(values: pd.Series, parser: Callable, *, skip_blank: bool = True, dtype=object,
-                   distinct: tuple[np.ndarray, object] | None = None) -> DistinctParse:
+def parse_distinct(
+    values: pd.Series,
+    parser: Callable,
+    *,
+    skip_blank: bool = True,
+    dtype=object,
+    distinct: tuple[np.ndarray, object] | None = None,
+) -> DistinctParse:
     """Apply a scalar parser once per distinct value of a column (see parse_unique_arrays for the arguments).
 
     ``distinct`` is what distinct_values(values) returns, for a caller that has already worked it out.

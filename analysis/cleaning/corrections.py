@@ -5,6 +5,7 @@ record's own id in that file: the log's `id`, ACLED's `event_id_cnty`, GED's `id
 value the raw file holds now), corrected (the value to use) and reason. A fix whose `expected` no longer
 matches the raw cell is refused: the raw file changed and the fix must be reviewed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,9 @@ def load_corrections(reference_dir: Path) -> pd.DataFrame:
     return table.assign(column=table["column"].map(column_key), corrections_row=table.index + 2)
 
 
-def apply_corrections(raw: pd.DataFrame, path: Path, id_column: str | None, corrections: pd.DataFrame,
-                      corrections_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_corrections(
+    raw: pd.DataFrame, path: Path, id_column: str | None, corrections: pd.DataFrame, corrections_path: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the raw table with this file's corrections applied, and the list of what was applied."""
     mine = corrections[corrections["source_file"] == Path(path).name]
     if mine.empty:
@@ -56,11 +58,14 @@ def _apply_one(raw: pd.DataFrame, ids: pd.Series, fix, path: Path, corrections_p
     if fix.column not in raw:
         raise InputError(corrections_path, f"{where}: {Path(path).name} has no column {fix.column!r}")
     if len(rows) != 1:
-        raise InputError(corrections_path, f"{where}: record {fix.record_id!r} occurs {len(rows)} times in {Path(path).name}")
+        raise InputError(
+            corrections_path, f"{where}: record {fix.record_id!r} occurs {len(rows)} times in {Path(path).name}"
+        )
     current = clean_text(raw.at[rows[0], fix.column]) or ""
     if current != (clean_text(fix.expected) or ""):
         raise InputError(
-            corrections_path, f"{where}: expected {fix.expected!r} in {Path(path).name}, record {fix.record_id!r}, "
-            f"column {fix.column!r}, but the file holds {current!r}; review this correction"
+            corrections_path,
+            f"{where}: expected {fix.expected!r} in {Path(path).name}, record {fix.record_id!r}, "
+            f"column {fix.column!r}, but the file holds {current!r}; review this correction",
         )
     raw.at[rows[0], fix.column] = fix.corrected if fix.corrected != "" else None

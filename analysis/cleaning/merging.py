@@ -17,6 +17,7 @@ casualty claims (claimants differ, so nothing is summed away). ``merges`` says w
 
 Blocking by day keeps this linear in the number of records: only records that share a day are compared.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,12 +34,34 @@ MAX_SPAN_DAYS = 62
 EARTH_RADIUS_KM = 6371.0088
 # Blanks in the kept event filled from the records merged into it.
 FILLED_COLUMNS = (
-    "admin1", "location", "site", "latitude", "longitude", "geo_precision", "event_time_utc", "munitions",
-    "intercepted", "claimed_by", "initiator", "target", "source_url",
+    "admin1",
+    "location",
+    "site",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "event_time_utc",
+    "munitions",
+    "intercepted",
+    "claimed_by",
+    "initiator",
+    "target",
+    "source_url",
 )
 _MATCH_COLUMNS = (
-    "event_id", "source", "role", "event_date", "date_earliest", "date_latest", "date_precision", "country",
-    "site", "location", "latitude", "longitude", "geo_precision",
+    "event_id",
+    "source",
+    "role",
+    "event_date",
+    "date_earliest",
+    "date_latest",
+    "date_precision",
+    "country",
+    "site",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
 )
 
 
@@ -48,7 +71,9 @@ def distance_km(latitude_1, longitude_1, latitude_2, longitude_2) -> np.ndarray:
     >>> round(float(distance_km(35.39, 40.31, 35.39, 40.41)), 1)
     9.1
     """
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (latitude_1, longitude_1, latitude_2, longitude_2))
+    lat1, lon1, lat2, lon2 = (
+        np.radians(np.asarray(v, dtype=float)) for v in (latitude_1, longitude_1, latitude_2, longitude_2)
+    )
     half_chord = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord, 0, 1)))
 
@@ -71,14 +96,18 @@ def _days(frame: pd.DataFrame, tolerance_days: int) -> pd.DataFrame:
     span = ((frame["date_latest"] - frame["date_earliest"]).dt.days + 1 + 2 * tolerance_days).to_numpy(dtype=int)
     position = np.repeat(np.arange(len(frame)), span)
     offsets = np.arange(len(position)) - np.repeat(np.cumsum(span) - span, span)
-    return pd.DataFrame({
-        "position": position,
-        "day": start.to_numpy()[position] + offsets.astype("timedelta64[D]"),
-        "role": frame["role"].to_numpy()[position],
-    })
+    return pd.DataFrame(
+        {
+            "position": position,
+            "day": start.to_numpy()[position] + offsets.astype("timedelta64[D]"),
+            "role": frame["role"].to_numpy()[position],
+        }
+    )
 
 
-def _candidate_pairs(heads: pd.DataFrame, new: pd.DataFrame, tolerance_days: int, radius_km: dict[int, float]) -> pd.DataFrame:
+def _candidate_pairs(
+    heads: pd.DataFrame, new: pd.DataFrame, tolerance_days: int, radius_km: dict[int, float]
+) -> pd.DataFrame:
     """Return every (head, new record) pair that could be the same incident, with distance, date gap and reason."""
     joined = _days(heads, tolerance_days).merge(_days(new, 0), on=["day", "role"], suffixes=("_head", "_new"))
     joined = joined.drop_duplicates(["position_head", "position_new"])
@@ -86,33 +115,54 @@ def _candidate_pairs(heads: pd.DataFrame, new: pd.DataFrame, tolerance_days: int
         return pd.DataFrame(columns=["head", "new", "gap_days", "distance_km", "is_same_site", "reason"])
     head = heads.iloc[joined["position_head"].to_numpy()].reset_index(drop=True)
     other = new.iloc[joined["position_new"].to_numpy()].reset_index(drop=True)
-    same_country = (head["country"].isna() | other["country"].isna() | (head["country"] == other["country"])).fillna(True)
+    same_country = (head["country"].isna() | other["country"].isna() | (head["country"] == other["country"])).fillna(
+        True
+    )
     both_sites = head["site"].notna() & other["site"].notna()
     head_site_key = head["site"].map(name_key, na_action="ignore")
     is_same_site = (both_sites & (head_site_key == other["site"].map(name_key, na_action="ignore"))).fillna(False)
-    distance = distance_km(head["latitude"].to_numpy(float, na_value=np.nan), head["longitude"].to_numpy(float, na_value=np.nan),
-                           other["latitude"].to_numpy(float, na_value=np.nan), other["longitude"].to_numpy(float, na_value=np.nan))
+    distance = distance_km(
+        head["latitude"].to_numpy(float, na_value=np.nan),
+        head["longitude"].to_numpy(float, na_value=np.nan),
+        other["latitude"].to_numpy(float, na_value=np.nan),
+        other["longitude"].to_numpy(float, na_value=np.nan),
+    )
     limit = np.fmax(_radius(head["geo_precision"], radius_km), _radius(other["geo_precision"], radius_km))
-    limit = np.where(np.isnan(_radius(head["geo_precision"], radius_km)) | np.isnan(_radius(other["geo_precision"], radius_km)), np.nan, limit)
+    limit = np.where(
+        np.isnan(_radius(head["geo_precision"], radius_km)) | np.isnan(_radius(other["geo_precision"], radius_km)),
+        np.nan,
+        limit,
+    )
     is_near = distance <= limit  # NaN (no coordinates or unknown precision) compares False
-    is_same_name = (head["location"].map(name_key, na_action="ignore") == other["location"].map(name_key, na_action="ignore")).fillna(False)
-    matches = (same_country & ~(both_sites & ~is_same_site) & (is_same_site | is_near | is_same_name)).to_numpy(dtype=bool)
+    is_same_name = (
+        head["location"].map(name_key, na_action="ignore") == other["location"].map(name_key, na_action="ignore")
+    ).fillna(False)
+    matches = (same_country & ~(both_sites & ~is_same_site) & (is_same_site | is_near | is_same_name)).to_numpy(
+        dtype=bool
+    )
     gap = (head["event_date"] - other["event_date"]).abs().dt.days.to_numpy()
     reasons = [
         _reason(h, o, d, lim, site, near)
         for h, o, d, lim, site, near, ok in zip(
-            head.itertuples(), other.itertuples(), distance, limit, is_same_site, is_near, matches)
+            head.itertuples(), other.itertuples(), distance, limit, is_same_site, is_near, matches
+        )
         if ok
     ]
-    return pd.DataFrame({
-        "head": head["event_id"].to_numpy()[matches], "new": other["event_id"].to_numpy()[matches],
-        "gap_days": gap[matches], "distance_km": distance[matches], "is_same_site": is_same_site.to_numpy()[matches],
-        "reason": reasons,
-    })
+    return pd.DataFrame(
+        {
+            "head": head["event_id"].to_numpy()[matches],
+            "new": other["event_id"].to_numpy()[matches],
+            "gap_days": gap[matches],
+            "distance_km": distance[matches],
+            "is_same_site": is_same_site.to_numpy()[matches],
+            "reason": reasons,
+        }
+    )
 
 
 def _reason(head, other, distance: float, limit: float, is_same_site: bool, is_near: bool) -> str:
     """Say in words why two records are taken for the same incident."""
+
     def when(record) -> str:
         day = f"{record.event_date:%Y-%m-%d}"
         return day if record.date_precision == "day" else f"{day} ({record.date_precision})"
@@ -131,7 +181,10 @@ def _reason(head, other, distance: float, limit: float, is_same_site: bool, is_n
 def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     """Keep, greedily from the closest pair, at most one partner per head and per new record."""
     ordered = pairs.assign(distance_order=pairs["distance_km"].fillna(np.inf)).sort_values(
-        ["gap_days", "is_same_site", "distance_order", "head", "new"], ascending=[True, False, True, True, True], kind="stable")
+        ["gap_days", "is_same_site", "distance_order", "head", "new"],
+        ascending=[True, False, True, True, True],
+        kind="stable",
+    )
     used_heads: set = set()
     used_new: set = set()
     keep = []
@@ -143,7 +196,9 @@ def _one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     return ordered.iloc[keep].drop(columns="distance_order")
 
 
-def find_duplicates(events: pd.DataFrame, *, tolerance_days: int = 0, radius_km: dict[int, float] | None = None) -> pd.DataFrame:
+def find_duplicates(
+    events: pd.DataFrame, *, tolerance_days: int = 0, radius_km: dict[int, float] | None = None
+) -> pd.DataFrame:
     """Return the records that duplicate an event of a more trusted source: kept_event_id, merged_event_id, reason.
 
     Also usable on its own, e.g. after ``load_events(..., merge_duplicates=False)``, to review the matches.
@@ -160,12 +215,22 @@ def find_duplicates(events: pd.DataFrame, *, tolerance_days: int = 0, radius_km:
             new = candidates[candidates["source"] == source].reset_index(drop=True)
             pairs = _one_to_one(_candidate_pairs(heads, new, tolerance_days, radius_km))
             chosen.append(pairs)
-            heads = pd.concat([_filled_heads(heads, new, pairs), new[~new["event_id"].isin(pairs["new"])]], ignore_index=True)
-    pairs = pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame(columns=["head", "new", "reason", "distance_km"])
-    return pd.DataFrame({
-        "kept_event_id": pairs["head"].astype("string"), "merged_event_id": pairs["new"].astype("string"),
-        "reason": pairs["reason"].astype("string"), "distance_km": pairs["distance_km"].astype("Float64"),
-    }).reset_index(drop=True)
+            heads = pd.concat(
+                [_filled_heads(heads, new, pairs), new[~new["event_id"].isin(pairs["new"])]], ignore_index=True
+            )
+    pairs = (
+        pd.concat(chosen, ignore_index=True)
+        if chosen
+        else pd.DataFrame(columns=["head", "new", "reason", "distance_km"])
+    )
+    return pd.DataFrame(
+        {
+            "kept_event_id": pairs["head"].astype("string"),
+            "merged_event_id": pairs["new"].astype("string"),
+            "reason": pairs["reason"].astype("string"),
+            "distance_km": pairs["distance_km"].astype("Float64"),
+        }
+    ).reset_index(drop=True)
 
 
 def _filled_heads(heads: pd.DataFrame, new: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -179,7 +244,9 @@ def _filled_heads(heads: pd.DataFrame, new: pd.DataFrame, pairs: pd.DataFrame) -
     return filled.reset_index()
 
 
-def merge_duplicates(data: EventData, *, tolerance_days: int = 0, radius_km: dict[int, float] | None = None) -> EventData:
+def merge_duplicates(
+    data: EventData, *, tolerance_days: int = 0, radius_km: dict[int, float] | None = None
+) -> EventData:
     """Merge the records find_duplicates pairs into their kept events; list each merge in data.merges.
 
     Row accounting: a merged record counts as ``merged`` for its own file, not as an event.
@@ -198,24 +265,50 @@ def merge_duplicates(data: EventData, *, tolerance_days: int = 0, radius_km: dic
     for column in ("weapon", "initiator_side", "target_side"):
         kept[column] = kept[column].mask(kept[column].eq("unknown") & donors[column].notna(), donors[column])
     listing = merged.assign(kept=kept_ids).groupby("kept", sort=False)
-    kept["source_records"] = kept["source_records"].fillna(kept["event_id"]) + "; " + listing["source_records"].agg(
-        lambda ids: "; ".join(ids.dropna()))
-    kept["sources"] = kept["sources"].fillna("") .str.cat(listing["sources"].agg(lambda s: " | ".join(s.dropna())), sep=" | ").str.strip(" |")
+    kept["source_records"] = (
+        kept["source_records"].fillna(kept["event_id"])
+        + "; "
+        + listing["source_records"].agg(lambda ids: "; ".join(ids.dropna()))
+    )
+    kept["sources"] = (
+        kept["sources"]
+        .fillna("")
+        .str.cat(listing["sources"].agg(lambda s: " | ".join(s.dropna())), sep=" | ")
+        .str.strip(" |")
+    )
     events.loc[kept.index, kept.columns] = kept
     events = events.drop(index=pairs["merged_event_id"].to_numpy()).reset_index(drop=True)
-    events["responds_to"] = events["responds_to"].map(
-        lambda value: "; ".join(dict.fromkeys(kept_of.get(i, i) for i in split_ids(value))) or None, na_action="ignore"
-    ).astype("string")
-    casualties = data.casualties.assign(event_id=data.casualties["event_id"].map(lambda i: kept_of.get(i, i)).astype("string"))
-    merges = conform(pd.DataFrame({
-        "kept_event_id": pairs["kept_event_id"], "merged_event_id": pairs["merged_event_id"],
-        "source_file": merged["source_file"].to_numpy(), "source_row": merged["source_row"].to_numpy(),
-        "reason": pairs["reason"],
-    }), MERGE_COLUMNS)
-    return EventData(**{
-        **data.__dict__, "events": events, "casualties": casualties,
-        "merges": pd.concat([data.merges, merges], ignore_index=True),
-    })
+    events["responds_to"] = (
+        events["responds_to"]
+        .map(
+            lambda value: "; ".join(dict.fromkeys(kept_of.get(i, i) for i in split_ids(value))) or None,
+            na_action="ignore",
+        )
+        .astype("string")
+    )
+    casualties = data.casualties.assign(
+        event_id=data.casualties["event_id"].map(lambda i: kept_of.get(i, i)).astype("string")
+    )
+    merges = conform(
+        pd.DataFrame(
+            {
+                "kept_event_id": pairs["kept_event_id"],
+                "merged_event_id": pairs["merged_event_id"],
+                "source_file": merged["source_file"].to_numpy(),
+                "source_row": merged["source_row"].to_numpy(),
+                "reason": pairs["reason"],
+            }
+        ),
+        MERGE_COLUMNS,
+    )
+    return EventData(
+        **{
+            **data.__dict__,
+            "events": events,
+            "casualties": casualties,
+            "merges": pd.concat([data.merges, merges], ignore_index=True),
+        }
+    )
 
 
 def describe_merges(merges: pd.DataFrame, limit: int = 20) -> list[str]:

@@ -1,4 +1,5 @@
 """Hand-kept lookup tables (places, actors, weapons) and the name resolution that uses them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,7 +63,9 @@ def load_places(path: Path) -> pd.DataFrame:
         longitude=pd.to_numeric(frame["longitude"], errors="raise"),
         geo_precision=pd.to_numeric(frame["geo_precision"], errors="raise").astype("Int64"),
     )
-    spellings = frame.assign(alias=frame["name"] + ";" + frame["aliases"]).assign(alias=lambda f: f["alias"].str.split(";"))
+    spellings = frame.assign(alias=frame["name"] + ";" + frame["aliases"]).assign(
+        alias=lambda f: f["alias"].str.split(";")
+    )
     spellings = spellings.explode("alias")
     return _keyed(spellings, spellings["alias"], path)[PLACE_COLUMNS]
 
@@ -85,7 +88,9 @@ def load_weapons(path: Path) -> pd.DataFrame:
     bad = frame[~frame["weapon"].isin(WEAPONS)]
     if len(bad):
         row = bad.index[0] + 2
-        raise InputError(path, f"row {row}, column 'weapon', value {bad['weapon'].iloc[0]!r}: weapon must be one of {WEAPONS}")
+        raise InputError(
+            path, f"row {row}, column 'weapon', value {bad['weapon'].iloc[0]!r}: weapon must be one of {WEAPONS}"
+        )
     vocabulary = pd.DataFrame({"alias": list(WEAPONS), "weapon": list(WEAPONS)})
     both = pd.concat([frame[WEAPON_COLUMNS], vocabulary], ignore_index=True)
     return _keyed(both, both["alias"], path)[["weapon"]]
@@ -103,13 +108,18 @@ def load_actor_patterns(path: Path) -> pd.DataFrame:
         bad = frame[~frame[column].isin(allowed)]
         if len(bad):
             row = bad.index[0] + 2
-            raise InputError(path, f"row {row}, column '{column}', value {bad[column].iloc[0]!r}: must be one of {allowed}")
+            raise InputError(
+                path, f"row {row}, column '{column}', value {bad[column].iloc[0]!r}: must be one of {allowed}"
+            )
     keys = frame["pattern"].map(name_key)
     if keys.isna().any():
         raise InputError(path, f"row {keys.index[keys.isna()][0] + 2}, column 'pattern' is blank")
     table = frame.assign(
-        key=keys, name=frame["name"].map(clean_text), country=frame["country"].map(clean_text),
-        row=frame.index + 2, key_length=keys.str.len(),
+        key=keys,
+        name=frame["name"].map(clean_text),
+        country=frame["country"].map(clean_text),
+        row=frame.index + 2,
+        key_length=keys.str.len(),
     )
     return table.sort_values(["key_length", "row"], ascending=[False, True]).reset_index(drop=True)
 
@@ -129,9 +139,15 @@ def load_reference(directory: Path | None = None) -> Reference:
     files = (directory / "places.csv", directory / "actors.csv", directory / "weapons.csv")
     from analysis.cleaning.corrections import load_corrections
 
-    return Reference(load_places(files[0]), load_actors(files[1]), load_weapons(files[2]), files,
-                     corrections=load_corrections(directory), directory=directory,
-                     actor_patterns=load_actor_patterns(actor_patterns_path(directory)))
+    return Reference(
+        load_places(files[0]),
+        load_actors(files[1]),
+        load_weapons(files[2]),
+        files,
+        corrections=load_corrections(directory),
+        directory=directory,
+        actor_patterns=load_actor_patterns(actor_patterns_path(directory)),
+    )
 
 
 def resolve(values: pd.Series, table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

@@ -19,6 +19,7 @@ that did:
 4. Everything else is role "other" (kept, never dropped), with initiator = actor1 and target = actor2 in the
    source's order and a basis that says which side was missing.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,10 +34,16 @@ WESTERN_SIDES = ("us", "coalition")
 GENERIC_MILITIA = re.compile(r"^Militia \(", re.IGNORECASE)
 DISRUPTED = "Disrupted weapons use"
 REMOTE_EVENT_TYPE = "Explosions/Remote violence"
-REMOTE_SUB_EVENTS = frozenset({
-    "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Suicide bomb",
-    "Grenade", "Chemical weapon",
-})
+REMOTE_SUB_EVENTS = frozenset(
+    {
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Grenade",
+        "Chemical weapon",
+    }
+)
 # Sub-events that, aimed at US / coalition forces by an unidentified group, are read as a militia attack.
 UNATTRIBUTED_FIRE = frozenset({"Shelling/artillery/missile attack", "Remote explosive/landmine/IED", DISRUPTED})
 SUB_EVENT_WEAPONS = {
@@ -61,23 +68,37 @@ _TARGET_NOUN = (
     r"embassy|installations?|facilit(?:y|ies)|airbase|air base|airport|contractors|vehicles?|headquarters|"
     r"compound|camp|service ?members|servicemen|presence|logistics)"
 )
-_STRIKER = r"(?:forces|troops|military|army|warplanes?|aircraft|jets|fighter jets|drones?|helicopters?|gunships?|artillery)"
+_STRIKER = (
+    r"(?:forces|troops|military|army|warplanes?|aircraft|jets|fighter jets|drones?|helicopters?|gunships?|artillery)"
+)
 _STRIKE_VERB = r"(?:struck|targeted|bombed|hit|attacked|shelled|carried out|conducted|launched|responded|raided|killed|fired on|retaliated)"
 _FILLER = r"(?:\s+(?:\w+ly|also|have|had|then|later|in turn|on \w+day))*"
 ATTACK_STATEMENTS = [
-    re.compile(rf"\b(?:fired|launched|lobbed|shot)\b[^.;]{{0,80}}?\b(?:at|on|towards?|against|into)\s+(?:the\s+|a\s+|an\s+)?"
-               rf"(?:[\w'-]+\s+){{0,3}}?{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_TARGET_NOUN}\b", re.IGNORECASE),
-    re.compile(rf"\b(?:attack(?:ed|s)?|target(?:ed|ing)|struck|hit|shelled|bombed|rocketed)\s+(?:on\s+|against\s+)?"
-               rf"(?:the\s+|a\s+|an\s+)?(?:[\w'-]+\s+){{0,3}}?{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_TARGET_NOUN}\b", re.IGNORECASE),
-    re.compile(rf"\b(?:rockets?|mortars?|drones?|missiles?|projectiles?|shells|rounds)\b[^.;]{{0,60}}?\b"
-               rf"(?:landed|fell|hit|struck|exploded|impacted)\b[^.;]{{0,40}}?{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_TARGET_NOUN}\b",
-               re.IGNORECASE),
+    re.compile(
+        rf"\b(?:fired|launched|lobbed|shot)\b[^.;]{{0,80}}?\b(?:at|on|towards?|against|into)\s+(?:the\s+|a\s+|an\s+)?"
+        rf"(?:[\w'-]+\s+){{0,3}}?{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_TARGET_NOUN}\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:attack(?:ed|s)?|target(?:ed|ing)|struck|hit|shelled|bombed|rocketed)\s+(?:on\s+|against\s+)?"
+        rf"(?:the\s+|a\s+|an\s+)?(?:[\w'-]+\s+){{0,3}}?{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_TARGET_NOUN}\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:rockets?|mortars?|drones?|missiles?|projectiles?|shells|rounds)\b[^.;]{{0,60}}?\b"
+        rf"(?:landed|fell|hit|struck|exploded|impacted)\b[^.;]{{0,40}}?{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_TARGET_NOUN}\b",
+        re.IGNORECASE,
+    ),
 ]
 INTERCEPT_STATEMENTS = [
-    re.compile(r"\b(?:shot down|intercepted|downed|thwarted|foiled)\b[^.;]{0,60}?\b(?:drones?|rockets?|missiles?|UAVs?|projectiles?|attack)",
-               re.IGNORECASE),
-    re.compile(r"\b(?:drones?|rockets?|missiles?|UAVs?|projectiles?)\b[^.;]{0,40}?\b(?:was|were)\s+(?:shot down|intercepted|downed)",
-               re.IGNORECASE),
+    re.compile(
+        r"\b(?:shot down|intercepted|downed|thwarted|foiled)\b[^.;]{0,60}?\b(?:drones?|rockets?|missiles?|UAVs?|projectiles?|attack)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:drones?|rockets?|missiles?|UAVs?|projectiles?)\b[^.;]{0,40}?\b(?:was|were)\s+(?:shot down|intercepted|downed)",
+        re.IGNORECASE,
+    ),
 ]
 RESPONSE_STATEMENTS = [
     re.compile(rf"{_US}[\s-]+(?:[\w-]+\s+){{0,2}}?{_STRIKER}{_FILLER}\s+{_STRIKE_VERB}\b", re.IGNORECASE),
@@ -103,7 +124,9 @@ RESPONSE_WEAPON_WORDS = {
     "artillery": re.compile(r"\bartillery\b|himars", re.IGNORECASE),
 }
 # Where an attack's notes turn to the US reply: weapons named after it are not the attack's.
-US_REPLY = re.compile(r"\b(?:US|U\.S\.|coalition|American)\b[^.]{0,30}\b(?:responded|retaliated|returned fire)", re.IGNORECASE)
+US_REPLY = re.compile(
+    r"\b(?:US|U\.S\.|coalition|American)\b[^.]{0,30}\b(?:responded|retaliated|returned fire)", re.IGNORECASE
+)
 # Attacks are matched to a base when the event lies this close to one (the gazetteer's bases, precision 1).
 SITE_RADIUS_KM = 10.0
 
@@ -122,6 +145,7 @@ class Party:
 
 
 # ---------------------------------------------------------------- actor names -> sides
+
 
 class ActorLookup:
     """Resolve actor names to (canonical or written name, side, is_listed), caching each name and country."""
@@ -186,13 +210,18 @@ def summarise_party(actor, associates, country, lookup: ActorLookup) -> Party:
     us = next((m[0] for m in members if m[1] == "us"), None)
     coalition = next((m[0] for m in members if m[1] == "coalition"), None)
     return Party(
-        name=name, side=side, is_listed=is_listed, militia=militia, western=us or coalition,
+        name=name,
+        side=side,
+        is_listed=is_listed,
+        militia=militia,
+        western=us or coalition,
         western_side="us" if us else ("coalition" if coalition else None),
         unlisted=tuple(m[0] for m in members if not m[2]),
     )
 
 
 # ---------------------------------------------------------------- grouping rows by their distinct values
+
 
 def unique_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     """Return (inverse, first) for the distinct combinations of several aligned columns.
@@ -223,6 +252,7 @@ def unique_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
 
 # ---------------------------------------------------------------- the role decision
 
+
 @dataclass(frozen=True)
 class Decision:
     """What the actors and sub-event decide for one combination; notes may still refine it."""
@@ -239,8 +269,12 @@ class Decision:
 
 def decide(first: Party, second: Party, sub_event, event_type, *, first_label: str = "actor1") -> Decision:
     """Decide role, initiator and target for one pair of parties and an event type (rules 2-4 above)."""
-    militia_first = first.militia is not None and second.western is not None and first.western is None and second.militia is None
-    militia_second = second.militia is not None and first.western is not None and second.western is None and first.militia is None
+    militia_first = (
+        first.militia is not None and second.western is not None and first.western is None and second.militia is None
+    )
+    militia_second = (
+        second.militia is not None and first.western is not None and second.western is None and first.militia is None
+    )
     if militia_first or militia_second:
         militia, western = (first, second) if militia_first else (second, first)
         attack = Decision("attack", "", militia.militia, "militia", western.western, western.western_side)
@@ -264,18 +298,36 @@ def _with(decision: Decision, basis: str, **changes) -> Decision:
 
 def _is_unidentified(party: Party) -> bool:
     """Tell whether a party is a listed unidentified armed group (not a name the tables lack)."""
-    return party.side == "unknown" and party.is_listed and party.name is not None and party.militia is None and party.western is None
+    return (
+        party.side == "unknown"
+        and party.is_listed
+        and party.name is not None
+        and party.militia is None
+        and party.western is None
+    )
 
 
 def _other(first: Party, second: Party, sub_event) -> Decision:
     """Rules 3 and 4: a presumed militia attack by an unidentified group, or role other with its reason."""
     for shooter, victim, shooter_first in ((first, second, True), (second, first, False)):
         fires = sub_event in UNATTRIBUTED_FIRE or (sub_event == "Air/drone strike" and shooter_first)
-        if fires and _is_unidentified(shooter) and victim.western is not None and victim.militia is None and first.militia is None and second.militia is None:
+        if (
+            fires
+            and _is_unidentified(shooter)
+            and victim.western is not None
+            and victim.militia is None
+            and first.militia is None
+            and second.militia is None
+        ):
             return Decision(
-                "attack", f"unattributed: an unidentified group's '{sub_event}' against US/coalition forces (presumed militia attack)",
-                shooter.name, "unknown", victim.western, victim.western_side,
-                intercepted="yes" if sub_event == DISRUPTED else None, read_notes="militia",
+                "attack",
+                f"unattributed: an unidentified group's '{sub_event}' against US/coalition forces (presumed militia attack)",
+                shooter.name,
+                "unknown",
+                victim.western,
+                victim.western_side,
+                intercepted="yes" if sub_event == DISRUPTED else None,
+                read_notes="militia",
             )
     has_militia = first.militia is not None or second.militia is not None
     has_western = first.western is not None or second.western is not None
@@ -321,7 +373,11 @@ def read_directions(notes: pd.Series) -> pd.DataFrame:
     role = np.full(count, None, dtype=object)
     words = np.full(count, None, dtype=object)
     intercepted = np.zeros(count, dtype=bool)
-    for label, patterns in (("intercepted", INTERCEPT_STATEMENTS), ("attack", ATTACK_STATEMENTS), ("response", RESPONSE_STATEMENTS)):
+    for label, patterns in (
+        ("intercepted", INTERCEPT_STATEMENTS),
+        ("attack", ATTACK_STATEMENTS),
+        ("response", RESPONSE_STATEMENTS),
+    ):
         for pattern in patterns:
             where = _first_match(text, pattern)
             better = (where >= 0) & (where < earliest) & ~(intercepted if label != "intercepted" else False)
@@ -347,7 +403,11 @@ def _first_match(text, pattern: re.Pattern) -> np.ndarray:
 
 
 def infer_roles(
-    frame: pd.DataFrame, reference, *, first_label: str = "actor1", codes: dict[str, np.ndarray] | None = None,
+    frame: pd.DataFrame,
+    reference,
+    *,
+    first_label: str = "actor1",
+    codes: dict[str, np.ndarray] | None = None,
     notes=None,
 ) -> pd.DataFrame:
     """Return role, role_basis, initiator(_side), target(_side) and intercepted for each row.
@@ -372,18 +432,25 @@ def infer_roles(
             summaries[k] = summarise_party(names.iat[row], associated.iat[row], countries.iat[row], lookup)
         parties.append((inverse, summaries))
         party_firsts.append((summaries, first))
-    combination, first = unique_rows(parties[0][0], parties[1][0], *(codes.get(c, frame[c]) for c in ("sub_event_type", "event_type")))
+    combination, first = unique_rows(
+        parties[0][0], parties[1][0], *(codes.get(c, frame[c]) for c in ("sub_event_type", "event_type"))
+    )
     decisions = np.empty(len(first), dtype=object)
     sub_events, event_types = frame["sub_event_type"], frame["event_type"]
     for k, row in enumerate(first):
         decisions[k] = decide(
-            parties[0][1][parties[0][0][row]], parties[1][1][parties[1][0][row]],
-            clean_text(sub_events.iat[row]), clean_text(event_types.iat[row]), first_label=first_label,
+            parties[0][1][parties[0][0][row]],
+            parties[1][1][parties[1][0][row]],
+            clean_text(sub_events.iat[row]),
+            clean_text(event_types.iat[row]),
+            first_label=first_label,
         )
     fields = ("role", "basis", "initiator", "initiator_side", "target", "target_side", "intercepted")
     values = {field: [getattr(d, field) for d in decisions] for field in fields}
     slots = dict.fromkeys(fields, combination)
-    for field, (rows, changed) in _notes_changes(frame["notes"] if notes is None else notes, decisions, combination).items():
+    for field, (rows, changed) in _notes_changes(
+        frame["notes"] if notes is None else notes, decisions, combination
+    ).items():
         if len(rows):  # changed rows point past the decisions, at their own values
             slots[field] = slots[field].copy()  # a field of its own, copied only when the notes change it
             slots[field][rows] = len(values[field]) + np.arange(len(rows))
@@ -394,7 +461,8 @@ def infer_roles(
     out.attrs["unlisted"] = [
         (party, int(first_rows[k]), name)
         for party, (summaries, first_rows) in enumerate(party_firsts)
-        for k in np.argsort(first_rows, kind="stable") for name in summaries[k].unlisted
+        for k in np.argsort(first_rows, kind="stable")
+        for name in summaries[k].unlisted
     ]
     return out
 
@@ -428,26 +496,49 @@ def _notes_changes(notes, decisions: np.ndarray, combination: np.ndarray) -> dic
         role = found["role"].to_numpy(dtype=object)
         # the notes may say the other party acted: then initiator and target change places
         same = role == per_row([d.role for d in decisions], rows)
-        own = {f: per_row([getattr(d, f) for d in decisions], rows) for f in ("initiator", "initiator_side", "target", "target_side")}
+        own = {
+            f: per_row([getattr(d, f) for d in decisions], rows)
+            for f in ("initiator", "initiator_side", "target", "target_side")
+        }
         changes["role"].append((rows, list(role)))
         changes["basis"].append((rows, [f'notes: "{words}"' for words in found["words"]]))
-        for field, other in (("initiator", "target"), ("initiator_side", "target_side"), ("target", "initiator"), ("target_side", "initiator_side")):
+        for field, other in (
+            ("initiator", "target"),
+            ("initiator_side", "target_side"),
+            ("target", "initiator"),
+            ("target_side", "initiator_side"),
+        ):
             changes[field].append((rows, list(np.where(same, own[field], own[other]))))
         intercepted = rows[found["is_intercepted"].to_numpy(dtype=bool)]
         changes["intercepted"].append((intercepted, ["yes"] * len(intercepted)))
     rows = np.flatnonzero(np.array([d.read_notes == "militia" for d in decisions] + [False])[combination])
-    mentions = [MILITIA_MENTION.search(text or "") for text in notes_at(notes, rows).to_numpy(dtype=object, na_value=None)]
+    mentions = [
+        MILITIA_MENTION.search(text or "") for text in notes_at(notes, rows).to_numpy(dtype=object, na_value=None)
+    ]
     named = np.array([match is not None for match in mentions], dtype=bool)
     if named.any():
         bases = per_row([d.basis for d in decisions], rows[named])
         changes["initiator_side"].append((rows[named], ["militia"] * int(named.sum())))
-        changes["basis"].append((rows[named], [f'{basis}; notes name a militia: "{match.group(0)}"'
-                                               for basis, match in zip(bases, (m for m in mentions if m is not None))]))
-    return {field: (np.concatenate([r for r, _ in parts]).astype(np.int64) if parts else np.array([], dtype=np.int64),
-                    [v for _, values in parts for v in values]) for field, parts in changes.items()}
+        changes["basis"].append(
+            (
+                rows[named],
+                [
+                    f'{basis}; notes name a militia: "{match.group(0)}"'
+                    for basis, match in zip(bases, (m for m in mentions if m is not None))
+                ],
+            )
+        )
+    return {
+        field: (
+            np.concatenate([r for r, _ in parts]).astype(np.int64) if parts else np.array([], dtype=np.int64),
+            [v for _, values in parts for v in values],
+        )
+        for field, parts in changes.items()
+    }
 
 
 # ---------------------------------------------------------------- weapons and sites
+
 
 def infer_weapons(role: pd.Series, sub_event: pd.Series, notes, initiator_side: pd.Series) -> pd.Series:
     """Return the weapon vocabulary for each row: notes keywords for attacks and responses, else the sub-event.
@@ -477,7 +568,10 @@ def _attack_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     text = pa_array(notes.astype("string"))
     reply = _first_match(text, US_REPLY)
     reply = np.where(reply < 0, np.iinfo(np.int64).max, reply)
-    named = {weapon: (lambda where: (where >= 0) & (where < reply))(_first_match(text, pattern)) for weapon, pattern in WEAPON_WORDS.items()}
+    named = {
+        weapon: (lambda where: (where >= 0) & (where < reply))(_first_match(text, pattern))
+        for weapon, pattern in WEAPON_WORDS.items()
+    }
     found = np.column_stack(list(named.values()))
     weapons = list(named)
     # counted and located for all rows at once: a numpy call per row would cost more than the regexes
@@ -497,26 +591,36 @@ def _response_weapons(notes: pd.Series, sub_events: np.ndarray) -> list[str]:
     found = np.column_stack(list(named.values()))
     weapons = list(named)
     has_any, firsts = found.any(axis=1).tolist(), found.argmax(axis=1).tolist()
-    return [weapons[first] if named_one else SUB_EVENT_WEAPONS.get(kind or "", "unknown")
-            for named_one, first, kind in zip(has_any, firsts, sub_events)]
+    return [
+        weapons[first] if named_one else SUB_EVENT_WEAPONS.get(kind or "", "unknown")
+        for named_one, first, kind in zip(has_any, firsts, sub_events)
+    ]
 
 
-def infer_sites(location_site: pd.Series, latitude: pd.Series, longitude: pd.Series, role: pd.Series, places: pd.DataFrame) -> pd.Series:
+def infer_sites(
+    location_site: pd.Series, latitude: pd.Series, longitude: pd.Series, role: pd.Series, places: pd.DataFrame
+) -> pd.Series:
     """Return the base an event happened at: the location's own base, or for attacks the base within SITE_RADIUS_KM."""
     from analysis.cleaning.merging import distance_km
 
     sites = location_site.astype("string").copy()
     bases = places[(places["kind"] == "base") & places["latitude"].notna()].drop_duplicates("name")
-    is_attack = (role.eq("attack").fillna(False) & sites.isna() & latitude.notna() & longitude.notna()).to_numpy(dtype=bool)
+    is_attack = (role.eq("attack").fillna(False) & sites.isna() & latitude.notna() & longitude.notna()).to_numpy(
+        dtype=bool
+    )
     if bases.empty or not is_attack.any():
         return sites
     positions = np.flatnonzero(is_attack)
     distances = distance_km(
-        latitude.iloc[positions].to_numpy(dtype=float)[:, None], longitude.iloc[positions].to_numpy(dtype=float)[:, None],
-        bases["latitude"].to_numpy(dtype=float)[None, :], bases["longitude"].to_numpy(dtype=float)[None, :],
+        latitude.iloc[positions].to_numpy(dtype=float)[:, None],
+        longitude.iloc[positions].to_numpy(dtype=float)[:, None],
+        bases["latitude"].to_numpy(dtype=float)[None, :],
+        bases["longitude"].to_numpy(dtype=float)[None, :],
     )
     nearest = distances.argmin(axis=1)
     is_near = distances[np.arange(len(positions)), nearest] <= SITE_RADIUS_KM
     if is_near.any():
-        sites.iloc[positions[is_near]] = pd.array(bases["name"].to_numpy(dtype=object)[nearest[is_near]], dtype="string")
+        sites.iloc[positions[is_near]] = pd.array(
+            bases["name"].to_numpy(dtype=object)[nearest[is_near]], dtype="string"
+        )
     return sites

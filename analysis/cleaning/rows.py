@@ -1,4 +1,5 @@
 """Small pure steps shared by every reader: date bounds, local time to UTC, region checks, problem tables."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,12 +57,14 @@ def problem_rows(source_file: str, rows: pd.Series, column: str, values: pd.Seri
     """Build quarantine rows for every non-null reason, naming file, row, column and value."""
     has_reason = reasons.notna()
     return conform(
-        pd.DataFrame({
-            "source_file": source_file,
-            "source_row": rows[has_reason],
-            "column": column,
-            "value": values[has_reason].map(lambda v: None if v is None or v is pd.NA else str(v)),
-            "reason": reasons[has_reason],
-        }),
+        pd.DataFrame(
+            {
+                "source_file": source_file,
+                "source_row": rows[has_reason],
+                "column": column,
+                "value": values[has_reason].map(lambda v: None if v is None or v is pd.NA else str(v)),
+                "reason": reasons[has_reason],
+            }
+        ),
         QUARANTINE_COLUMNS,
     )

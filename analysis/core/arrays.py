@@ -1,4 +1,5 @@
 """The pyarrow array behind a pandas text column: what the vectorised string work of every layer starts from."""
+
 from __future__ import annotations
 
 import pandas as pd

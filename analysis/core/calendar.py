@@ -9,6 +9,7 @@ The words week / month / quarter / year (and weekly, monthly, quarterly, yearly)
 in any case. pandas' own codes are refused on purpose: for pandas "W" means weeks ending on Sunday, which
 would silently put a series a day off ACLED's weeks.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,7 +23,11 @@ PERIODS_PER_YEAR = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 _SPELLINGS = {
     **{code.casefold(): code for code in PANDAS_PERIODS},
     **{word: code for code, word in PERIOD_WORDS.items()},
-    "weekly": "W", "monthly": "M", "quarterly": "Q", "yearly": "Y", "annual": "Y",
+    "weekly": "W",
+    "monthly": "M",
+    "quarterly": "Q",
+    "yearly": "Y",
+    "annual": "Y",
 }
 
 
@@ -38,8 +43,12 @@ def check_freq(freq, allowed: tuple[str, ...] = tuple(PANDAS_PERIODS)) -> str:
     """
     code = _SPELLINGS.get(str(freq).strip().casefold()) if isinstance(freq, str) else None
     if code is None or code not in allowed:
-        choices = {"W": "'W' (weeks starting Saturday)", "M": "'M' (calendar months)", "Q": "'Q' (calendar quarters)",
-                   "Y": "'Y' (calendar years)"}
+        choices = {
+            "W": "'W' (weeks starting Saturday)",
+            "M": "'M' (calendar months)",
+            "Q": "'Q' (calendar quarters)",
+            "Y": "'Y' (calendar years)",
+        }
         raise ParameterError(f"freq={freq!r} is not a period; use {', '.join(choices[c] for c in allowed)}")
     return code
 

@@ -1,4 +1,5 @@
 """Errors that name the file, row, column and value a user has to fix."""
+
 from __future__ import annotations
 
 import math

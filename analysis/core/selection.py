@@ -1,4 +1,5 @@
 """Selections every analysis and notebook shares: a date range and a set of countries."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -33,7 +34,9 @@ def filter_events(events: pd.DataFrame, start=None, end=None, countries: Iterabl
         countries = [countries] if isinstance(countries, str) else list(countries)
         unknown = sorted(set(countries) - set(events["country"].dropna()))
         if len(unknown) == len(countries):
-            raise ParameterError(f"no events in countries {unknown}; the data has {sorted(events['country'].dropna().unique())}")
+            raise ParameterError(
+                f"no events in countries {unknown}; the data has {sorted(events['country'].dropna().unique())}"
+            )
         keep &= events["country"].isin(countries)
     return events[keep]
 
@@ -43,4 +46,6 @@ def filter_data(data, start=None, end=None, countries=None):
     from dataclasses import replace
 
     events = filter_events(data.events, start, end, countries)
-    return replace(data, events=events, casualties=data.casualties[data.casualties["event_id"].isin(events["event_id"])])
+    return replace(
+        data, events=events, casualties=data.casualties[data.casualties["event_id"].isin(events["event_id"])]
+    )

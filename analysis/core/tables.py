@@ -1,4 +1,5 @@
 """The container every reader fills and every analysis reads: EventData, and casting frames to the spec."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -64,10 +65,7 @@ class EventData:
         """Stack several EventData (one per input file) table by table."""
         if not parts:
             return cls()
-        return cls(**{
-            f.name: pd.concat([getattr(p, f.name) for p in parts], ignore_index=True)
-            for f in fields(cls)
-        })
+        return cls(**{f.name: pd.concat([getattr(p, f.name) for p in parts], ignore_index=True) for f in fields(cls)})
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{f.name}={len(getattr(self, f.name))}" for f in fields(self))

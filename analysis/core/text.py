@@ -1,4 +1,5 @@
 """Text normalisation shared by every reader: whitespace, Unicode variants and matching keys."""
+
 from __future__ import annotations
 
 import re

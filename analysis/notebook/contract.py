@@ -2,6 +2,7 @@
 
 The runner (analysis.reporting) and the code inside a report kernel (analysis.notebook) import this module
 and never each other."""
+
 from __future__ import annotations
 
 import datetime as dt

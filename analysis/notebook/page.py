@@ -3,6 +3,7 @@
 Everything shown from data goes through html.escape: a note holding `<script>` or `<img onerror=...>` is
 displayed as text, never run.
 """
+
 from __future__ import annotations
 
 import html
@@ -43,8 +44,14 @@ def _offline_html_renderer(page_provides_plotlyjs: bool = False):
 
         def to_mimebundle(self, fig_dict):
             figure_html = to_html(
-                fig_dict, config=self.config, include_plotlyjs=False, include_mathjax=False, full_html=False,
-                default_width="100%", default_height=525, validate=False,
+                fig_dict,
+                config=self.config,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                full_html=False,
+                default_width="100%",
+                default_height=525,
+                validate=False,
             )
             return {"text/html": figure_html}
 
@@ -71,8 +78,9 @@ def setup_notebook() -> None:
     pio.templates.default = "plotly_white"
 
 
-def show_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200,
-               labels: Mapping[str, str] | None = None) -> None:
+def show_table(
+    frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200, labels: Mapping[str, str] | None = None
+) -> None:
     """Display a frame as an escaped HTML table in a notebook (labels: {column: header in words})."""
     from IPython.display import HTML, display
 

@@ -1,4 +1,5 @@
 """`python -m analysis build`: raw folder -> validated processed tables, written atomically, with a manifest."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +63,9 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             "inputs": hashes,
             "data_fingerprint": fingerprint(hashes),
             "outputs": outputs,
-            "accounting": data.accounting.assign(source_file=data.accounting["source_file"].map(
-                lambda p: relative_to_raw(Path(p), raw_dir))).to_dict("records"),
+            "accounting": data.accounting.assign(
+                source_file=data.accounting["source_file"].map(lambda p: relative_to_raw(Path(p), raw_dir))
+            ).to_dict("records"),
             "totals": accounting_totals(data),
             "unknown_names": len(data.unknown_names),
             "corrections_applied": len(data.corrections),

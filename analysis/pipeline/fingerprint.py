@@ -1,4 +1,5 @@
 """Fingerprints of input data: what a build manifest records and what every report page cites."""
+
 from __future__ import annotations
 
 import hashlib

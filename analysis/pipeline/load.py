@@ -1,4 +1,5 @@
 """Public loaders: raw files to canonical tables (load_events) and the built tables (load_processed)."""
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,8 @@ def raw_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise InputError(directory, "is not a folder")
     return sorted(
-        p for p in directory.iterdir()
+        p
+        for p in directory.iterdir()
         if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "_"))
     )
 
@@ -59,8 +61,9 @@ def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def load_events(paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True,
-                merge_duplicates: bool = True) -> EventData:
+def load_events(
+    paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True, merge_duplicates: bool = True
+) -> EventData:
     """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
 
     Incident logs, ACLED exports and UCDP GED files are told apart by their columns. With
@@ -97,7 +100,9 @@ def _merged(data: EventData) -> EventData:
     data = merge(data)
     merged_per_file = data.merges.iloc[before:]["source_file"].value_counts()
     moved = data.accounting["source_file"].map(merged_per_file).fillna(0).astype("Int64")
-    data.accounting = data.accounting.assign(events=data.accounting["events"] - moved, merged=data.accounting["merged"] + moved)
+    data.accounting = data.accounting.assign(
+        events=data.accounting["events"] - moved, merged=data.accounting["merged"] + moved
+    )
     return data
 
 
@@ -146,8 +151,14 @@ def load_processed(directory: Path | None = None) -> EventData:
         path = directory / file_name
         expected = manifest["outputs"][file_name]["sha256"]
         if not path.exists() or file_sha256(path) != expected:
-            raise AnalysisError(f"{path} does not match {directory / 'manifest.json'}: rebuild with `python -m analysis build`")
-        frame = pd.read_parquet(path) if file_name.endswith(".parquet") else pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            raise AnalysisError(
+                f"{path} does not match {directory / 'manifest.json'}: rebuild with `python -m analysis build`"
+            )
+        frame = (
+            pd.read_parquet(path)
+            if file_name.endswith(".parquet")
+            else pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        )
         tables[name] = conform(frame, columns)
     return EventData(**tables)
 

@@ -1,4 +1,5 @@
 """Atomic writing and hashing of files, so a crash never leaves a half-written output set."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Pandera schemas for the processed tables: the contract every analysis relies on."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,14 +29,17 @@ def schema_for(spec: TableSpec, *, check_unique: bool = True):
             checks.append(pa.Check.in_range(field.minimum, field.maximum))
         elif field.minimum is not None:
             checks.append(pa.Check.ge(field.minimum))
-        columns[field.name] = pa.Column(field.dtype, checks=checks, nullable=field.nullable,
-                                        unique=field.unique and check_unique)
-    return pa.DataFrameSchema(columns, checks=[_ordered_check(pa, names) for names in spec.ordered],
-                              strict=False, name=spec.name)
+        columns[field.name] = pa.Column(
+            field.dtype, checks=checks, nullable=field.nullable, unique=field.unique and check_unique
+        )
+    return pa.DataFrameSchema(
+        columns, checks=[_ordered_check(pa, names) for names in spec.ordered], strict=False, name=spec.name
+    )
 
 
 def _ordered_check(pa, names: tuple[str, ...]):
     """Return a pandera check that each column of names is at most the next one, wherever both are given."""
+
     def in_order(frame: pd.DataFrame) -> pd.Series:
         ok = pd.Series(True, index=frame.index)
         for left, right in zip(names, names[1:]):

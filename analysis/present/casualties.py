@@ -1,4 +1,5 @@
 """Casualty tallies for readers: ranges as text ('at least 17'), sides as written ('US'), and the figure."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,13 @@ SIDE_WORDS = {"us": "US", "iran": "Iran"}
 
 
 # Headers in words for the incident tables (show_table(..., labels=INCIDENT_LABELS)).
-INCIDENT_LABELS = {"event_id": "event", "event_date": "date", "location": "place", "role": "kind",
-                   "initiator": "carried out by"}
+INCIDENT_LABELS = {
+    "event_id": "event",
+    "event_date": "date",
+    "location": "place",
+    "role": "kind",
+    "initiator": "carried out by",
+}
 
 
 def side_text(side) -> str:
@@ -32,13 +38,19 @@ def _sides_in_words(table: pd.DataFrame) -> pd.DataFrame:
     """Write the side codes of deadliest_incidents' 'sides' and 'claims' columns as readers write them."""
     if "claims" not in table or "sides" not in table:
         return table
+
     def claims_text(text):
         if not isinstance(text, str):
             return text
-        return " | ".join(side_text(part.split(": ", 1)[0]) + ": " + part.split(": ", 1)[1] if ": " in part else part
-                          for part in text.split(" | "))
-    return table.assign(sides=table["sides"].map(lambda v: ", ".join(side_text(s) for s in v.split(", ")) if isinstance(v, str) else v),
-                        claims=table["claims"].map(claims_text))
+        return " | ".join(
+            side_text(part.split(": ", 1)[0]) + ": " + part.split(": ", 1)[1] if ": " in part else part
+            for part in text.split(" | ")
+        )
+
+    return table.assign(
+        sides=table["sides"].map(lambda v: ", ".join(side_text(s) for s in v.split(", ")) if isinstance(v, str) else v),
+        claims=table["claims"].map(claims_text),
+    )
 
 
 def format_tally(table: pd.DataFrame) -> pd.DataFrame:
@@ -56,14 +68,17 @@ def format_tally(table: pd.DataFrame) -> pd.DataFrame:
         keys = [c for c in table.columns if c[1] == ""]
         out = pd.DataFrame({key[0]: table[key].map(side_text) if key[0] == "side" else table[key] for key in keys})
         for claimant in dict.fromkeys(c[0] for c in table.columns if c[1] != ""):
-            out[claimant] = [range_text(*f) if not pd.isna(f[0]) else "" for f in
-                             table[claimant][MEASURES].itertuples(index=False)]
+            out[claimant] = [
+                range_text(*f) if not pd.isna(f[0]) else "" for f in table[claimant][MEASURES].itertuples(index=False)
+            ]
         return out
     prefixes = [p for p in (*VIEWS, "") if all(f"{p}_{m}".lstrip("_") in table for m in MEASURES)]
     triples = {p: [f"{p}_{m}".lstrip("_") for m in MEASURES] for p in prefixes}
     dropped = {c for columns in triples.values() for c in columns} | {c for c in table if c.endswith("open_ended")}
-    texts = {columns[0]: (prefix or "figure", [range_text(*f) for f in table[columns].itertuples(index=False)])
-             for prefix, columns in triples.items()}
+    texts = {
+        columns[0]: (prefix or "figure", [range_text(*f) for f in table[columns].itertuples(index=False)])
+        for prefix, columns in triples.items()
+    }
     out = {}
     for column in table.columns:  # each text column takes the place of its triple's low column
         if column in texts:
@@ -82,6 +97,7 @@ def claim_coverage_text(coverage: dict[str, int]) -> str:
     ...     "excluded_claims": 0, "disputed_cells": 4, "incident_cells": 28, "open_ended_claims": 1}).split(". ")[1]
     'The claimants disagree on 4 of the 28 incidents that carry a claim (one event, one side, killed or wounded); 1 claim gives no upper bound.'
     """
+
     def count(number: int, one: str, many: str) -> str:
         return f"{number} {one if number == 1 else many}"
 
@@ -111,14 +127,21 @@ def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None
 
     periods = [p for p in PERIODS if p in views]
     if len(periods) != 1:
-        raise ParameterError("casualty_figure needs a table with one period column; make it with casualty_views(by=[...], freq='M')")
+        raise ParameterError(
+            "casualty_figure needs a table with one period column; make it with casualty_views(by=[...], freq='M')"
+        )
     period = periods[0]
     for column in (series, *([facet] if facet else [])):
         if column not in views:
             raise ParameterError(f"the table has no {column!r} column; make it with casualty_views(by=[...], freq=...)")
     panels = sorted(views[facet].dropna().unique()) if facet else [None]
-    figure = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                           subplot_titles=[str(p) for p in panels] if facet else None)
+    figure = make_subplots(
+        rows=len(panels),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=[str(p) for p in panels] if facet else None,
+    )
     names = sorted(views[series].dropna().unique())
     colours = {name: SERIES_COLOURS[number % len(SERIES_COLOURS)] for number, name in enumerate(names)}
     for row, panel in enumerate(panels, start=1):
@@ -130,8 +153,13 @@ def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None
         highest = rows_in_panel[["conservative_high", "maximal_best", "maximal_high"]].astype("Float64").max().max()
         small = pd.isna(highest) or highest <= 8  # whole people: no 2.5 tick on a small axis
         figure.update_yaxes(title_text="people", rangemode="tozero", dtick=1 if small else None, row=row, col=1)
-    figure.update_layout(title=title or None, hovermode="x unified", template="plotly_white",
-                         height=320 * len(panels) + 120, legend={"orientation": "h", "y": -0.15})
+    figure.update_layout(
+        title=title or None,
+        hovermode="x unified",
+        template="plotly_white",
+        height=320 * len(panels) + 120,
+        legend={"orientation": "h", "y": -0.15},
+    )
     return figure
 
 
@@ -142,30 +170,73 @@ def _band_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_l
     x = rows[period]
     open_ended = rows["maximal_high"].isna().to_numpy()
     upper = rows["maximal_high"].astype("Float64").fillna(rows["maximal_best"].astype("Float64")).astype(float)
-    hover = [f"{name}: conservative {range_text(*c)}; maximal {range_text(*m)}" for c, m in zip(
-        rows[[f"conservative_{m}" for m in MEASURES]].itertuples(index=False),
-        rows[[f"maximal_{m}" for m in MEASURES]].itertuples(index=False))]
+    hover = [
+        f"{name}: conservative {range_text(*c)}; maximal {range_text(*m)}"
+        for c, m in zip(
+            rows[[f"conservative_{m}" for m in MEASURES]].itertuples(index=False),
+            rows[[f"maximal_{m}" for m in MEASURES]].itertuples(index=False),
+        )
+    ]
     common = {"legendgroup": name, "x": x}
     traces = [
-        go.Scatter(y=rows["conservative_low"].astype(float), mode="lines", line={"width": 0}, showlegend=False,
-                   hoverinfo="skip", **common),
-        go.Scatter(y=upper, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=_transparent(colour),
-                   name=f"{name}: range of claims", showlegend=show_legend, hoverinfo="skip", **common),
+        go.Scatter(
+            y=rows["conservative_low"].astype(float),
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+            **common,
+        ),
+        go.Scatter(
+            y=upper,
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_transparent(colour),
+            name=f"{name}: range of claims",
+            showlegend=show_legend,
+            hoverinfo="skip",
+            **common,
+        ),
         # markers on the periods: monthly figures joined by lines would otherwise read as a steady rise
-        go.Scatter(y=rows["conservative_best"].astype(float), mode="lines+markers", line={"color": colour},
-                   marker={"size": 4}, name=f"{name}: conservative", showlegend=show_legend, text=hover,
-                   hovertemplate="%{text}<extra></extra>", **common),
-        go.Scatter(y=rows["maximal_best"].astype(float), mode="lines", line={"color": colour, "dash": "dash"},
-                   name=f"{name}: maximal", showlegend=show_legend, hoverinfo="skip", **common),
+        go.Scatter(
+            y=rows["conservative_best"].astype(float),
+            mode="lines+markers",
+            line={"color": colour},
+            marker={"size": 4},
+            name=f"{name}: conservative",
+            showlegend=show_legend,
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            **common,
+        ),
+        go.Scatter(
+            y=rows["maximal_best"].astype(float),
+            mode="lines",
+            line={"color": colour, "dash": "dash"},
+            name=f"{name}: maximal",
+            showlegend=show_legend,
+            hoverinfo="skip",
+            **common,
+        ),
     ]
     if open_ended.any():
-        traces.append(go.Scatter(x=x[open_ended], y=upper[open_ended], mode="markers", legendgroup=name,
-                                 marker={"symbol": "triangle-up", "size": 10, "color": colour},
-                                 name=f"{name}: open-ended (at least)", showlegend=show_legend, hoverinfo="skip"))
+        traces.append(
+            go.Scatter(
+                x=x[open_ended],
+                y=upper[open_ended],
+                mode="markers",
+                legendgroup=name,
+                marker={"symbol": "triangle-up", "size": 10, "color": colour},
+                name=f"{name}: open-ended (at least)",
+                showlegend=show_legend,
+                hoverinfo="skip",
+            )
+        )
     return traces
 
 
 def _transparent(colour: str, alpha: float = 0.2) -> str:
     """Turn '#rrggbb' into an rgba() string for a band fill."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"

@@ -1,4 +1,5 @@
 """Count series for readers: headers and headline figures in words, and notes on what the counts rest on."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,8 +8,13 @@ from analysis.analyses.counts import infer_frequency
 from analysis.core.calendar import PERIOD_WORDS
 
 # Headers in words for response_share tables (show_table(..., labels=SHARE_LABELS)).
-SHARE_LABELS = {"period_start": "month", "answered_attacks": "answered", "response_share": "share answered",
-                "share_low": "interval from", "share_high": "interval to"}
+SHARE_LABELS = {
+    "period_start": "month",
+    "answered_attacks": "answered",
+    "response_share": "share answered",
+    "share_low": "interval from",
+    "share_high": "interval to",
+}
 
 
 def summary_labels(counts: pd.DataFrame) -> dict[str, str]:
@@ -18,8 +24,11 @@ def summary_labels(counts: pd.DataFrame) -> dict[str, str]:
     'months'
     """
     word = PERIOD_WORDS[infer_frequency(counts)]
-    return {"periods": f"{word}s", "periods_with_attacks": f"{word}s with attacks",
-            "coarse_dated_events": "coarsely dated events"}
+    return {
+        "periods": f"{word}s",
+        "periods_with_attacks": f"{word}s with attacks",
+        "coarse_dated_events": "coarsely dated events",
+    }
 
 
 def headline_counts(counts: pd.DataFrame) -> dict[str, object]:

@@ -1,4 +1,5 @@
 """Lags for readers: how the pairs were made and how many attacks were answered, in sentences, tables and figures."""
+
 from __future__ import annotations
 
 import html
@@ -30,14 +31,18 @@ def pairing_summary(events, pairs: pd.DataFrame) -> str:
     missing = pairs.loc[~pairs["is_attack_in_data"].astype(bool), "attack_id"].nunique()
     alone = len(responses) - len(explicit | inferred)
     basis = pairs.loc[pairs["link"].eq("inferred"), "link_basis"]
-    text = (f"Of {_count(len(responses), 'response', 'responses')}, "
-            f"{_count(len(explicit), 'is tied by a source to the attack it answers', 'are tied by a source to the attacks they answer')}; "
-            f"{_count(len(inferred), 'more was', 'more were')} paired by inference "
-            f"({basis.iloc[0] if len(basis) else 'no inferred pair'}); {_count(alone, 'has', 'have')} no attack to "
-            "pair with.")
+    text = (
+        f"Of {_count(len(responses), 'response', 'responses')}, "
+        f"{_count(len(explicit), 'is tied by a source to the attack it answers', 'are tied by a source to the attacks they answer')}; "
+        f"{_count(len(inferred), 'more was', 'more were')} paired by inference "
+        f"({basis.iloc[0] if len(basis) else 'no inferred pair'}); {_count(alone, 'has', 'have')} no attack to "
+        "pair with."
+    )
     if missing:
-        text += (f" {_count(missing, 'attack that a source links to a response is', 'attacks that a source links to a response are')}"
-                 " not in this selection (outside the dates or countries chosen), so those links have no lag.")
+        text += (
+            f" {_count(missing, 'attack that a source links to a response is', 'attacks that a source links to a response are')}"
+            " not in this selection (outside the dates or countries chosen), so those links have no lag."
+        )
     return text
 
 
@@ -54,18 +59,24 @@ def summarise_time_to_response(ttr: pd.DataFrame, pairs: pd.DataFrame | None = N
     explicit = int((ttr["is_answered"] & ttr["link"].eq("explicit").fillna(False)).sum())
     unanswered = int(ttr["censored_by"].eq("horizon").sum())
     open_at_end = int(ttr["censored_by"].eq("end of data").sum())
-    text = (f"Of {_count(len(ttr), 'attack', 'attacks')}, {_count(answered, 'was', 'were')} answered within {horizon} "
-            f"days ({explicit} of them by a response that a source links to them) and {_count(unanswered, 'went', 'went')} "
-            f"{horizon} days without a response.")
+    text = (
+        f"Of {_count(len(ttr), 'attack', 'attacks')}, {_count(answered, 'was', 'were')} answered within {horizon} "
+        f"days ({explicit} of them by a response that a source links to them) and {_count(unanswered, 'went', 'went')} "
+        f"{horizon} days without a response."
+    )
     if open_at_end:
-        text += (f" {_count(open_at_end, 'more came', 'more came')} less than {horizon} days before the data ends and "
-                 f"had no response yet: {'it is' if open_at_end == 1 else 'they are'} censored (outcome unknown), not unanswered.")
+        text += (
+            f" {_count(open_at_end, 'more came', 'more came')} less than {horizon} days before the data ends and "
+            f"had no response yet: {'it is' if open_at_end == 1 else 'they are'} censored (outcome unknown), not unanswered."
+        )
     late = late_explicit_answers(ttr, pairs) if pairs is not None and len(ttr) else None
     if late is not None and len(late):
-        text += (f" Of the attacks not answered within {horizon} days, {_count(len(late), 'is', 'are')} tied by a source "
-                 f"to a strike that came later ({int(late['days_to_response'].min())} to "
-                 f"{int(late['days_to_response'].max())} days after the attack); raise horizon_days to count "
-                 f"{'it' if len(late) == 1 else 'them'} as answered.")
+        text += (
+            f" Of the attacks not answered within {horizon} days, {_count(len(late), 'is', 'are')} tied by a source "
+            f"to a strike that came later ({int(late['days_to_response'].min())} to "
+            f"{int(late['days_to_response'].max())} days after the attack); raise horizon_days to count "
+            f"{'it' if len(late) == 1 else 'them'} as answered."
+        )
     return text
 
 
@@ -88,13 +99,21 @@ def pairs_table(pairs: pd.DataFrame) -> pd.DataFrame:
     Headers are words; "days" reads "3 (0 to 6)" when a date is known only to a week or a month; "hours" is
     there only when some pair has both clock times.
     """
-    table = pd.DataFrame({
-        "attack": pairs["attack_id"], "attack date": pairs["attack_date"].dt.strftime("%Y-%m-%d"),
-        "attack place": pairs["attack_site"], "attack country": pairs["attack_country"],
-        "response": pairs["response_id"], "response date": pairs["response_date"].dt.strftime("%Y-%m-%d"),
-        "response country": pairs["response_country"], "link": pairs["link"],
-        "days": [_days_text(*v) for v in pairs[["lag_days", "lag_days_min", "lag_days_max"]].itertuples(index=False)],
-    })
+    table = pd.DataFrame(
+        {
+            "attack": pairs["attack_id"],
+            "attack date": pairs["attack_date"].dt.strftime("%Y-%m-%d"),
+            "attack place": pairs["attack_site"],
+            "attack country": pairs["attack_country"],
+            "response": pairs["response_id"],
+            "response date": pairs["response_date"].dt.strftime("%Y-%m-%d"),
+            "response country": pairs["response_country"],
+            "link": pairs["link"],
+            "days": [
+                _days_text(*v) for v in pairs[["lag_days", "lag_days_min", "lag_days_max"]].itertuples(index=False)
+            ],
+        }
+    )
     if pairs["lag_hours"].notna().any():
         table["hours"] = pairs["lag_hours"].round(1)
     return table.reset_index(drop=True)
@@ -111,15 +130,24 @@ def time_to_response_table(ttr: pd.DataFrame) -> pd.DataFrame:
     """Return time_to_response for readers: each attack, its first response, the days to it and the outcome."""
     horizon = int(ttr["horizon_days"].iloc[0]) if "horizon_days" in ttr and len(ttr) else 0
     precision = ttr["date_precision"].astype("string").fillna("day")
-    table = pd.DataFrame({
-        "attack": ttr["attack_id"],
-        "date": ttr["attack_date"].dt.strftime("%Y-%m-%d") + precision.map(lambda p: "" if p == "day" else f" ({p})"),
-        "country": ttr["country"], "place": ttr["site"],
-        "first response": ttr["response_id"], "link": ttr["link"],
-        "days to response": [_days_text(*v) for v in
-                             ttr[["days_to_response", "days_to_response_min", "days_to_response_max"]].itertuples(index=False)],
-        "outcome": [_outcome_text(row, horizon) for row in ttr.itertuples(index=False)],
-    })
+    table = pd.DataFrame(
+        {
+            "attack": ttr["attack_id"],
+            "date": ttr["attack_date"].dt.strftime("%Y-%m-%d")
+            + precision.map(lambda p: "" if p == "day" else f" ({p})"),
+            "country": ttr["country"],
+            "place": ttr["site"],
+            "first response": ttr["response_id"],
+            "link": ttr["link"],
+            "days to response": [
+                _days_text(*v)
+                for v in ttr[["days_to_response", "days_to_response_min", "days_to_response_max"]].itertuples(
+                    index=False
+                )
+            ],
+            "outcome": [_outcome_text(row, horizon) for row in ttr.itertuples(index=False)],
+        }
+    )
     if "has_us_casualties" in ttr:
         table["US killed or wounded"] = ttr["has_us_casualties"].astype(bool)
     if "period" in ttr:
@@ -131,7 +159,6 @@ def pairs_timeline_figure(events, pairs: pd.DataFrame, *, title: str = "Attacks,
     """Draw attacks and responses on two lanes over time, with a line for each pair (solid: explicit)."""
     import plotly.graph_objects as go
 
-
     events = events_table(events)
     lanes = {"attack": "Attacks", "response": "Responses"}
     figure = go.Figure()
@@ -142,20 +169,47 @@ def pairs_timeline_figure(events, pairs: pd.DataFrame, *, title: str = "Attacks,
         for attack_date, response_date in zip(chosen["attack_date"], chosen["response_date"]):
             x += [attack_date, response_date, None]
             y += [lanes["attack"], lanes["response"], None]
-        figure.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{link} pair", hoverinfo="skip",
-                                    line={"dash": dash, "width": 1, "color": "#7f7f7f" if link == "inferred" else "#444"}))
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=f"{link} pair",
+                hoverinfo="skip",
+                line={"dash": dash, "width": 1, "color": "#7f7f7f" if link == "inferred" else "#444"},
+            )
+        )
     for role, group in shown.groupby("role", sort=True):  # the overview's colours and symbols
         colour, symbol, label = ROLE_STYLES[role]
         place = group["site"].fillna(group["location"]) if "site" in group else group["event_id"]
         country = group["country"] if "country" in group else pd.Series("", index=group.index)
-        hover = (group["event_id"].astype(str) + "<br>" + group["event_date"].dt.strftime("%Y-%m-%d") + "<br>"
-                 + place.fillna("").astype(str).map(html.escape) + ", " + country.fillna("").astype(str).map(html.escape))
-        figure.add_trace(go.Scatter(
-            x=group["event_date"], y=[lanes[role]] * len(group), mode="markers", name=f"{label} ({len(group)})",
-            marker={"symbol": symbol, "size": 9, "color": colour, "opacity": 0.8},
-            text=hover, hovertemplate="%{text}<extra></extra>"))
-    figure.update_layout(title=title, yaxis={"categoryorder": "array", "categoryarray": ["Responses", "Attacks"]},
-                         xaxis_title="date", height=380, legend={"orientation": "h", "y": -0.25})
+        hover = (
+            group["event_id"].astype(str)
+            + "<br>"
+            + group["event_date"].dt.strftime("%Y-%m-%d")
+            + "<br>"
+            + place.fillna("").astype(str).map(html.escape)
+            + ", "
+            + country.fillna("").astype(str).map(html.escape)
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=group["event_date"],
+                y=[lanes[role]] * len(group),
+                mode="markers",
+                name=f"{label} ({len(group)})",
+                marker={"symbol": symbol, "size": 9, "color": colour, "opacity": 0.8},
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title=title,
+        yaxis={"categoryorder": "array", "categoryarray": ["Responses", "Attacks"]},
+        xaxis_title="date",
+        height=380,
+        legend={"orientation": "h", "y": -0.25},
+    )
     return figure
 
 
@@ -164,10 +218,16 @@ def lag_histogram_figure(pairs: pd.DataFrame, *, title: str = "Days from attack 
     import plotly.express as px
 
     usable = pairs[pairs["lag_days"].notna()].assign(lag_days=lambda f: f["lag_days"].astype("int64"))
-    figure = px.histogram(usable, x="lag_days", color="link", barmode="stack", title=title,
-                          category_orders={"link": ["explicit", "inferred"]},
-                          color_discrete_map={"explicit": "#444444", "inferred": "#b0b0b0"},  # as the timeline's lines
-                          labels={"lag_days": "days from attack to response", "link": "link"})
+    figure = px.histogram(
+        usable,
+        x="lag_days",
+        color="link",
+        barmode="stack",
+        title=title,
+        category_orders={"link": ["explicit", "inferred"]},
+        color_discrete_map={"explicit": "#444444", "inferred": "#b0b0b0"},  # as the timeline's lines
+        labels={"lag_days": "days from attack to response", "link": "link"},
+    )
     figure.update_traces(xbins={"size": 1})
     figure.update_layout(yaxis_title="pairs", height=360)
     return figure

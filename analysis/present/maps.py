@@ -4,6 +4,7 @@ plotly's geo maps fetch their base map from a CDN and draw nothing offline, so b
 plain scatter traces on longitude / latitude axes (an equirectangular view, with the latitude axis stretched
 by 1 / cos(latitude) so that shapes keep their proportions around the middle of the map).
 """
+
 from __future__ import annotations
 
 import functools
@@ -67,8 +68,12 @@ def map_extent(countries: Iterable[str], margin_degrees: float = 0.8) -> tuple[f
         latitudes += [y for y in ys if y is not None]
     if not longitudes:
         raise ParameterError("map_extent needs at least one country")
-    return (min(longitudes) - margin_degrees, max(longitudes) + margin_degrees,
-            min(latitudes) - margin_degrees, max(latitudes) + margin_degrees)
+    return (
+        min(longitudes) - margin_degrees,
+        max(longitudes) + margin_degrees,
+        min(latitudes) - margin_degrees,
+        max(latitudes) + margin_degrees,
+    )
 
 
 def place_counts(events: pd.DataFrame) -> pd.DataFrame:
@@ -79,18 +84,26 @@ def place_counts(events: pd.DataFrame) -> pd.DataFrame:
     """
     located = events[events["latitude"].notna() & events["longitude"].notna()]
     place = located["site"].fillna(located["location"]).fillna("unnamed place").astype(str)
-    frame = pd.DataFrame({
-        "latitude": located["latitude"].astype(float).round(3),
-        "longitude": located["longitude"].astype(float).round(3),
-        "place": place,
-        "role": located["role"].fillna("other").astype(str),
-        "event_date": located["event_date"],
-        "geo_precision": located["geo_precision"].astype("Int64").fillna(AREA_PRECISION),
-    })
-    counts = (frame.groupby(["latitude", "longitude", "place", "role"], sort=True)
-              .agg(events=("event_date", "size"), first_date=("event_date", "min"), last_date=("event_date", "max"),
-                   geo_precision=("geo_precision", "max"))
-              .reset_index())
+    frame = pd.DataFrame(
+        {
+            "latitude": located["latitude"].astype(float).round(3),
+            "longitude": located["longitude"].astype(float).round(3),
+            "place": place,
+            "role": located["role"].fillna("other").astype(str),
+            "event_date": located["event_date"],
+            "geo_precision": located["geo_precision"].astype("Int64").fillna(AREA_PRECISION),
+        }
+    )
+    counts = (
+        frame.groupby(["latitude", "longitude", "place", "role"], sort=True)
+        .agg(
+            events=("event_date", "size"),
+            first_date=("event_date", "min"),
+            last_date=("event_date", "max"),
+            geo_precision=("geo_precision", "max"),
+        )
+        .reset_index()
+    )
     return counts.sort_values(["events", "place"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -123,11 +136,19 @@ def border_traces(highlight: Iterable[str] = ()) -> list:
     for feature in load_boundaries()["features"]:
         name = feature["properties"]["name"]
         longitudes, latitudes = outline(feature)
-        traces.append(go.Scatter(
-            x=longitudes, y=latitudes, mode="lines", fill="toself", hoverinfo="skip", showlegend=False,
-            fillcolor=SELECTED_COLOUR if name in highlight else LAND_COLOUR,
-            line={"color": BORDER_COLOUR, "width": 1.2 if name in highlight else 0.6}, name=name,
-        ))
+        traces.append(
+            go.Scatter(
+                x=longitudes,
+                y=latitudes,
+                mode="lines",
+                fill="toself",
+                hoverinfo="skip",
+                showlegend=False,
+                fillcolor=SELECTED_COLOUR if name in highlight else LAND_COLOUR,
+                line={"color": BORDER_COLOUR, "width": 1.2 if name in highlight else 0.6},
+                name=name,
+            )
+        )
     return traces
 
 
@@ -136,17 +157,25 @@ def label_trace(extent: tuple[float, float, float, float]):
     import plotly.graph_objects as go
 
     west, east, south, north = extent
-    labels = [f["properties"] for f in load_boundaries()["features"]
-              if west < f["properties"]["label_longitude"] < east and south < f["properties"]["label_latitude"] < north]
+    labels = [
+        f["properties"]
+        for f in load_boundaries()["features"]
+        if west < f["properties"]["label_longitude"] < east and south < f["properties"]["label_latitude"] < north
+    ]
     return go.Scatter(
-        x=[p["label_longitude"] for p in labels], y=[p["label_latitude"] for p in labels],
-        text=[p["name"].upper() for p in labels], mode="text", hoverinfo="skip", showlegend=False,
+        x=[p["label_longitude"] for p in labels],
+        y=[p["label_latitude"] for p in labels],
+        text=[p["name"].upper() for p in labels],
+        mode="text",
+        hoverinfo="skip",
+        showlegend=False,
         textfont={"size": 12, "color": "#8a8374"},
     )
 
 
-def event_map(events: pd.DataFrame, countries: Iterable[str] | None = None, *,
-              title: str = "Where attacks and strikes happened"):
+def event_map(
+    events: pd.DataFrame, countries: Iterable[str] | None = None, *, title: str = "Where attacks and strikes happened"
+):
     """Draw events per place and role on the shipped country borders (works offline, no base-map download).
 
     countries sets the view (default: the countries in events, else Iraq, Syria and Jordan). Marker area grows
@@ -165,18 +194,33 @@ def event_map(events: pd.DataFrame, countries: Iterable[str] | None = None, *,
             continue
         # plotly's legend draws a trace's first marker: put exact places first, so it shows a full one
         rows = rows.sort_values("geo_precision", kind="stable")
-        figure.add_trace(go.Scatter(
-            x=rows["longitude"], y=rows["latitude"], mode="markers", name=f"{label} ({int(rows['events'].sum())})",
-            marker={"size": marker_size(rows["events"]), "color": colour, "opacity": 0.75,
+        figure.add_trace(
+            go.Scatter(
+                x=rows["longitude"],
+                y=rows["latitude"],
+                mode="markers",
+                name=f"{label} ({int(rows['events'].sum())})",
+                marker={
+                    "size": marker_size(rows["events"]),
+                    "color": colour,
+                    "opacity": 0.75,
                     "symbol": [f"{symbol}-open" if p >= AREA_PRECISION else symbol for p in rows["geo_precision"]],
-                    "line": {"color": colour, "width": 2}},
-            hovertext=[_hover_text(row) for row in rows.itertuples()], hoverinfo="text",
-        ))
+                    "line": {"color": colour, "width": 2},
+                },
+                hovertext=[_hover_text(row) for row in rows.itertuples()],
+                hoverinfo="text",
+            )
+        )
     west, east, south, north = extent
     middle_latitude = math.radians((south + north) / 2)
     figure.update_layout(
-        title=title, height=560, margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor=SEA_COLOUR,
-        paper_bgcolor="white", legend={"orientation": "h", "y": -0.02, "x": 0}, hovermode="closest",
+        title=title,
+        height=560,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        plot_bgcolor=SEA_COLOUR,
+        paper_bgcolor="white",
+        legend={"orientation": "h", "y": -0.02, "x": 0},
+        hovermode="closest",
     )
     figure.update_xaxes(range=[west, east], visible=False, fixedrange=False)
     figure.update_yaxes(range=[south, north], visible=False, scaleanchor="x", scaleratio=1 / math.cos(middle_latitude))

@@ -1,4 +1,5 @@
 """The overview page's headline figures in words, the event timeline and the monthly bars."""
+
 from __future__ import annotations
 
 import html
@@ -55,7 +56,9 @@ def headline_figures(events: pd.DataFrame) -> dict[str, object]:
         "US / coalition strikes": int(role.eq("response").sum()),
         "other events": int(role.eq("other").sum()),
         "bases attacked": int(events.loc[role.eq("attack"), "site"].dropna().nunique()),
-        "countries" if events["country"].dropna().nunique() != 1 else "country": int(events["country"].dropna().nunique()),
+        "countries" if events["country"].dropna().nunique() != 1 else "country": int(
+            events["country"].dropna().nunique()
+        ),
         "first event": end_date_text(events, first=True),
         "last event": end_date_text(events, first=False),
     }
@@ -63,7 +66,11 @@ def headline_figures(events: pd.DataFrame) -> dict[str, object]:
 
 def _event_hover(row) -> str:
     """Describe one event for a hover label, every value escaped."""
-    exact = "" if row.date_precision in (DAY, None) or pd.isna(row.date_precision) else f" (known to the {row.date_precision})"
+    exact = (
+        ""
+        if row.date_precision in (DAY, None) or pd.isna(row.date_precision)
+        else f" (known to the {row.date_precision})"
+    )
     parts = [f"<b>{row.event_date:%Y-%m-%d}</b>{html.escape(exact)}", html.escape(f"{row.location}, {row.country}")]
     who = " on ".join(str(v) for v in (row.initiator, row.target) if isinstance(v, str))
     if who:
@@ -89,22 +96,43 @@ def timeline_figure(events: pd.DataFrame, *, title: str = "Every event, by date 
         coarse = rows["date_precision"].astype("string").fillna(DAY).ne(DAY)
         # plotly's legend draws a trace's first marker: put exactly dated events first, so it shows a full one
         rows, coarse = rows.loc[coarse.sort_values(kind="stable").index], coarse.sort_values(kind="stable")
-        figure.add_trace(go.Scatter(
-            x=rows["event_date"], y=rows["country"].map(row_of).astype(float) + offsets[name],
-            mode="markers", name=f"{label} ({len(rows)})",
-            marker={"color": colour, "size": 10, "opacity": 0.8, "line": {"color": colour, "width": 1.5},
-                    "symbol": [f"{symbol}-open" if c else symbol for c in coarse]},
-            hovertext=[_event_hover(r) for r in rows.itertuples()], hoverinfo="text",
-        ))
-    figure.update_layout(title=title, height=160 + 70 * max(len(countries), 1), hovermode="closest",
-                         legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    figure.update_yaxes(tickvals=list(row_of.values()), ticktext=list(row_of), range=[-0.6, len(countries) - 0.4],
-                        showgrid=False, zeroline=False)
+        figure.add_trace(
+            go.Scatter(
+                x=rows["event_date"],
+                y=rows["country"].map(row_of).astype(float) + offsets[name],
+                mode="markers",
+                name=f"{label} ({len(rows)})",
+                marker={
+                    "color": colour,
+                    "size": 10,
+                    "opacity": 0.8,
+                    "line": {"color": colour, "width": 1.5},
+                    "symbol": [f"{symbol}-open" if c else symbol for c in coarse],
+                },
+                hovertext=[_event_hover(r) for r in rows.itertuples()],
+                hoverinfo="text",
+            )
+        )
+    figure.update_layout(
+        title=title,
+        height=160 + 70 * max(len(countries), 1),
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    figure.update_yaxes(
+        tickvals=list(row_of.values()),
+        ticktext=list(row_of),
+        range=[-0.6, len(countries) - 0.4],
+        showgrid=False,
+        zeroline=False,
+    )
     return figure
 
 
-def monthly_figure(events: pd.DataFrame, start=None, end=None, *,
-                   title: str = "Attacks and US / coalition strikes per month"):
+def monthly_figure(
+    events: pd.DataFrame, start=None, end=None, *, title: str = "Attacks and US / coalition strikes per month"
+):
     """Draw attacks and strikes per calendar month as bars (zero-filled: a quiet month shows as a gap)."""
     import plotly.graph_objects as go
 
@@ -112,10 +140,23 @@ def monthly_figure(events: pd.DataFrame, start=None, end=None, *,
     figure = go.Figure()
     for column, role in (("attacks", "attack"), ("responses", "response")):
         colour, _, label = ROLE_STYLES[role]
-        figure.add_trace(go.Bar(x=counts["period_start"], y=counts[column], name=label, marker_color=colour,
-                                hovertemplate="%{x|%B %Y}: %{y}<extra>" + html.escape(label) + "</extra>"))
-    figure.update_layout(title=title, barmode="group", height=380, legend={"orientation": "h", "y": -0.2},
-                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, xaxis={"tickformat": "%b %Y"})
+        figure.add_trace(
+            go.Bar(
+                x=counts["period_start"],
+                y=counts[column],
+                name=label,
+                marker_color=colour,
+                hovertemplate="%{x|%B %Y}: %{y}<extra>" + html.escape(label) + "</extra>",
+            )
+        )
+    figure.update_layout(
+        title=title,
+        barmode="group",
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"tickformat": "%b %Y"},
+    )
     most = int(counts[["attacks", "responses"]].to_numpy().max()) if len(counts) else 0
     figure.update_yaxes(title="events", rangemode="tozero", dtick=1 if most <= 8 else None)  # whole events only
     return figure

@@ -1,4 +1,5 @@
 """Data quality for readers: coverage heat map and the sentences that say what the data cannot show."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -30,12 +31,22 @@ def coverage_figure(events: pd.DataFrame, start=None, end=None, *, title: str = 
 
     counts = event_counts(events, freq="M", by="country", start=start, end=end)
     table = counts.pivot_table(index="country", columns="period_start", values="events", aggfunc="sum", fill_value=0)
-    figure = go.Figure(go.Heatmap(
-        z=table.to_numpy(), x=list(table.columns), y=[str(c) for c in table.index], colorscale="Blues",
-        hovertemplate="%{y}, %{x|%B %Y}: %{z} events<extra></extra>", colorbar={"title": "events"},
-    ))
-    figure.update_layout(title=title, height=160 + 45 * max(len(table.index), 1),
-                         margin={"l": 10, "r": 10, "t": 50, "b": 10}, xaxis={"tickformat": "%b %Y"})
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=list(table.columns),
+            y=[str(c) for c in table.index],
+            colorscale="Blues",
+            hovertemplate="%{y}, %{x|%B %Y}: %{z} events<extra></extra>",
+            colorbar={"title": "events"},
+        )
+    )
+    figure.update_layout(
+        title=title,
+        height=160 + 45 * max(len(table.index), 1),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"tickformat": "%b %Y"},
+    )
     return figure
 
 
@@ -49,7 +60,9 @@ def accounting_note(table: pd.DataFrame) -> str:
     counts = f"{total['events']} became events, {total['merged']} merged into other events, {total['quarantined']} quarantined"
     if total["unaccounted"] == 0:
         return f"All {total['raw_rows']} raw rows are accounted for: {counts}."
-    return f"{total['unaccounted']} of {total['raw_rows']} raw rows are unaccounted for ({counts}): the build has a bug."
+    return (
+        f"{total['unaccounted']} of {total['raw_rows']} raw rows are unaccounted for ({counts}): the build has a bug."
+    )
 
 
 def count_note(rows: int, what: str, none_text: str) -> str:
@@ -63,8 +76,11 @@ def count_note(rows: int, what: str, none_text: str) -> str:
 
 def _is_incident_log(events: pd.DataFrame) -> pd.Series:
     """Flag the events that come from an incident log."""
-    return events["source"].astype("string").eq(INCIDENT_LOG_SOURCE).fillna(False) if "source" in events else \
-        pd.Series(False, index=events.index)
+    return (
+        events["source"].astype("string").eq(INCIDENT_LOG_SOURCE).fillna(False)
+        if "source" in events
+        else pd.Series(False, index=events.index)
+    )
 
 
 def coverage_caveats(events: pd.DataFrame, start=None, end=None) -> list[str]:
@@ -82,8 +98,8 @@ def coverage_caveats(events: pd.DataFrame, start=None, end=None) -> list[str]:
     if from_log.any():
         notes.append(
             "The incident log is not a complete count of attacks or strikes: it holds the events its sources "
-            "describe one by one, and attacks that the sources mention only as a total (\"more than a dozen attacks "
-            "last week\") have no row."
+            'describe one by one, and attacks that the sources mention only as a total ("more than a dozen attacks '
+            'last week") have no row.'
         )
         if "source_file" in events and events.loc[from_log, "source_file"].astype("string").eq(SHIPPED_LOG_FILE).any():
             notes.append(SHIPPED_LOG_COVERAGE)
@@ -119,7 +135,9 @@ def response_share_caveat(events: pd.DataFrame) -> str:
     from_log = _is_incident_log(events)
     if not from_log.any():
         return ""
-    shipped = "source_file" in events and events.loc[from_log, "source_file"].astype("string").eq(SHIPPED_LOG_FILE).any()
+    shipped = (
+        "source_file" in events and events.loc[from_log, "source_file"].astype("string").eq(SHIPPED_LOG_FILE).any()
+    )
     if shipped:
         return (
             "Read every share of attacks answered here as likely too high: most of the shipped log's attacks are "

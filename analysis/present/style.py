@@ -1,4 +1,5 @@
 """Colours, symbols and labels that every figure and page shares, so a role or a side looks the same everywhere."""
+
 from __future__ import annotations
 
 # role -> (colour, marker symbol, legend label)

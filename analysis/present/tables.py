@@ -1,5 +1,6 @@
 """Tables for readers: escaped HTML (a note holding markup is shown, never run), blank missing values, numbers
 rounded for reading, headline boxes."""
+
 from __future__ import annotations
 
 import html
@@ -44,8 +45,9 @@ def readable_header(name) -> str:
     return str(name).replace("_", " ")
 
 
-def html_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200,
-               labels: Mapping[str, str] | None = None) -> str:
+def html_table(
+    frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200, labels: Mapping[str, str] | None = None
+) -> str:
     """Render a frame as an HTML table whose cells are escaped text (a note holding markup is shown, not run).
 
     Missing values are blank (never "<NA>", "nan" or "NaT"), flags read yes / no, and column names are shown
@@ -85,6 +87,7 @@ def readable_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> readable_table(pd.DataFrame({"x": [0.000123456, 2.71828, 1234.5]}))["x"].tolist()
     ['0.000123', '2.72', '1,234']
     """
+
     def text(value) -> str:
         if pd.isna(value):
             return ""
@@ -92,8 +95,10 @@ def readable_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     gaps = [c for c in frame.columns if c not in floats and frame[c].isna().any()]
-    return frame.assign(**{c: frame[c].map(text) for c in floats},
-                        **{c: frame[c].astype(object).where(frame[c].notna(), "") for c in gaps})
+    return frame.assign(
+        **{c: frame[c].map(text) for c in floats},
+        **{c: frame[c].astype(object).where(frame[c].notna(), "") for c in gaps},
+    )
 
 
 def trend_result_html(result, caption: str | None = None) -> str:

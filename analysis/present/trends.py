@@ -1,4 +1,5 @@
 """Count and trend figures: bars per period (grouped, never overlaid), shares, fitted models."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,8 +12,14 @@ from analysis.core.calendar import PERIOD_WORDS
 from analysis.core.errors import ParameterError
 
 # The overview's colours (analysis.present.style.ROLE_STYLES): attacks red, responses blue; intercepted attacks orange.
-COUNT_COLOURS = {"attacks": "#c0392b", "responses": "#1f5fa8", "intercepted_attacks": "#e67e22",
-                 "partly_intercepted_attacks": "#f0b27a", "events": "#7f7f7f", "coarse_dated_events": "#b0b0b0"}
+COUNT_COLOURS = {
+    "attacks": "#c0392b",
+    "responses": "#1f5fa8",
+    "intercepted_attacks": "#e67e22",
+    "partly_intercepted_attacks": "#f0b27a",
+    "events": "#7f7f7f",
+    "coarse_dated_events": "#b0b0b0",
+}
 
 
 # Groups (countries, ...) in colours that are neither the attacks' red nor the responses' blue.
@@ -31,7 +38,12 @@ def _readable_bars(figure, periods: int, most: float):
     return figure
 
 
-def counts_figure(counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "responses"), rolling: TrendResult | None = None, title: str = ""):
+def counts_figure(
+    counts: pd.DataFrame,
+    columns: Sequence[str] = ("attacks", "responses"),
+    rolling: TrendResult | None = None,
+    title: str = "",
+):
     """Bar chart of counts per period (summed over groups), with rolling-mean lines when given."""
     import plotly.graph_objects as go
 
@@ -40,17 +52,29 @@ def counts_figure(counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "re
     for column in columns:
         series = total_series(counts, column)
         most, periods = max(most, series[column].max() if len(series) else 0), max(periods, len(series))
-        figure.add_bar(x=series["period_start"], y=series[column], name=column.replace("_", " "),
-                       marker_color=COUNT_COLOURS.get(column))
+        figure.add_bar(
+            x=series["period_start"],
+            y=series[column],
+            name=column.replace("_", " "),
+            marker_color=COUNT_COLOURS.get(column),
+        )
     if rolling is not None and rolling.ok and not group_columns(counts):
         for measure, part in rolling.table.groupby("measure", sort=False):
             if measure in columns:
-                figure.add_scatter(x=part["period_start"], y=part["rolling_mean"], mode="lines",
-                                   name=f"{measure.replace('_', ' ')}, rolling mean",
-                                   line={"color": COUNT_COLOURS.get(measure), "width": 2, "dash": "dot"})
-    figure.update_layout(barmode="overlay" if periods >= THIN_BARS_FROM else "group", title=title,
-                         xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting", yaxis_title="count",
-                         legend={"orientation": "h", "y": -0.2})
+                figure.add_scatter(
+                    x=part["period_start"],
+                    y=part["rolling_mean"],
+                    mode="lines",
+                    name=f"{measure.replace('_', ' ')}, rolling mean",
+                    line={"color": COUNT_COLOURS.get(measure), "width": 2, "dash": "dot"},
+                )
+    figure.update_layout(
+        barmode="overlay" if periods >= THIN_BARS_FROM else "group",
+        title=title,
+        xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting",
+        yaxis_title="count",
+        legend={"orientation": "h", "y": -0.2},
+    )
     if periods >= THIN_BARS_FROM:
         figure.update_traces(opacity=0.75, selector={"type": "bar"})  # overlaid: both series show in a shared period
     return _readable_bars(figure, periods, most)
@@ -62,17 +86,29 @@ def grouped_counts_figure(counts: pd.DataFrame, column: str = "attacks", title: 
 
     groups = group_columns(counts)
     if column not in counts.columns:
-        raise ParameterError(f"column={column!r} is not in the counts; choose one of {[c for c in COUNT_COLUMNS if c in counts]}")
+        raise ParameterError(
+            f"column={column!r} is not in the counts; choose one of {[c for c in COUNT_COLUMNS if c in counts]}"
+        )
     figure = go.Figure()
     if not groups:
-        figure.add_bar(x=counts["period_start"], y=counts[column], name=column.replace("_", " "),
-                       marker_color=COUNT_COLOURS.get(column))
+        figure.add_bar(
+            x=counts["period_start"],
+            y=counts[column],
+            name=column.replace("_", " "),
+            marker_color=COUNT_COLOURS.get(column),
+        )
     for number, (key, part) in enumerate(counts.groupby(groups, sort=True) if groups else ()):
         name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
-        figure.add_bar(x=part["period_start"], y=part[column], name=name,
-                       marker_color=GROUP_COLOURS[number % len(GROUP_COLOURS)])
-    figure.update_layout(barmode="stack", title=title, xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting",
-                         yaxis_title=column.replace("_", " "), legend={"orientation": "h", "y": -0.2})
+        figure.add_bar(
+            x=part["period_start"], y=part[column], name=name, marker_color=GROUP_COLOURS[number % len(GROUP_COLOURS)]
+        )
+    figure.update_layout(
+        barmode="stack",
+        title=title,
+        xaxis_title=PERIOD_WORDS[infer_frequency(counts)] + " starting",
+        yaxis_title=column.replace("_", " "),
+        legend={"orientation": "h", "y": -0.2},
+    )
     stacked = counts.groupby("period_start")[column].sum(min_count=1)
     return _readable_bars(figure, len(stacked), float(stacked.max()) if len(stacked) and stacked.notna().any() else 0)
 
@@ -81,14 +117,23 @@ def share_figure(share: pd.DataFrame, x: str, title: str = ""):
     """Bar chart of response shares with their intervals as error bars."""
     import plotly.graph_objects as go
 
-    figure = go.Figure(go.Bar(
-        x=share[x].astype(str) if x != "period_start" else share[x], y=share["response_share"],
-        error_y={"type": "data", "symmetric": False,
-                 "array": share["share_high"] - share["response_share"], "arrayminus": share["response_share"] - share["share_low"]},
-        customdata=share[["attacks", "answered_attacks"]].to_numpy(),
-        hovertemplate="%{y:.0%} of %{customdata[0]} attacks answered (%{customdata[1]})<extra></extra>",
-    ))
-    figure.update_layout(title=title, yaxis_title="share of attacks answered", yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
+    figure = go.Figure(
+        go.Bar(
+            x=share[x].astype(str) if x != "period_start" else share[x],
+            y=share["response_share"],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": share["share_high"] - share["response_share"],
+                "arrayminus": share["response_share"] - share["share_low"],
+            },
+            customdata=share[["attacks", "answered_attacks"]].to_numpy(),
+            hovertemplate="%{y:.0%} of %{customdata[0]} attacks answered (%{customdata[1]})<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=title, yaxis_title="share of attacks answered", yaxis_tickformat=".0%", yaxis_range=[0, 1.05]
+    )
     return figure
 
 
@@ -100,10 +145,18 @@ def interrupted_time_series_figure(result: TrendResult, title: str = ""):
     figure = go.Figure()
     figure.add_bar(x=series["period_start"], y=series["observed"], name="observed", marker_color="lightgray")
     figure.add_scatter(x=series["period_start"], y=series["fitted"], mode="lines", name="model")
-    figure.add_scatter(x=series["period_start"], y=series["without_breaks"], mode="lines", name="model without the breaks", line_dash="dash")
+    figure.add_scatter(
+        x=series["period_start"],
+        y=series["without_breaks"],
+        mode="lines",
+        name="model without the breaks",
+        line_dash="dash",
+    )
     for term in result.table["term"]:
         if term.startswith("level_"):
-            figure.add_vline(x=pd.Timestamp(term.removeprefix("level_")).timestamp() * 1000, line_dash="dot", line_color="gray")
+            figure.add_vline(
+                x=pd.Timestamp(term.removeprefix("level_")).timestamp() * 1000, line_dash="dot", line_color="gray"
+            )
     figure.update_layout(title=title, yaxis_title="count")
     return figure
 
@@ -115,6 +168,8 @@ def decomposition_figure(result: TrendResult, title: str = ""):
     parts = ["observed", "trend", "seasonal", "remainder"]
     figure = make_subplots(rows=4, cols=1, shared_xaxes=True, subplot_titles=parts, vertical_spacing=0.05)
     for row, part in enumerate(parts, start=1):
-        figure.add_scatter(x=result.series["period_start"], y=result.series[part], mode="lines", name=part, row=row, col=1)
+        figure.add_scatter(
+            x=result.series["period_start"], y=result.series[part], mode="lines", name=part, row=row, col=1
+        )
     figure.update_layout(title=title, showlegend=False, height=700)
     return figure

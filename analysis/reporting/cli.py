@@ -1,4 +1,5 @@
 """`python -m analysis report`: the command line of the report runner."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,6 +24,7 @@ examples:
 
 def _number_at_least(kind: type, minimum: int, what: str):
     """Return an argparse type that parses a number of `kind` (int or float) no smaller than `minimum`."""
+
     def parse(text: str):
         try:
             value = kind(text)
@@ -31,6 +33,7 @@ def _number_at_least(kind: type, minimum: int, what: str):
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
         return value
+
     return parse
 
 
@@ -48,35 +51,64 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         "Builds data/processed first when it is missing or stale."
     )
     chosen = parser.add_argument_group("which report")
-    chosen.add_argument("--set", dest="sets", action="append", metavar="NAME",
-                        help="a report set from the configuration (repeat for several; default: its default_set)")
+    chosen.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        metavar="NAME",
+        help="a report set from the configuration (repeat for several; default: its default_set)",
+    )
     chosen.add_argument("--all-sets", action="store_true", help="every set in the configuration")
     chosen.add_argument("--start", help="custom report: first day, YYYY-MM-DD")
     chosen.add_argument("--end", help="custom report: last day, YYYY-MM-DD")
-    chosen.add_argument("--countries", nargs="+", metavar="COUNTRY",
-                        help="custom report: countries (space- or comma-separated), e.g. Iraq Syria")
+    chosen.add_argument(
+        "--countries",
+        nargs="+",
+        metavar="COUNTRY",
+        help="custom report: countries (space- or comma-separated), e.g. Iraq Syria",
+    )
     chosen.add_argument("--name", default="custom", help="custom report: the set (folder) name (default: %(default)s)")
     chosen.add_argument("--pages", help="only these pages of the set, comma-separated (default: all its pages)")
     chosen.add_argument("--list", action="store_true", help="list the report sets and their pages, then exit")
     where = parser.add_argument_group("where")
     where.add_argument("--out", type=Path, default=paths.REPORTS_DIR, help="output folder (default: %(default)s)")
     where.add_argument("--config", type=Path, default=paths.REPORTS_CONFIG, help="report sets (default: %(default)s)")
-    where.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS_DIR, help="notebook folder (default: %(default)s)")
+    where.add_argument(
+        "--notebooks", type=Path, default=paths.NOTEBOOKS_DIR, help="notebook folder (default: %(default)s)"
+    )
     where.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="raw data folder (default: %(default)s)")
-    where.add_argument("--processed", type=Path, default=paths.PROCESSED_DIR,
-                       help="built data folder, rebuilt when stale (default: %(default)s)")
+    where.add_argument(
+        "--processed",
+        type=Path,
+        default=paths.PROCESSED_DIR,
+        help="built data folder, rebuilt when stale (default: %(default)s)",
+    )
     how = parser.add_argument_group("how")
-    how.add_argument("--if-changed", action="store_true",
-                     help="skip a set whose data fingerprint, parameters and notebooks are those of its last "
-                          "successful run")
+    how.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="skip a set whose data fingerprint, parameters and notebooks are those of its last successful run",
+    )
     how.add_argument("--jobs", type=_positive, default=None, help="notebooks run at once (default: number of cores)")
     how.add_argument("--timeout", type=_positive, default=600, help="seconds one cell may run (default: %(default)s)")
-    how.add_argument("--wait", type=_not_negative, default=0.0,
-                     help="seconds to wait for another run's lock (default: 0, exit 3 at once)")
-    how.add_argument("--keep-notebooks", action="store_true",
-                     help="keep every executed notebook (default: only those of failed pages)")
-    how.add_argument("--keep-runs", type=int, default=0, metavar="N",
-                     help="keep only the newest N runs of each set (default: 0, keep all)")
+    how.add_argument(
+        "--wait",
+        type=_not_negative,
+        default=0.0,
+        help="seconds to wait for another run's lock (default: 0, exit 3 at once)",
+    )
+    how.add_argument(
+        "--keep-notebooks",
+        action="store_true",
+        help="keep every executed notebook (default: only those of failed pages)",
+    )
+    how.add_argument(
+        "--keep-runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep only the newest N runs of each set (default: 0, keep all)",
+    )
 
 
 def _countries(values: list[str] | None) -> list[str] | None:
@@ -90,7 +122,9 @@ def chosen_sets(args: argparse.Namespace, config) -> list:
     """Turn the command line into the report sets to run."""
     from analysis.reporting.config import custom_set, select_pages
 
-    custom = {k: v for k, v in (("start", args.start), ("end", args.end), ("countries", _countries(args.countries))) if v}
+    custom = {
+        k: v for k, v in (("start", args.start), ("end", args.end), ("countries", _countries(args.countries))) if v
+    }
     if custom and (args.sets or args.all_sets):
         raise ParameterError("give either --set / --all-sets or --start / --end / --countries, not both")
     if args.keep_runs < 0:
@@ -111,8 +145,10 @@ def describe_sets(config) -> str:
     for name, report_set in config.sets.items():
         default = " (default)" if name == config.default_set else ""
         parameters = ", ".join(f"{k}={v!r}" for k, v in report_set.parameters.items())
-        lines.append(f"{name}{default}: {report_set.title}\n    parameters: {parameters or 'notebook defaults'}"
-                     f"\n    pages: {', '.join(p.name for p in report_set.pages)}")
+        lines.append(
+            f"{name}{default}: {report_set.title}\n    parameters: {parameters or 'notebook defaults'}"
+            f"\n    pages: {', '.join(p.name for p in report_set.pages)}"
+        )
     return "\n".join(lines)
 
 
@@ -128,9 +164,16 @@ def run_from_cli(args: argparse.Namespace) -> int:
         print(describe_sets(config))
         return 0
     options = RunOptions(
-        out_dir=args.out, notebooks_dir=args.notebooks, raw_dir=args.raw, processed_dir=args.processed,
-        jobs=args.jobs, timeout_seconds=args.timeout, if_changed=args.if_changed, lock_wait_seconds=args.wait,
-        keep_notebooks=args.keep_notebooks, keep_runs=args.keep_runs,
+        out_dir=args.out,
+        notebooks_dir=args.notebooks,
+        raw_dir=args.raw,
+        processed_dir=args.processed,
+        jobs=args.jobs,
+        timeout_seconds=args.timeout,
+        if_changed=args.if_changed,
+        lock_wait_seconds=args.wait,
+        keep_notebooks=args.keep_notebooks,
+        keep_runs=args.keep_runs,
     )
     try:
         summary = run_reports(chosen_sets(args, config), options)

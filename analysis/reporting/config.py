@@ -1,4 +1,5 @@
 """Report sets: named groups of report pages and their parameters, read from reports.yml."""
+
 from __future__ import annotations
 
 import re
@@ -88,8 +89,11 @@ def parse_page(entry, where: str) -> Page:
     _unknown_keys(entry, PAGE_KEYS, f"{where}, page {entry['name']!r}")
     if not SET_NAME_PATTERN.match(entry["name"]):
         raise ParameterError(f"{where}: page name {entry['name']!r} is not a notebook name (letters, digits, _ - .)")
-    return Page(entry["name"], str(entry.get("title") or page_title(entry["name"])),
-                _mapping(entry.get("parameters"), f"{where}, page {entry['name']!r}, parameters"))
+    return Page(
+        entry["name"],
+        str(entry.get("title") or page_title(entry["name"])),
+        _mapping(entry.get("parameters"), f"{where}, page {entry['name']!r}, parameters"),
+    )
 
 
 def parse_pages(entries, where: str) -> tuple[Page, ...]:
@@ -137,8 +141,13 @@ def parse_config(document, path: Path) -> ReportConfig:
         entry = _mapping(entry, set_where)
         _unknown_keys(entry, SET_KEYS, set_where)
         pages = parse_pages(entry["pages"], set_where) if "pages" in entry else default_pages
-        sets[name] = ReportSet(name, str(entry.get("title") or name), _mapping(entry.get("parameters"), f"{set_where}, parameters"),
-                               pages, str(entry.get("description") or ""))
+        sets[name] = ReportSet(
+            name,
+            str(entry.get("title") or name),
+            _mapping(entry.get("parameters"), f"{set_where}, parameters"),
+            pages,
+            str(entry.get("description") or ""),
+        )
     default_set = document.get("default_set") or next(iter(sets))
     if default_set not in sets:
         raise ParameterError(f"{where}: default_set {default_set!r} is not one of the sets {sorted(sets)}")
@@ -173,7 +182,9 @@ def select_pages(report_set: ReportSet, names: list[str] | None) -> ReportSet:
         return report_set
     unknown = sorted(set(names) - {p.name for p in report_set.pages})
     if unknown:
-        raise ParameterError(f"--pages {unknown} not in set {report_set.name!r}, whose pages are {[p.name for p in report_set.pages]}")
+        raise ParameterError(
+            f"--pages {unknown} not in set {report_set.name!r}, whose pages are {[p.name for p in report_set.pages]}"
+        )
     from dataclasses import replace
 
     return replace(report_set, pages=tuple(p for p in report_set.pages if p.name in names))

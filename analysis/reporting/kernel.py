@@ -4,6 +4,7 @@ One cheap win of an earlier fork server is kept, through public jupyter_client m
 ready as soon as it has answered and its IOPub 'idle' status has arrived, instead of after jupyter_client's
 fixed 0.2 s of IOPub silence.
 """
+
 from __future__ import annotations
 
 import functools
@@ -57,8 +58,11 @@ def report_kernel_manager_class():
                     message = await self.iopub_channel.get_msg(timeout=0.2)
                 except Empty:
                     return False
-                if (message["msg_type"] == "status" and message["content"].get("execution_state") == "idle"
-                        and message.get("parent_header", {}).get("msg_id") == request):
+                if (
+                    message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                    and message.get("parent_header", {}).get("msg_id") == request
+                ):
                     return True
 
     class ReportKernelManager(AsyncKernelManager):

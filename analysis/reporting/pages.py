@@ -3,6 +3,7 @@
 Everything that comes from data, parameters or errors is escaped. Pages load nothing from the network: the
 style sheet is inlined and plotly.js arrives inlined in the notebook's first figure output.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,8 +52,10 @@ def facts_table(facts: Mapping[str, Any]) -> str:
 
 def parameters_table(parameters: Mapping[str, Any]) -> str:
     """Render parameters as `name = value` rows."""
-    rows = "".join(f"<tr><th><code>{escape(k)}</code></th><td><code>{format_value(v)}</code></td></tr>"
-                   for k, v in parameters.items())
+    rows = "".join(
+        f"<tr><th><code>{escape(k)}</code></th><td><code>{format_value(v)}</code></td></tr>"
+        for k, v in parameters.items()
+    )
     return f"<table class='parameters'>{rows}</table>" if rows else "<p>none (the notebook's defaults)</p>"
 
 
@@ -85,8 +88,10 @@ def navigation_html(set_title: str, pages: Iterable[tuple[str, str]], current: s
         marker = " aria-current='page'" if name == current else ""
         links.append(f"<a class='page-link' href='{escape(name)}.html'{marker}>{escape(title)}</a>")
     index_marker = " aria-current='page'" if current is None else ""
-    return (f"<header class='report-nav'><a class='set-title' href='index.html'{index_marker}>{escape(set_title)}</a>"
-            f"<nav>{''.join(links)}</nav></header>")
+    return (
+        f"<header class='report-nav'><a class='set-title' href='index.html'{index_marker}>{escape(set_title)}</a>"
+        f"<nav>{''.join(links)}</nav></header>"
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,8 +100,10 @@ def plotlyjs_script() -> str:
     from plotly.offline import get_plotlyjs
 
     # the bundle holds no "</script>", so it can be inlined as is; the config line is the one plotly.s notebook renderer writes
-    return ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
-            f"<script class='plotlyjs'>{get_plotlyjs()}</script>")
+    return (
+        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
+        f"<script class='plotlyjs'>{get_plotlyjs()}</script>"
+    )
 
 
 def document(title: str, body: str, *, navigation: str = "", generator: str = "", head: str = "") -> str:
@@ -110,8 +117,14 @@ def document(title: str, body: str, *, navigation: str = "", generator: str = ""
     )
 
 
-def error_html(page_title: str, message: str, *, cell_source: str | None = None, traceback: str | None = None,
-               notebook_link: str | None = None) -> str:
+def error_html(
+    page_title: str,
+    message: str,
+    *,
+    cell_source: str | None = None,
+    traceback: str | None = None,
+    notebook_link: str | None = None,
+) -> str:
     """Render the box a failed page shows instead of its content: what failed, where, and the traceback."""
     parts = [
         "<section class='page-error' role='alert'>",
@@ -121,8 +134,10 @@ def error_html(page_title: str, message: str, *, cell_source: str | None = None,
         "report again.</p>",
     ]
     if notebook_link:
-        parts.append(f"<p>Executed notebook, with outputs up to the failure: <a href='{escape(notebook_link)}'>"
-                     f"{escape(notebook_link)}</a></p>")
+        parts.append(
+            f"<p>Executed notebook, with outputs up to the failure: <a href='{escape(notebook_link)}'>"
+            f"{escape(notebook_link)}</a></p>"
+        )
     if cell_source:
         parts.append(f"<h2>The cell that failed</h2><pre class='error-cell'>{escape(cell_source)}</pre>")
     if traceback:
@@ -151,12 +166,17 @@ def index_body(run: Mapping[str, Any]) -> str:
         status = page["status"]
         link = f"<a href='{escape(page['html'])}'>{escape(page['title'])}</a>"
         detail = escape(page.get("error") or "")
-        rows.append(f"<tr class='page-{escape(status)}'><td>{link}</td><td class='status-{escape(status)}'>"
-                    f"{escape(STATUS_WORDS.get(status, status))}</td><td>{duration_text(page.get('seconds'))}</td>"
-                    f"<td>{detail}</td></tr>")
+        rows.append(
+            f"<tr class='page-{escape(status)}'><td>{link}</td><td class='status-{escape(status)}'>"
+            f"{escape(STATUS_WORDS.get(status, status))}</td><td>{duration_text(page.get('seconds'))}</td>"
+            f"<td>{detail}</td></tr>"
+        )
     failed = sum(p["status"] != "ok" for p in run["pages"])
-    summary = (f"All {len(run['pages'])} pages built." if not failed else
-               f"{failed} of {len(run['pages'])} pages failed; the others were built.")
+    summary = (
+        f"All {len(run['pages'])} pages built."
+        if not failed
+        else f"{failed} of {len(run['pages'])} pages failed; the others were built."
+    )
     facts = {
         "Set": f"{run['set_title']} ({run['set']})",
         "Parameters_html": parameters_table(run["parameters"]),
@@ -185,8 +205,11 @@ def published_runs(set_dir: Path) -> list[tuple[Path, dict]]:
     """List a set's published runs (folders holding run.json), newest first."""
     if not Path(set_dir).is_dir():
         return []
-    runs = [(d, read_run(d)) for d in sorted(Path(set_dir).iterdir(), reverse=True)
-            if d.is_dir() and not d.is_symlink() and not d.name.startswith(".")]
+    runs = [
+        (d, read_run(d))
+        for d in sorted(Path(set_dir).iterdir(), reverse=True)
+        if d.is_dir() and not d.is_symlink() and not d.name.startswith(".")
+    ]
     return [(d, run) for d, run in runs if run is not None]
 
 
@@ -195,9 +218,11 @@ def _run_row(folder: str, run: Mapping[str, Any]) -> str:
     failed = sum(p["status"] != "ok" for p in run["pages"])
     status = "all pages built" if not failed else f"{failed} of {len(run['pages'])} pages failed"
     css_class = "status-ok" if not failed else "status-failed"
-    return (f"<tr><td><a href='{escape(folder)}/index.html'>{escape(run['run_date'])}</a></td>"
-            f"<td class='{css_class}'>{escape(status)}</td><td><code>{escape(run['data_fingerprint'])}</code></td>"
-            f"<td>{escape(run['made_at'])}</td></tr>")
+    return (
+        f"<tr><td><a href='{escape(folder)}/index.html'>{escape(run['run_date'])}</a></td>"
+        f"<td class='{css_class}'>{escape(status)}</td><td><code>{escape(run['data_fingerprint'])}</code></td>"
+        f"<td>{escape(run['made_at'])}</td></tr>"
+    )
 
 
 def history_body(set_dir: Path) -> str:
@@ -205,10 +230,12 @@ def history_body(set_dir: Path) -> str:
     runs = published_runs(set_dir)
     title = runs[0][1]["set_title"] if runs else Path(set_dir).name
     rows = "".join(_run_row(d.name, run) for d, run in runs)
-    return (f"<h1>{escape(title)}: all runs</h1><p><a href='latest/index.html'>Latest run</a> &middot; "
-            "<a href='../index.html'>All report sets</a></p>"
-            "<table><thead><tr><th>Run</th><th>Status</th><th>Data fingerprint</th><th>Made</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    return (
+        f"<h1>{escape(title)}: all runs</h1><p><a href='latest/index.html'>Latest run</a> &middot; "
+        "<a href='../index.html'>All report sets</a></p>"
+        "<table><thead><tr><th>Run</th><th>Status</th><th>Data fingerprint</th><th>Made</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def sets_body(out_dir: Path) -> str:
@@ -224,6 +251,9 @@ def sets_body(out_dir: Path) -> str:
         rows.append(
             f"<tr><td><a href='{escape(set_dir.name)}/latest/index.html'>{escape(latest['set_title'])}</a></td>"
             f"<td>{escape(latest['run_date'])}</td><td class='{'status-ok' if not failed else 'status-failed'}'>"
-            f"{escape(status)}</td><td><a href='{escape(set_dir.name)}/index.html'>{len(runs)} run(s)</a></td></tr>")
-    return ("<h1>Reports</h1><table><thead><tr><th>Report set</th><th>Latest run</th><th>Status</th>"
-            f"<th>History</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"{escape(status)}</td><td><a href='{escape(set_dir.name)}/index.html'>{len(runs)} run(s)</a></td></tr>"
+        )
+    return (
+        "<h1>Reports</h1><table><thead><tr><th>Report set</th><th>Latest run</th><th>Status</th>"
+        f"<th>History</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -3,6 +3,7 @@
 papermill injects parameter names into code unescaped and does not check types, so the runner refuses a
 name the notebook does not declare and a value whose type differs from the declared default's.
 """
+
 from __future__ import annotations
 
 import ast
@@ -42,20 +43,32 @@ def declared_parameters(source: str, path: Path | str = "<parameters cell>") -> 
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        raise ParameterError(f"{path}: the parameters cell is not valid Python (line {error.lineno}: {error.msg})") from None
+        raise ParameterError(
+            f"{path}: the parameters cell is not valid Python (line {error.lineno}: {error.msg})"
+        ) from None
     declared = {}
     for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
             name, value = statement.targets[0].id, statement.value
-        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+        elif (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.value is not None
+        ):
             name, value = statement.target.id, statement.value
         else:
             continue  # comments, imports and the like declare nothing
         try:
             declared[name] = ast.literal_eval(value)
         except ValueError:
-            raise ParameterError(f"{path}: parameter {name!r} (line {statement.lineno}) must default to a literal "
-                                 "(text, number, list...) so that its type can be checked") from None
+            raise ParameterError(
+                f"{path}: parameter {name!r} (line {statement.lineno}) must default to a literal "
+                "(text, number, list...) so that its type can be checked"
+            ) from None
     return declared
 
 
@@ -106,10 +119,14 @@ def parameter_problems(parameters: Mapping[str, Any], declared: Mapping[str, Any
     problems = []
     unknown = [name for name in parameters if name not in declared]
     if unknown:
-        problems.append(f"{notebook} does not declare {', '.join(map(repr, unknown))} in its parameters cell "
-                        f"(it declares {', '.join(declared) or 'nothing'})")
+        problems.append(
+            f"{notebook} does not declare {', '.join(map(repr, unknown))} in its parameters cell "
+            f"(it declares {', '.join(declared) or 'nothing'})"
+        )
     for name, value in parameters.items():
         if name in declared and not matches_type(value, declared[name]):
-            problems.append(f"{notebook}: {name} must be {type_name(declared[name])} like its default "
-                            f"{declared[name]!r}, not {value!r}")
+            problems.append(
+                f"{notebook}: {name} must be {type_name(declared[name])} like its default "
+                f"{declared[name]!r}, not {value!r}"
+            )
     return problems

@@ -13,6 +13,7 @@ Output layout (one folder per set, one per run day):
 A run is written into a hidden staging folder and moved into place when complete, so readers never see a
 half-written run; a second run on the same day replaces that day's folder.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -118,7 +119,9 @@ def check_sets(report_sets: Iterable[ReportSet], notebooks_dir: Path) -> None:
             if path not in declared_cache:
                 declared_cache[path] = notebook_parameters(path)
             given = report_set.page_parameters(page)
-            problems += [f"set {report_set.name!r}: {p}" for p in parameter_problems(given, declared_cache[path], path.name)]
+            problems += [
+                f"set {report_set.name!r}: {p}" for p in parameter_problems(given, declared_cache[path], path.name)
+            ]
             try:
                 parse_period(given.get("start"), given.get("end"))
             except ParameterError as error:
@@ -182,9 +185,12 @@ def run_key(fingerprint: str, jobs: list[PageJob]) -> str:
     The data path itself is left out: the same data moved elsewhere gives the same pages.
     """
     described = {
-        "data_fingerprint": fingerprint, "package_version": __version__,
-        "pages": [[job.page_name, {k: v for k, v in job.parameters.items() if k != "data"}, file_digest(job.notebook)]
-                  for job in jobs],
+        "data_fingerprint": fingerprint,
+        "package_version": __version__,
+        "pages": [
+            [job.page_name, {k: v for k, v in job.parameters.items() if k != "data"}, file_digest(job.notebook)]
+            for job in jobs
+        ],
     }
     return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -249,8 +255,11 @@ def update_latest(set_dir: Path, run_name: str) -> None:
     except (OSError, NotImplementedError):
         temporary.unlink(missing_ok=True)
         target = pages.escape(f"{run_name}/index.html")
-        write_public(set_dir / "latest.html", "<!DOCTYPE html><meta charset='utf-8'>"
-                          f"<meta http-equiv='refresh' content='0; url={target}'><a href='{target}'>latest run</a>\n")
+        write_public(
+            set_dir / "latest.html",
+            "<!DOCTYPE html><meta charset='utf-8'>"
+            f"<meta http-equiv='refresh' content='0; url={target}'><a href='{target}'>latest run</a>\n",
+        )
 
 
 def prune_runs(set_dir: Path, keep: int) -> list[Path]:
@@ -276,7 +285,10 @@ def write_public(path: Path, text: str) -> None:
 def write_indexes(out_dir: Path, set_dir: Path) -> None:
     """Rewrite the list of a set's runs and the list of all sets."""
     generator = f"militia-response-analysis {__version__}"
-    write_public(set_dir / "index.html", pages.document(f"{set_dir.name}: all runs", pages.history_body(set_dir), generator=generator))
+    write_public(
+        set_dir / "index.html",
+        pages.document(f"{set_dir.name}: all runs", pages.history_body(set_dir), generator=generator),
+    )
     write_public(out_dir / "index.html", pages.document("Reports", pages.sets_body(out_dir), generator=generator))
 
 
@@ -292,10 +304,14 @@ def _failed_outcome(job: PageJob, error: BaseException) -> PageOutcome:
     message = f"the report runner failed on this page: {type(error).__name__}: {error}"
     made_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     html_name = write_page(job, pages.error_html(job.page_title, message), made_at)
-    return PageOutcome(job.set_name, job.page_name, job.page_title, "failed", 0.0, html_name, error=message, made_at=made_at)
+    return PageOutcome(
+        job.set_name, job.page_name, job.page_title, "failed", 0.0, html_name, error=message, made_at=made_at
+    )
 
 
-def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], None]) -> dict[tuple[str, str], PageOutcome]:
+def execute_jobs(
+    jobs: list[PageJob], workers: int, progress: Callable[[str], None]
+) -> dict[tuple[str, str], PageOutcome]:
     """Run page jobs, `workers` at a time, printing when each starts and ends.
 
     Each page runs in a thread of this process that drives its own kernel process: the kernels do the work
@@ -321,45 +337,76 @@ def execute_jobs(jobs: list[PageJob], workers: int, progress: Callable[[str], No
             with lock:
                 outcomes[(job.set_name, job.page_name)] = outcome
                 verdict = "built" if outcome.status == "ok" else f"FAILED ({outcome.error})"
-                progress(f"[{len(outcomes)}/{total}] {job.set_name}/{job.page_name}: {verdict} in "
-                         f"{pages.duration_text(outcome.seconds)}")
+                progress(
+                    f"[{len(outcomes)}/{total}] {job.set_name}/{job.page_name}: {verdict} in "
+                    f"{pages.duration_text(outcome.seconds)}"
+                )
     return outcomes
 
 
-def run_record(report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, fingerprint: str, run_name: str,
-               seconds: float) -> dict[str, Any]:
+def run_record(
+    report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, fingerprint: str, run_name: str, seconds: float
+) -> dict[str, Any]:
     """Describe a finished run (written as run.json and shown by the indexes)."""
     page_records = []
     for job in jobs:
         outcome = outcomes[(job.set_name, job.page_name)]
-        page_records.append({
-            "name": job.page_name, "title": job.page_title, "status": outcome.status, "seconds": round(outcome.seconds, 2),
-            "html": outcome.html, "error": outcome.error, "notebook": outcome.notebook, "parameters": job.parameters,
-            "messages": outcome.messages, "made_at": outcome.made_at,
-        })
+        page_records.append(
+            {
+                "name": job.page_name,
+                "title": job.page_title,
+                "status": outcome.status,
+                "seconds": round(outcome.seconds, 2),
+                "html": outcome.html,
+                "error": outcome.error,
+                "notebook": outcome.notebook,
+                "parameters": job.parameters,
+                "messages": outcome.messages,
+                "made_at": outcome.made_at,
+            }
+        )
     return {
-        "set": report_set.name, "set_title": report_set.title, "description": report_set.description,
-        "parameters": dict(report_set.parameters), "run_date": run_name,
-        "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "seconds": round(seconds, 2),
-        "data_fingerprint": fingerprint, "package_version": __version__, "run_key": key, "pages": page_records,
+        "set": report_set.name,
+        "set_title": report_set.title,
+        "description": report_set.description,
+        "parameters": dict(report_set.parameters),
+        "run_date": run_name,
+        "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 2),
+        "data_fingerprint": fingerprint,
+        "package_version": __version__,
+        "run_key": key,
+        "pages": page_records,
     }
 
 
-def plan_jobs(report_set: ReportSet, options: RunOptions, fingerprint: str, data_path: str | None,
-              staging: Path, kernel_dir: Path) -> list[PageJob]:
+def plan_jobs(
+    report_set: ReportSet, options: RunOptions, fingerprint: str, data_path: str | None, staging: Path, kernel_dir: Path
+) -> list[PageJob]:
     """Make one PageJob per page of a set."""
     navigation = tuple((page.name, page.title) for page in report_set.pages)
     jobs = []
     for page in report_set.pages:
         notebook = notebook_path(options.notebooks_dir, page.name).resolve()
         declared = notebook_parameters(notebook) if notebook.is_file() else {}
-        jobs.append(PageJob(
-            set_name=report_set.name, set_title=report_set.title, page_name=page.name, page_title=page.title,
-            notebook=notebook, parameters=page_run_parameters(report_set, page, data_path, declared),
-            data_fingerprint=fingerprint, package_version=__version__, staging_dir=staging,
-            kernel_dir=kernel_dir / report_set.name, navigation=navigation, kernel_name=options.kernel_name,
-            timeout_seconds=options.timeout_seconds, keep_notebook=options.keep_notebooks,
-        ))
+        jobs.append(
+            PageJob(
+                set_name=report_set.name,
+                set_title=report_set.title,
+                page_name=page.name,
+                page_title=page.title,
+                notebook=notebook,
+                parameters=page_run_parameters(report_set, page, data_path, declared),
+                data_fingerprint=fingerprint,
+                package_version=__version__,
+                staging_dir=staging,
+                kernel_dir=kernel_dir / report_set.name,
+                navigation=navigation,
+                kernel_name=options.kernel_name,
+                timeout_seconds=options.timeout_seconds,
+                keep_notebook=options.keep_notebooks,
+            )
+        )
     return jobs
 
 
@@ -372,13 +419,15 @@ def acquire_lock(options: RunOptions):
     try:
         lock.acquire(timeout=options.lock_wait_seconds)
     except filelock.Timeout:
-        raise ReportLocked(f"another report run holds {lock.lock_file}; not starting a second one "
-                           "(use --wait SECONDS to wait for it)") from None
+        raise ReportLocked(
+            f"another report run holds {lock.lock_file}; not starting a second one (use --wait SECONDS to wait for it)"
+        ) from None
     return lock
 
 
-def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions(),
-                progress: Callable[[str], None] = print_progress) -> RunSummary:
+def run_reports(
+    report_sets: list[ReportSet], options: RunOptions = RunOptions(), progress: Callable[[str], None] = print_progress
+) -> RunSummary:
     """Run report sets end to end: check, lock, build if stale, execute pages in parallel, publish."""
     started = time.perf_counter()
     check_sets(report_sets, options.notebooks_dir)
@@ -401,8 +450,10 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
             key, previous = run_key(fingerprint, jobs), latest_run(set_dir)
             if options.if_changed and unchanged_since(previous, key):
                 shutil.rmtree(staging)
-                message = (f"set {report_set.name} unchanged since its run of {previous['run_date']} (same data "
-                           f"fingerprint {fingerprint}, parameters and notebooks): skipped")
+                message = (
+                    f"set {report_set.name} unchanged since its run of {previous['run_date']} (same data "
+                    f"fingerprint {fingerprint}, parameters and notebooks): skipped"
+                )
                 progress(message)
                 results.append(SetResult(report_set.name, "skipped", set_dir / previous["run_date"], message=message))
                 continue
@@ -414,8 +465,21 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
         workers = options.jobs or default_jobs()
         outcomes = execute_jobs(all_jobs, workers, progress) if all_jobs else {}
         for report_set, jobs, key, fingerprint, staging, set_dir in plans:
-            results.append(finish_set(report_set, jobs, outcomes, key, fingerprint, staging, set_dir, run_name,
-                                      time.perf_counter() - started, options, progress))
+            results.append(
+                finish_set(
+                    report_set,
+                    jobs,
+                    outcomes,
+                    key,
+                    fingerprint,
+                    staging,
+                    set_dir,
+                    run_name,
+                    time.perf_counter() - started,
+                    options,
+                    progress,
+                )
+            )
     finally:
         shutil.rmtree(kernel_dir, ignore_errors=True)
         for staging in stagings:
@@ -424,8 +488,19 @@ def run_reports(report_sets: list[ReportSet], options: RunOptions = RunOptions()
     return RunSummary(results, time.perf_counter() - started)
 
 
-def finish_set(report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, fingerprint: str, staging: Path,
-               set_dir: Path, run_name: str, seconds: float, options: RunOptions, progress) -> SetResult:
+def finish_set(
+    report_set: ReportSet,
+    jobs: list[PageJob],
+    outcomes,
+    key: str,
+    fingerprint: str,
+    staging: Path,
+    set_dir: Path,
+    run_name: str,
+    seconds: float,
+    options: RunOptions,
+    progress,
+) -> SetResult:
     """Write a set's index and run.json, publish the run, point latest at it and refresh the indexes."""
     from analysis.pipeline.storage import write_json, write_text_atomic
 
@@ -435,8 +510,15 @@ def finish_set(report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, f
     record = run_record(report_set, jobs, outcomes, key, fingerprint, run_name, seconds)
     write_json(staging / "run.json", record)
     navigation = pages.navigation_html(report_set.title, [(p.name, p.title) for p in report_set.pages], None)
-    write_text_atomic(staging / "index.html", pages.document(
-        report_set.title, pages.index_body(record), navigation=navigation, generator=f"militia-response-analysis {__version__}"))
+    write_text_atomic(
+        staging / "index.html",
+        pages.document(
+            report_set.title,
+            pages.index_body(record),
+            navigation=navigation,
+            generator=f"militia-response-analysis {__version__}",
+        ),
+    )
     make_readable(staging)
     run_dir = publish(staging, set_dir, run_name)
     update_latest(set_dir, run_name)

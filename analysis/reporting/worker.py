@@ -5,6 +5,7 @@ per notebook); each page gets its own fresh kernel process (analysis.reporting.k
 sockets in a private folder (no TCP port is chosen, so parallel kernels cannot clash). A page that fails still gets a page: the error, the
 cell, the traceback and the outputs produced before the failure.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,7 +27,9 @@ from analysis.reporting.kernel import report_kernel_manager_class
 # so report processes mark it unavailable: Python then raises ImportError for it, and jsonschema leaves
 # those two format checkers out, as it does for any optional format library that is not installed.
 SLOW_OPTIONAL_MODULES = ("rfc3987_syntax",)
-KERNEL_STARTUP_CODE = "; ".join(f"__import__('sys').modules.setdefault({name!r}, None)" for name in SLOW_OPTIONAL_MODULES)
+KERNEL_STARTUP_CODE = "; ".join(
+    f"__import__('sys').modules.setdefault({name!r}, None)" for name in SLOW_OPTIONAL_MODULES
+)
 REMOVED_CELL_TAGS = {"remove-cell", "remove_cell", "papermill-error-cell-tag"}
 REMOVED_OUTPUT_TAGS = {"remove-output", "remove_output"}
 PLOTLYJS_BANNER = "* plotly.js v"  # first comment line of the plotly.js bundle
@@ -63,7 +66,9 @@ def exporter():
     """
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
 
 
 @dataclass(frozen=True)
@@ -113,8 +118,12 @@ def kernel_manager(job: PageJob):
     if os.name == "nt":  # no IPC transport on Windows: TCP with jupyter_client's own port choice
         manager = manager_class(kernel_name=job.kernel_name)
     else:
-        manager = manager_class(kernel_name=job.kernel_name, transport="ipc", ip=str(job.kernel_dir / job.page_name),
-                                connection_file=str(job.kernel_dir / f"{job.page_name}.json"))
+        manager = manager_class(
+            kernel_name=job.kernel_name,
+            transport="ipc",
+            ip=str(job.kernel_dir / job.page_name),
+            connection_file=str(job.kernel_dir / f"{job.page_name}.json"),
+        )
     manager.environment = kernel_environment()
     return manager
 
@@ -130,9 +139,17 @@ def execute(job: PageJob, output_notebook: Path):
     manager = kernel_manager(job)
     try:
         return papermill.execute_notebook(
-            str(job.notebook), str(output_notebook), parameters=job.parameters, kernel_name=job.kernel_name,
-            language="python", progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=job.timeout_seconds, km=manager, resources={"metadata": {"path": str(job.notebook.parent)}},
+            str(job.notebook),
+            str(output_notebook),
+            parameters=job.parameters,
+            kernel_name=job.kernel_name,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=job.timeout_seconds,
+            km=manager,
+            resources={"metadata": {"path": str(job.notebook.parent)}},
             extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP_CODE}"],
         )
     finally:  # nbclient leaves a kernel it did not create running: stop it (and remove its sockets) here
@@ -176,8 +193,10 @@ def messages_html(messages: list[str]) -> str:
     if not messages:
         return ""
     text = "".join(messages)
-    return (f"<details class='code-messages'><summary>{len(messages)} message(s) printed by the code "
-            f"(warnings)</summary><pre>{pages.escape(text)}</pre></details>")
+    return (
+        f"<details class='code-messages'><summary>{len(messages)} message(s) printed by the code "
+        f"(warnings)</summary><pre>{pages.escape(text)}</pre></details>"
+    )
 
 
 def notebook_body(nb, *, drop_errors: bool = False) -> tuple[str, int]:
@@ -203,9 +222,15 @@ def page_facts(job: PageJob, made_at: str) -> dict[str, Any]:
         notebook = str(job.notebook.relative_to(paths.PROJECT_DIR))
     except ValueError:  # a notebook from another folder (--notebooks)
         notebook = str(job.notebook)
-    return {"set_title": job.set_title, "page_title": job.page_title, "parameters": job.parameters,
-            "data_fingerprint": job.data_fingerprint, "package_version": job.package_version,
-            "made_at": made_at, "notebook": notebook}
+    return {
+        "set_title": job.set_title,
+        "page_title": job.page_title,
+        "parameters": job.parameters,
+        "data_fingerprint": job.data_fingerprint,
+        "package_version": job.package_version,
+        "made_at": made_at,
+        "notebook": notebook,
+    }
 
 
 def needs_plotlyjs(body: str) -> bool:
@@ -226,7 +251,8 @@ def write_page(job: PageJob, body: str, made_at: str) -> str:
 
     name = f"{job.page_name}.html"
     html_text = pages.document(
-        f"{job.page_title} - {job.set_title}", body + pages.page_facts_html(page_facts(job, made_at)),
+        f"{job.page_title} - {job.set_title}",
+        body + pages.page_facts_html(page_facts(job, made_at)),
         navigation=pages.navigation_html(job.set_title, job.navigation, job.page_name),
         generator=f"militia-response-analysis {job.package_version}",
         head=pages.plotlyjs_script() if needs_plotlyjs(body) else "",
@@ -251,8 +277,16 @@ def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) ->
     if not job.notebook.is_file():
         message = f"{job.notebook} does not exist (listed for set {job.set_name!r} in the report configuration)"
         html_name = write_page(job, pages.error_html(job.page_title, message), made_at)
-        return PageOutcome(job.set_name, job.page_name, job.page_title, "missing", time.perf_counter() - started,
-                           html_name, error=message, made_at=made_at)
+        return PageOutcome(
+            job.set_name,
+            job.page_name,
+            job.page_title,
+            "missing",
+            time.perf_counter() - started,
+            html_name,
+            error=message,
+            made_at=made_at,
+        )
     from papermill.exceptions import PapermillExecutionError
 
     notebooks_dir = job.staging_dir / "notebooks"
@@ -268,10 +302,17 @@ def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) ->
         import nbformat
 
         partial, messages = notebook_body(nbformat.read(output_notebook, as_version=4), drop_errors=True)
-        body = pages.error_html(
-            job.page_title, f"The notebook raised {error} in cell {failure.exec_count}.", cell_source=failure.source,
-            traceback=_strip_ansi("\n".join(failure.traceback)), notebook_link=f"notebooks/{output_notebook.name}",
-        ) + "<h2>Output before the failure</h2>" + partial
+        body = (
+            pages.error_html(
+                job.page_title,
+                f"The notebook raised {error} in cell {failure.exec_count}.",
+                cell_source=failure.source,
+                traceback=_strip_ansi("\n".join(failure.traceback)),
+                notebook_link=f"notebooks/{output_notebook.name}",
+            )
+            + "<h2>Output before the failure</h2>"
+            + partial
+        )
     except Exception as failure:  # kernel died, timed out, never started, or conversion failed: say so, go on
         status, keep = "failed", output_notebook.exists()
         details = _strip_ansi(str(failure)).strip() or "no message"
@@ -279,11 +320,24 @@ def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) ->
         if isinstance(failure, TimeoutError):
             error += f" (the limit is --timeout {job.timeout_seconds} seconds per cell)"
         link = f"notebooks/{output_notebook.name}" if keep else None
-        body = pages.error_html(job.page_title, f"The page could not be made: {error}", notebook_link=link,
-                                traceback=details if "\n" in details else None)
+        body = pages.error_html(
+            job.page_title,
+            f"The page could not be made: {error}",
+            notebook_link=link,
+            traceback=details if "\n" in details else None,
+        )
     if not keep:
         output_notebook.unlink(missing_ok=True)
     html_name = write_page(job, body, made_at)
-    return PageOutcome(job.set_name, job.page_name, job.page_title, status, time.perf_counter() - started, html_name,
-                       error=error, notebook=f"notebooks/{output_notebook.name}" if keep else None, made_at=made_at,
-                       messages=messages)
+    return PageOutcome(
+        job.set_name,
+        job.page_name,
+        job.page_title,
+        status,
+        time.perf_counter() - started,
+        html_name,
+        error=error,
+        notebook=f"notebooks/{output_notebook.name}" if keep else None,
+        made_at=made_at,
+        messages=messages,
+    )

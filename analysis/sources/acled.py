@@ -12,6 +12,7 @@ Conventions (see docs/sources.md):
   the number is a conservative floor, not a range: "at least N".
 * inter1 / inter2 may be numbers (1..8) or their names ("State forces"); anything else is quarantined.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,34 +58,103 @@ from analysis.sources.checks import (
 from analysis.sources.format import SourceFormat
 
 REQUIRED = (
-    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
-    "country", "location", "latitude", "longitude", "fatalities",
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "location",
+    "latitude",
+    "longitude",
+    "fatalities",
 )
 COLUMNS_2023 = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 
 COLUMNS_PRE_2023 = ("data_id", "event_id_no_cnty", "iso3")  # the old layout's columns beyond the shared ones
 # Layout columns read_acled never uses: a CSV export is read without them (a tenth of a million-row file's reading).
-UNREAD = ("disorder_type", "interaction", "civilian_targeting", "iso", "region", "admin2", "admin3", "source_scale", "tags",
-          "timestamp", *COLUMNS_PRE_2023)
+UNREAD = (
+    "disorder_type",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "admin2",
+    "admin3",
+    "source_scale",
+    "tags",
+    "timestamp",
+    *COLUMNS_PRE_2023,
+)
 # Raw columns only needed once the clean rows are known: the second thread finds their distinct values meanwhile.
-LATER_COLUMNS = ("assoc_actor_1", "actor2", "assoc_actor_2", "event_type", "sub_event_type", "admin1", "source", "location")
+LATER_COLUMNS = (
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "event_type",
+    "sub_event_type",
+    "admin1",
+    "source",
+    "location",
+)
 # Names only grouped by or looked up once per distinct value: kept as codes (categorical).
 CODED = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "country", "event_type", "sub_event_type")
 ID_PREFIX = "acled:"
 CLAIMANT = "ACLED"
 TIME_PRECISIONS = {1: "day", 2: "week", 3: "month"}
 HALF_WINDOW_DAYS = {"day": 0, "week": 3, "month": 15}
-DATE_BASIS = {"week": "ACLED time_precision 2: only the week is known",
-              "month": "ACLED time_precision 3: only the month is known"}
+DATE_BASIS = {
+    "week": "ACLED time_precision 2: only the week is known",
+    "month": "ACLED time_precision 3: only the month is known",
+}
 INTER_NAMES = {
-    "state forces": 1, "rebel group": 2, "rebel groups": 2, "political militia": 3, "political militias": 3,
-    "identity militia": 4, "identity militias": 4, "rioters": 5, "protesters": 6, "civilians": 7,
-    "external/other forces": 8, "external forces": 8, "other forces": 8,
+    "state forces": 1,
+    "rebel group": 2,
+    "rebel groups": 2,
+    "political militia": 3,
+    "political militias": 3,
+    "identity militia": 4,
+    "identity militias": 4,
+    "rioters": 5,
+    "protesters": 6,
+    "civilians": 7,
+    "external/other forces": 8,
+    "external forces": 8,
+    "other forces": 8,
 }
 
 
@@ -166,12 +236,15 @@ def _start_column_jobs(worker, raw: pd.DataFrame) -> dict:
 
     Each job gets the one-column frame it reads (no copy), so the raw table may drop its columns meanwhile.
     """
+
     def own(column: str) -> pd.DataFrame:
         return raw[[column]] if column in raw else raw[[]]
 
     jobs = {"ids": worker.submit(_ids_in_order, own("event_id_cnty"))}
-    jobs |= {column: worker.submit(decimal_numbers, own(column), column, low=-limit, high=limit)
-             for column, limit in (("latitude", 90), ("longitude", 180))}
+    jobs |= {
+        column: worker.submit(decimal_numbers, own(column), column, low=-limit, high=limit)
+        for column, limit in (("latitude", 90), ("longitude", 180))
+    }
     jobs["notes"] = worker.submit(_raw_notes, own("notes"))
     return jobs | {column: worker.submit(distinct_values, raw[column]) for column in LATER_COLUMNS if column in raw}
 
@@ -184,10 +257,14 @@ def _ids_in_order(raw: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
 
 def _picked(cells: dict, rows: pd.Series, chosen: np.ndarray) -> dict[str, pd.Series]:
     """Return the checked cells and row numbers of the clean rows, in output order, on a fresh 0..n-1 index."""
-    pick = {name: pd.Series(cells[name].spread(chosen), copy=False) for name in ("precision", "geo_precision", "fatalities")}
+    pick = {
+        name: pd.Series(cells[name].spread(chosen), copy=False) for name in ("precision", "geo_precision", "fatalities")
+    }
     pick |= {name: cells[name].iloc[chosen].reset_index(drop=True) for name in ("latitude", "longitude")}
-    return pick | {"dates": pd.Series(np.asarray(cells["dates"])[chosen], copy=False),
-                   "rows": pd.Series(rows.to_numpy()[chosen], dtype="Int64")}
+    return pick | {
+        "dates": pd.Series(np.asarray(cells["dates"])[chosen], copy=False),
+        "rows": pd.Series(rows.to_numpy()[chosen], dtype="Int64"),
+    }
 
 
 def _raw_notes(raw: pd.DataFrame) -> pd.Series:
@@ -210,15 +287,24 @@ def _checked_cells(raw: pd.DataFrame, problems: Problems) -> dict:
     """
     dates_distinct = distinct_values(raw["event_date"])
     day_first = numeric_date_order([v for v in dates_distinct[1] if not pd.isna(v)])
-    dates = parse_distinct(raw["event_date"], lambda v: parse_date(v, day_first=day_first), skip_blank=False,
-                           dtype="datetime64[ns]", distinct=dates_distinct)
+    dates = parse_distinct(
+        raw["event_date"],
+        lambda v: parse_date(v, day_first=day_first),
+        skip_blank=False,
+        dtype="datetime64[ns]",
+        distinct=dates_distinct,
+    )
     problems.add_parsed("event_date", raw["event_date"], dates)
     precision = parse_distinct(raw["time_precision"], time_precision, skip_blank=False, dtype="string")
     problems.add_parsed("time_precision", raw["time_precision"], precision)
     if "year" in raw:
         years = parse_whole_numbers(raw["year"], "year", low=1900, high=2100)
         problems.add_parsed("year", raw["year"], years)
-        problems.add("year", raw["year"], np.where(_year_mismatch(years, dates), "year does not match event_date (columns shifted?)", None))
+        problems.add(
+            "year",
+            raw["year"],
+            np.where(_year_mismatch(years, dates), "year does not match event_date (columns shifted?)", None),
+        )
     for column in ("inter1", "inter2"):
         if column in raw:
             problems.add_parsed(column, raw[column], parse_distinct(raw[column], inter_code))
@@ -245,21 +331,40 @@ def _coded_columns(raw: pd.DataFrame, required_names: dict, chosen: np.ndarray, 
 
     ``jobs`` holds the distinct values of the raw columns (futures by column name; an absent column has none).
     """
-    return {column: required_names[column].iloc[chosen].reset_index(drop=True) if column in required_names
-            else coded_column(raw, column, rows=chosen, distinct=_distinct(jobs, column)) for column in CODED}
+    return {
+        column: required_names[column].iloc[chosen].reset_index(drop=True)
+        if column in required_names
+        else coded_column(raw, column, rows=chosen, distinct=_distinct(jobs, column))
+        for column in CODED
+    }
 
 
-def _text_columns(raw: pd.DataFrame, country: pd.Series, chosen: np.ndarray, reference: Reference, jobs: dict) -> dict[str, pd.Series]:
+def _text_columns(
+    raw: pd.DataFrame, country: pd.Series, chosen: np.ndarray, reference: Reference, jobs: dict
+) -> dict[str, pd.Series]:
     """Return the text columns the events show: country, admin1, sources, location and the base it names.
 
     ``country`` is the coded column (categorical); ``jobs`` as in _coded_columns.
     """
     place = place_lookup(reference.places)
-    text = {"country": decoded_text(country), "admin1": text_column(raw, "admin1", rows=chosen, distinct=_distinct(jobs, "admin1"))}
-    text["sources"] = text_column(raw, "source", rows=chosen, function=lambda s: f"ACLED ({s})" if s else "ACLED",
-                                  distinct=_distinct(jobs, "source"))
-    return text | derived_text_columns(raw, "location", {"location": lambda name: place(name)[0], "location_site": lambda name: place(name)[1]},
-                                       rows=chosen, distinct=_distinct(jobs, "location"))
+    text = {
+        "country": decoded_text(country),
+        "admin1": text_column(raw, "admin1", rows=chosen, distinct=_distinct(jobs, "admin1")),
+    }
+    text["sources"] = text_column(
+        raw,
+        "source",
+        rows=chosen,
+        function=lambda s: f"ACLED ({s})" if s else "ACLED",
+        distinct=_distinct(jobs, "source"),
+    )
+    return text | derived_text_columns(
+        raw,
+        "location",
+        {"location": lambda name: place(name)[0], "location_site": lambda name: place(name)[1]},
+        rows=chosen,
+        distinct=_distinct(jobs, "location"),
+    )
 
 
 def _distinct(jobs: dict, column: str):
@@ -267,67 +372,93 @@ def _distinct(jobs: dict, column: str):
     return jobs[column].result() if column in jobs else None
 
 
-def _events(pick: dict[str, pd.Series], text: dict[str, pd.Series], roles: pd.DataFrame, weapon: pd.Series,
-            notes: pd.Series, source_file: str, reference) -> pd.DataFrame:
+def _events(
+    pick: dict[str, pd.Series],
+    text: dict[str, pd.Series],
+    roles: pd.DataFrame,
+    weapon: pd.Series,
+    notes: pd.Series,
+    source_file: str,
+    reference,
+) -> pd.DataFrame:
     """Assemble the canonical events of the clean rows (all inputs aligned, in output order)."""
     index = pick["ids"].index
     event_date = pick["dates"].astype("datetime64[ns]")
     precision = pick["precision"].astype("string")
     codes, kinds = distinct_values(precision)  # each precision's window and wording is worked out once
     half_window_days = np.array([HALF_WINDOW_DAYS.get(kind, 0) for kind in kinds] + [0], dtype="int64")[codes]
-    date_basis = pd.Series(pd.array([DATE_BASIS.get(kind) for kind in kinds] + [None], dtype="string").take(codes), index=index)
+    date_basis = pd.Series(
+        pd.array([DATE_BASIS.get(kind) for kind in kinds] + [None], dtype="string").take(codes), index=index
+    )
     # the bounds in plain int64 nanoseconds: clean rows have a date, and within 1900-2100 nothing can overflow
-    day_nanoseconds, half_window_nanoseconds = event_date.to_numpy().view("int64"), half_window_days * 86_400_000_000_000
+    day_nanoseconds, half_window_nanoseconds = (
+        event_date.to_numpy().view("int64"),
+        half_window_days * 86_400_000_000_000,
+    )
     event_ids = (ID_PREFIX + pick["ids"]).astype("string")
     site = infer_sites(text["location_site"], pick["latitude"], pick["longitude"], roles["role"], reference.places)
-    return typed_frame(EVENT_COLUMNS, {
-        "event_id": event_ids,
-        "source": "acled",
-        "event_date": event_date,
-        "date_earliest": pd.Series((day_nanoseconds - half_window_nanoseconds).view("datetime64[ns]"), index=index, copy=False),
-        "date_latest": pd.Series((day_nanoseconds + half_window_nanoseconds).view("datetime64[ns]"), index=index, copy=False),
-        "date_precision": precision,
-        "country": text["country"],
-        "admin1": text["admin1"],
-        "location": text["location"],
-        "site": site,
-        "latitude": pick["latitude"],
-        "longitude": pick["longitude"],
-        "geo_precision": pick["geo_precision"],
-        "role": roles["role"],
-        "role_basis": roles["role_basis"],
-        "initiator": roles["initiator"],
-        "initiator_side": roles["initiator_side"],
-        "target": roles["target"],
-        "target_side": roles["target_side"],
-        "weapon": weapon,
-        "intercepted": roles["intercepted"],
-        "sources": text["sources"],
-        "date_basis": date_basis,
-        "notes": notes,
-        "source_file": source_file,
-        "source_row": pick["rows"],
-        "source_records": event_ids,
-    }, index)
+    return typed_frame(
+        EVENT_COLUMNS,
+        {
+            "event_id": event_ids,
+            "source": "acled",
+            "event_date": event_date,
+            "date_earliest": pd.Series(
+                (day_nanoseconds - half_window_nanoseconds).view("datetime64[ns]"), index=index, copy=False
+            ),
+            "date_latest": pd.Series(
+                (day_nanoseconds + half_window_nanoseconds).view("datetime64[ns]"), index=index, copy=False
+            ),
+            "date_precision": precision,
+            "country": text["country"],
+            "admin1": text["admin1"],
+            "location": text["location"],
+            "site": site,
+            "latitude": pick["latitude"],
+            "longitude": pick["longitude"],
+            "geo_precision": pick["geo_precision"],
+            "role": roles["role"],
+            "role_basis": roles["role_basis"],
+            "initiator": roles["initiator"],
+            "initiator_side": roles["initiator_side"],
+            "target": roles["target"],
+            "target_side": roles["target_side"],
+            "weapon": weapon,
+            "intercepted": roles["intercepted"],
+            "sources": text["sources"],
+            "date_basis": date_basis,
+            "notes": notes,
+            "source_file": source_file,
+            "source_row": pick["rows"],
+            "source_records": event_ids,
+        },
+        index,
+    )
 
 
 def _casualties(event_ids: pd.Series, fatalities: pd.Series) -> pd.DataFrame:
     """One row per event with a fatality count: side unknown, killed, low = best = the count, high open."""
     has_count = fatalities.notna().to_numpy()
     if not has_count.all():  # (usually every row has a figure: then nothing is copied)
-        event_ids, fatalities = event_ids[has_count].reset_index(drop=True), fatalities[has_count].reset_index(drop=True)
+        event_ids, fatalities = (
+            event_ids[has_count].reset_index(drop=True),
+            fatalities[has_count].reset_index(drop=True),
+        )
     index = pd.RangeIndex(len(fatalities))
     counts = fatalities
-    return typed_frame(CASUALTY_COLUMNS, {
-        "event_id": event_ids,
-        "side": "unknown",
-        "outcome": "killed",
-        "low": counts,
-        "best": counts,
-        "claimant": CLAIMANT,
-        "claim_text": map_unique_strings(counts, lambda n: None if n is None else f"fatalities: {n}"),
-    }, index)
-
+    return typed_frame(
+        CASUALTY_COLUMNS,
+        {
+            "event_id": event_ids,
+            "side": "unknown",
+            "outcome": "killed",
+            "low": counts,
+            "best": counts,
+            "claimant": CLAIMANT,
+            "claim_text": map_unique_strings(counts, lambda n: None if n is None else f"fatalities: {n}"),
+        },
+        index,
+    )
 
 
 FORMAT = SourceFormat(name="ACLED events", required=REQUIRED, read=read_acled, id_column="event_id_cnty", unread=UNREAD)

@@ -4,6 +4,7 @@ Each check works once per distinct value (``parse_distinct``) or with vectorised
 returns the cleaned values with a reason (or None) per row; ``Problems`` turns the reasons into quarantine
 rows that name file, row, column and value.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -56,12 +57,20 @@ def warn_extra_columns(raw: pd.DataFrame, known, path: Path, format_name: str) -
     """Warn about columns the reader does not use (the file is still read)."""
     extra = [c for c in raw.columns if c not in set(known)]
     if extra:
-        warnings.warn(f"{path}: ignoring columns that the {format_name} layout does not define: {', '.join(extra)}",
-                      stacklevel=3)
+        warnings.warn(
+            f"{path}: ignoring columns that the {format_name} layout does not define: {', '.join(extra)}", stacklevel=3
+        )
 
 
-def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False, rows: np.ndarray | None = None,
-                function=None, distinct: tuple[np.ndarray, object] | None = None) -> pd.Series:
+def text_column(
+    raw: pd.DataFrame,
+    column: str,
+    *,
+    mostly_distinct: bool = False,
+    rows: np.ndarray | None = None,
+    function=None,
+    distinct: tuple[np.ndarray, object] | None = None,
+) -> pd.Series:
     """Return a text column cleaned like text.clean_text (NA when blank or absent), without a per-row Python call.
 
     Names repeat, so they are cleaned once per distinct value; ``mostly_distinct`` columns (ids) are cleaned
@@ -82,12 +91,16 @@ def text_column(raw: pd.DataFrame, column: str, *, mostly_distinct: bool = False
     cleaned = clean_strings(pd.Series(uniques))
     if function is not None:
         cleaned = pd.Series([function(None if pd.isna(v) else v) for v in cleaned], dtype=object)
-    cleaned = pd.array(list(cleaned.astype(object).where(cleaned.notna(), None)) + [function(None) if function else None], dtype="string")
+    cleaned = pd.array(
+        list(cleaned.astype(object).where(cleaned.notna(), None)) + [function(None) if function else None],
+        dtype="string",
+    )
     return pd.Series(cleaned.take(picked), index=index)
 
 
-def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None,
-                 distinct: tuple[np.ndarray, object] | None = None) -> pd.Series:
+def coded_column(
+    raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = None, distinct: tuple[np.ndarray, object] | None = None
+) -> pd.Series:
     """Return a text column cleaned like text.clean_text as a categorical Series: a code per row, each value once.
 
     For columns a reader only groups rows by or looks values up in (actor names, event types), never writes
@@ -96,12 +109,16 @@ def coded_column(raw: pd.DataFrame, column: str, *, rows: np.ndarray | None = No
     """
     index = raw.index if rows is None else pd.RangeIndex(len(rows))
     if distinct is None and column not in raw:
-        return pd.Series(pd.Categorical.from_codes(np.full(len(index), -1), categories=pd.Index([], dtype="string")), index=index)
+        return pd.Series(
+            pd.Categorical.from_codes(np.full(len(index), -1), categories=pd.Index([], dtype="string")), index=index
+        )
     codes, uniques = distinct if distinct is not None else distinct_values(raw[column])
     # cleaning can turn two spellings into one value, or a value into a blank: number the cleaned values again
     category_codes, categories = pd.factorize(clean_strings(pd.Series(uniques)), use_na_sentinel=True)
     row_codes = np.append(category_codes, -1)[codes if rows is None else codes[rows]]
-    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories, validate=False), index=index)  # valid by construction
+    return pd.Series(
+        pd.Categorical.from_codes(row_codes, categories=categories, validate=False), index=index
+    )  # valid by construction
 
 
 def decoded_text(coded: pd.Series) -> pd.Series:
@@ -115,8 +132,14 @@ def decoded_text(coded: pd.Series) -> pd.Series:
     return pd.Series(categories.take(np.where(codes < 0, len(categories) - 1, codes)), index=coded.index, copy=False)
 
 
-def derived_text_columns(raw: pd.DataFrame, column: str, functions: dict, *, rows: np.ndarray,
-                         distinct: tuple[np.ndarray, object] | None = None) -> dict[str, pd.Series]:
+def derived_text_columns(
+    raw: pd.DataFrame,
+    column: str,
+    functions: dict,
+    *,
+    rows: np.ndarray,
+    distinct: tuple[np.ndarray, object] | None = None,
+) -> dict[str, pd.Series]:
     """Derive several text columns from one raw column: each function maps a cleaned value (or None) to text.
 
     The column is read once: one pass to find its distinct values, one spread per derived column; ``distinct``
@@ -128,8 +151,10 @@ def derived_text_columns(raw: pd.DataFrame, column: str, functions: dict, *, row
     codes, uniques = distinct if distinct is not None else distinct_values(raw[column])
     cleaned = [None if pd.isna(v) else v for v in clean_strings(pd.Series(uniques))] + [None]
     picked = codes[rows]
-    return {name: pd.Series(pd.array([f(v) for v in cleaned], dtype="string").take(picked), index=index)
-            for name, f in functions.items()}
+    return {
+        name: pd.Series(pd.array([f(v) for v in cleaned], dtype="string").take(picked), index=index)
+        for name, f in functions.items()
+    }
 
 
 def id_order(ids: pd.Series) -> np.ndarray:
@@ -176,7 +201,9 @@ def clean_strings(values: pd.Series) -> pd.Series:
     arrow = pa_array(values)
     if not pc.any(pc.match_substring_regex(arrow, _NEEDS_CLEANING)).as_py():
         return values.astype("string")  # already clean: the usual case for ids, kept without a copy
-    cleaned = _blank_as_null(pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), _WHITESPACE_RUN, " ")))
+    cleaned = _blank_as_null(
+        pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFKC"), _WHITESPACE_RUN, " "))
+    )
     return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=values.index).astype("string")
 
 
@@ -251,7 +278,9 @@ def free_text(values: pd.Series, index: pd.Index) -> pd.Series:
     import pyarrow.compute as pc
 
     if values.dtype == object:
-        return pd.Series(values.map(clean_text, na_action="ignore").astype("string").to_numpy(), index=index, dtype="string")
+        return pd.Series(
+            values.map(clean_text, na_action="ignore").astype("string").to_numpy(), index=index, dtype="string"
+        )
     text = pa_array(values)
     is_blank = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text))
     if pc.any(is_blank).as_py():
@@ -274,22 +303,36 @@ def whole_number(value, *, what: str, low: int | None = 0, high: int | None = No
     return int(number)
 
 
-def whole_numbers(raw: pd.DataFrame, column: str, *, low: int | None = 0, high: int | None = None,
-                  required: bool = False) -> tuple[pd.Series, np.ndarray]:
+def whole_numbers(
+    raw: pd.DataFrame, column: str, *, low: int | None = 0, high: int | None = None, required: bool = False
+) -> tuple[pd.Series, np.ndarray]:
     """Return a column as Int64 with a reason per bad cell (blank: NA, or a reason when required)."""
     if column not in raw:
         return pd.Series(pd.NA, index=raw.index, dtype="Int64"), np.full(len(raw), None, dtype=object)
     parsed = parse_whole_numbers(raw[column], column, low=low, high=high)
-    numbers, reasons = pd.Series(parsed.spread(), index=raw.index, copy=False), parsed.row_reasons()  # no copy of a million cells
+    numbers, reasons = (
+        pd.Series(parsed.spread(), index=raw.index, copy=False),
+        parsed.row_reasons(),
+    )  # no copy of a million cells
     if required:
-        reasons = np.where(pd.isna(raw[column]).to_numpy() & (reasons == None), f"{column} is blank (required)", reasons)  # noqa: E711
+        reasons = np.where(
+            pd.isna(raw[column]).to_numpy() & pd.isna(reasons), f"{column} is blank (required)", reasons
+        )
     return numbers, reasons
 
 
-def parse_whole_numbers(values: pd.Series, column: str, *, low: int | None = 0, high: int | None = None,
-                        distinct: tuple[np.ndarray, object] | None = None) -> DistinctParse:
+def parse_whole_numbers(
+    values: pd.Series,
+    column: str,
+    *,
+    low: int | None = 0,
+    high: int | None = None,
+    distinct: tuple[np.ndarray, object] | None = None,
+) -> DistinctParse:
     """Read a column of whole numbers within [low, high] once per distinct value (blank cells: NA, no reason)."""
-    return parse_distinct(values, lambda v: whole_number(v, what=column, low=low, high=high), dtype="Int64", distinct=distinct)
+    return parse_distinct(
+        values, lambda v: whole_number(v, what=column, low=low, high=high), dtype="Int64", distinct=distinct
+    )
 
 
 def decimal_numbers(raw: pd.DataFrame, column: str, *, low: float, high: float) -> tuple[pd.Series, np.ndarray]:
@@ -343,7 +386,9 @@ def duplicate_reasons(ids: pd.Series, rows: pd.Series, column: str, *, order: np
     neighbours in that order instead of by hashing every id once more.
     """
     reasons = np.full(len(ids), None, dtype=object)
-    is_repeat = _repeats_in_order(ids, order) if order is not None else (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    is_repeat = (
+        _repeats_in_order(ids, order) if order is not None else (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    )
     if is_repeat.any():
         first_row = rows.groupby(ids.to_numpy(), sort=False).transform("min")
         for position in np.flatnonzero(is_repeat):
@@ -359,12 +404,16 @@ def _repeats_in_order(ids: pd.Series, order: np.ndarray) -> np.ndarray:
     if len(ids) < 2:
         return is_repeat
     in_order = pa_array(ids).take(order)
-    same_as_previous = pc.fill_null(pc.equal(in_order.slice(1), in_order.slice(0, len(ids) - 1)), False)  # blanks never repeat
+    same_as_previous = pc.fill_null(
+        pc.equal(in_order.slice(1), in_order.slice(0, len(ids) - 1)), False
+    )  # blanks never repeat
     is_repeat[order[1:][same_as_previous.to_numpy(zero_copy_only=False)]] = True
     return is_repeat
 
 
-def first_unknown_names(source_file: str, rows: pd.Series, unlisted: list[tuple[int, int, str]], labels: tuple[str, str]) -> pd.DataFrame:
+def first_unknown_names(
+    source_file: str, rows: pd.Series, unlisted: list[tuple[int, int, str]], labels: tuple[str, str]
+) -> pd.DataFrame:
     """List each actor name no reference table knows once per column, at the first row it appears in.
 
     unlisted holds (party 0 or 1, row position, name), as roles.infer_roles reports them.
@@ -373,8 +422,10 @@ def first_unknown_names(source_file: str, rows: pd.Series, unlisted: list[tuple[
     for party, position, name in unlisted:
         key = (labels[party], name)
         first[key] = min(first.get(key, position), position)
-    records = [{"source_file": source_file, "source_row": rows.iat[position], "column": column, "value": name}
-               for (column, name), position in sorted(first.items(), key=lambda item: item[1])]
+    records = [
+        {"source_file": source_file, "source_row": rows.iat[position], "column": column, "value": name}
+        for (column, name), position in sorted(first.items(), key=lambda item: item[1])
+    ]
     return conform(pd.DataFrame(records), UNKNOWN_NAME_COLUMNS)
 
 
@@ -390,6 +441,7 @@ def place_lookup(places: pd.DataFrame):
             return (name, None)
         row = places.loc[key]
         return (str(row["name"]), str(row["name"]) if row["kind"] == "base" else None)
+
     return lookup
 
 
@@ -401,7 +453,9 @@ def resolve_unique(values: pd.Series, table: pd.DataFrame, columns: tuple[str, .
     matched = table.reindex(pd.Index([name_key(u) for u in uniques] + [None], dtype=object))
     slots = np.where(codes < 0, len(uniques), codes)
     return {
-        column: pd.Series(pd.array(matched[column].to_numpy(dtype=object), dtype="string").take(slots), index=values.index)
+        column: pd.Series(
+            pd.array(matched[column].to_numpy(dtype=object), dtype="string").take(slots), index=values.index
+        )
         for column in columns
     }
 
@@ -430,10 +484,14 @@ def constant_array(value, dtype: str, length: int):
     import pyarrow as pa
 
     if dtype == "string":  # pandas would first make a million-slot index array to take from
-        return pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(None if value is pd.NA else value, pa.large_string()), length))
+        return pd.arrays.ArrowStringArray(
+            pa.repeat(pa.scalar(None if value is pd.NA else value, pa.large_string()), length)
+        )
     if value is pd.NA and dtype in ("Int64", "Float64"):  # all masked: no million-cell object array on the way
         array_type = pd.arrays.IntegerArray if dtype == "Int64" else pd.arrays.FloatingArray
-        return array_type(np.zeros(length, dtype="int64" if dtype == "Int64" else "float64"), np.ones(length, dtype=bool))
+        return array_type(
+            np.zeros(length, dtype="int64" if dtype == "Int64" else "float64"), np.ones(length, dtype=bool)
+        )
     if value is pd.NA and dtype.startswith("datetime"):
         value = pd.NaT
     return pd.Series(value, index=pd.RangeIndex(length), dtype=dtype).array

@@ -2,6 +2,7 @@
 
 Readers take the frames these functions return; nothing here knows an event format.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,13 @@ def read_table(path: Path, *, header: bool = True, header_only: bool = False, le
         if not header:
             frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     elif suffix in TEXT_SUFFIXES:
-        frame = _read_csv(path, header=header, separator="\t" if suffix == ".tsv" else None, header_only=header_only,
-                          leave_out=set(leave_out))
+        frame = _read_csv(
+            path,
+            header=header,
+            separator="\t" if suffix == ".tsv" else None,
+            header_only=header_only,
+            leave_out=set(leave_out),
+        )
     else:
         raise InputError(path, f"unknown file type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}")
     frame.attrs.setdefault("malformed_rows", [])
@@ -57,7 +63,9 @@ def _repeated_columns(frame: pd.DataFrame) -> str | None:
     if not repeated:
         return None
     original = frame.attrs["original_columns"]
-    clashes = "; ".join(" and ".join(repr(o) for o, key in zip(original, frame.columns) if key == name) for name in repeated)
+    clashes = "; ".join(
+        " and ".join(repr(o) for o, key in zip(original, frame.columns) if key == name) for name in repeated
+    )
     return f"has the same column twice: {clashes}; rename or delete one of them"
 
 
@@ -66,8 +74,14 @@ CSV_BLOCK_BYTES = 1 << 20  # pyarrow's default: the unit its reader splits a fil
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _read_csv(path: Path, *, header: bool, separator: str | None = None, header_only: bool = False,
-              leave_out: set[str] = frozenset()) -> pd.DataFrame:
+def _read_csv(
+    path: Path,
+    *,
+    header: bool,
+    separator: str | None = None,
+    header_only: bool = False,
+    leave_out: set[str] = frozenset(),
+) -> pd.DataFrame:
     """Read a delimited text file as strings (pyarrow), naming the file when it cannot be read as a table."""
     with open(path, "rb") as handle:
         sample = handle.read(_SAMPLE_BYTES)
@@ -88,7 +102,7 @@ def _read_csv(path: Path, *, header: bool, separator: str | None = None, header_
     except UnicodeDecodeError as error:
         encoding = "cp1252"
         warnings.warn(
-            f"{path}: is not UTF-8 text (byte {error.object[error.start:error.start + 1]!r} at offset "
+            f"{path}: is not UTF-8 text (byte {error.object[error.start : error.start + 1]!r} at offset "
             f"{error.start}); read it as Windows-1252 / Latin-1. If names look wrong, save the file as UTF-8 CSV.",
             stacklevel=3,
         )
@@ -121,6 +135,7 @@ def _sniff_delimiter(line: str) -> str:
     >>> _sniff_delimiter("id;date;country"), _sniff_delimiter('a,"b;c",d')
     (';', ',')
     """
+
     def cells(delimiter: str) -> int:
         return len(next(csv.reader([line], delimiter=delimiter), []))
 
@@ -149,14 +164,18 @@ def _read_csv_arrow(path: Path, names: list[str], *, header: bool, separator: st
         malformed.clear()
         return pa_csv.read_csv(
             path,
-            read_options=pa_csv.ReadOptions(column_names=unique_names, skip_rows=1 if header else 0, encoding=encoding,
-                                            block_size=CSV_BLOCK_BYTES),
-            parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=newlines_in_values,
-                                              invalid_row_handler=collect),
+            read_options=pa_csv.ReadOptions(
+                column_names=unique_names, skip_rows=1 if header else 0, encoding=encoding, block_size=CSV_BLOCK_BYTES
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=separator, newlines_in_values=newlines_in_values, invalid_row_handler=collect
+            ),
             convert_options=pa_csv.ConvertOptions(  # large_string: what pandas keeps text in, so no copy follows
                 include_columns=[unique for unique, _ in kept],
-                column_types={unique: pa.large_string() for unique, _ in kept}, strings_can_be_null=True,
-                quoted_strings_can_be_null=True, null_values=[""],
+                column_types={unique: pa.large_string() for unique, _ in kept},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
             ),
         )
 
@@ -213,8 +232,13 @@ def _read_csv_records(path: Path, names: list[str], *, header: bool, separator: 
                 good.append([cell if cell != "" else None for cell in record])
                 good_rows.append(number - 2)
             else:
-                malformed.append({"source_row": number, "value": separator.join(record)[:200],
-                                  "reason": _malformed_reason(len(record), len(names), number, records.line_num)})
+                malformed.append(
+                    {
+                        "source_row": number,
+                        "value": separator.join(record)[:200],
+                        "reason": _malformed_reason(len(record), len(names), number, records.line_num),
+                    }
+                )
     frame = pd.DataFrame(good, columns=_placeholder_names(names), index=pd.Index(good_rows, dtype="int64"), dtype="str")
     frame.columns = names
     return frame, malformed
@@ -223,17 +247,22 @@ def _read_csv_records(path: Path, names: list[str], *, header: bool, separator: 
 def _malformed_reason(found: int, expected: int, number: int, last_line: int) -> str:
     """Explain a row with the wrong number of cells."""
     if found < expected:
-        return (f"row has {found} cells, the header has {expected}: the file may be truncated or the row cut short "
-                f"(ends on line {last_line})")
-    return (f"row has {found} cells, the header has {expected}: a cell may hold an unquoted delimiter "
-            f"(ends on line {last_line})")
+        return (
+            f"row has {found} cells, the header has {expected}: the file may be truncated or the row cut short "
+            f"(ends on line {last_line})"
+        )
+    return (
+        f"row has {found} cells, the header has {expected}: a cell may hold an unquoted delimiter "
+        f"(ends on line {last_line})"
+    )
 
 
 def malformed_row_quarantine(raw: pd.DataFrame, source_file: str) -> pd.DataFrame:
     """Turn the rows read_table could not split into cells into quarantine rows."""
     rows = raw.attrs.get("malformed_rows", [])
-    return conform(pd.DataFrame([{**row, "source_file": source_file, "column": "(whole row)"} for row in rows]),
-                   QUARANTINE_COLUMNS)
+    return conform(
+        pd.DataFrame([{**row, "source_file": source_file, "column": "(whole row)"} for row in rows]), QUARANTINE_COLUMNS
+    )
 
 
 def display_path(path: Path) -> str:

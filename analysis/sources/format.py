@@ -1,4 +1,5 @@
 """What a reader declares about its input format: the columns that identify it and the function that reads it."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -12,6 +12,7 @@ headline as notes). Conventions (see docs/sources.md):
   for the event, so each side's range is what the event's range allows: low = max(0, side best - (best -
   low)), high = side best + (high - best). A side named twice (both parties "unknown") is summed first.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,17 +41,75 @@ from analysis.sources.checks import (
 from analysis.sources.format import SourceFormat
 
 COLUMNS = (
-    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
-    "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a",
-    "side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources", "source_article", "source_office",
-    "source_date", "source_headline", "source_original", "where_prec", "where_coordinates", "where_description",
-    "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
-    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
-    "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
 )
 REQUIRED = (
-    "id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude", "longitude", "country", "date_prec",
-    "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
+    "id",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "where_prec",
+    "latitude",
+    "longitude",
+    "country",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
 )
 
 ID_PREFIX = "ged:"
@@ -70,8 +129,11 @@ def looks_like_headerless_row(cells: list[str]) -> bool:
     >>> looks_like_headerless_row(["id", "relid", "geom_wkt"])
     False
     """
-    return bool(cells) and bool(_INTEGER.match(str(cells[0]).strip())) and any(
-        str(cell).strip().upper().startswith("POINT") for cell in cells)
+    return (
+        bool(cells)
+        and bool(_INTEGER.match(str(cells[0]).strip()))
+        and any(str(cell).strip().upper().startswith("POINT") for cell in cells)
+    )
 
 
 def ged_date(value):
@@ -125,11 +187,20 @@ def read_ged(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData:
         deaths[column], reasons = whole_numbers(raw, column, low=0, required=True)
         problems.add(column, raw[column], reasons)
     parts = deaths["deaths_a"] + deaths["deaths_b"] + deaths["deaths_civilians"] + deaths["deaths_unknown"]
-    problems.add("best", raw["best"], np.where((parts != deaths["best"]).fillna(False).to_numpy(),
-                                                "best is not the sum of deaths_a, deaths_b, deaths_civilians and deaths_unknown", None))
+    problems.add(
+        "best",
+        raw["best"],
+        np.where(
+            (parts != deaths["best"]).fillna(False).to_numpy(),
+            "best is not the sum of deaths_a, deaths_b, deaths_civilians and deaths_unknown",
+            None,
+        ),
+    )
     disordered = ((deaths["low"] > deaths["best"]) | (deaths["best"] > deaths["high"])).fillna(False).to_numpy()
     problems.add("best", raw["best"], np.where(disordered, "low <= best <= high does not hold", None))
-    text = {c: text_column(raw, c) for c in ("side_a", "side_b", "country", "adm_1", "where_coordinates", "source_office")}
+    text = {
+        c: text_column(raw, c) for c in ("side_a", "side_b", "country", "adm_1", "where_coordinates", "source_office")
+    }
     for column in ("side_a", "side_b", "country"):
         problems.add(column, text[column], blank_reasons(text[column], column))
 
@@ -137,69 +208,117 @@ def read_ged(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData:
     clean = raw.index[keep]
     headline = free_text_column(raw, "source_headline")[keep]
     violence_text = violence[keep].map(VIOLENCE_TYPES).astype("string")
-    roles = infer_roles(pd.DataFrame({
-        "actor1": text["side_a"][keep], "assoc_actor_1": pd.NA, "actor2": text["side_b"][keep], "assoc_actor_2": pd.NA,
-        "country": text["country"][keep], "event_type": violence_text, "sub_event_type": pd.NA, "notes": headline,
-    }, index=clean), reference, first_label="side_a")
+    roles = infer_roles(
+        pd.DataFrame(
+            {
+                "actor1": text["side_a"][keep],
+                "assoc_actor_1": pd.NA,
+                "actor2": text["side_b"][keep],
+                "assoc_actor_2": pd.NA,
+                "country": text["country"][keep],
+                "event_type": violence_text,
+                "sub_event_type": pd.NA,
+                "notes": headline,
+            },
+            index=clean,
+        ),
+        reference,
+        first_label="side_a",
+    )
     event_ids = (ID_PREFIX + ids[keep]).astype("string")
     precision = date_prec[keep].map(DATE_PRECISIONS).astype("string")
     event_date = pd.Series(start[keep], index=clean, dtype="datetime64[ns]")
     places = resolve_unique(text["where_coordinates"][keep], reference.places, ("name", "kind"))
     place_names = places["name"]
     latitude, longitude = latitude[keep], longitude[keep]
-    events = pd.DataFrame({
-        "event_id": event_ids,
-        "source": "ged",
-        "event_date": event_date,
-        "date_earliest": event_date,
-        "date_latest": pd.Series(end[keep], index=clean, dtype="datetime64[ns]"),
-        "date_precision": precision,
-        "country": text["country"][keep],
-        "admin1": text["adm_1"][keep],
-        "location": place_names.fillna(text["where_coordinates"][keep]),
-        "site": infer_sites(place_names.where(places["kind"].eq("base").fillna(False)), latitude, longitude, roles["role"], reference.places),
-        "latitude": latitude,
-        "longitude": longitude,
-        "geo_precision": where_prec[keep].map(GEO_PRECISIONS).astype("Int64"),
-        "role": roles["role"].astype("string"),
-        "role_basis": roles["role_basis"].astype("string"),
-        "initiator": roles["initiator"].astype("string"),
-        "initiator_side": roles["initiator_side"].astype("string"),
-        "target": roles["target"].astype("string"),
-        "target_side": roles["target_side"].astype("string"),
-        "weapon": infer_weapons(roles["role"], pd.Series(pd.NA, index=clean, dtype="string"), headline, roles["initiator_side"]),
-        "intercepted": roles["intercepted"].astype("string"),
-        "sources": ("UCDP GED (" + text["source_office"][keep] + ")").fillna("UCDP GED"),
-        "notes": headline,
-        "source_file": source_file,
-        "source_row": rows[keep],
-        "source_records": event_ids,
-    }, index=clean)
+    events = pd.DataFrame(
+        {
+            "event_id": event_ids,
+            "source": "ged",
+            "event_date": event_date,
+            "date_earliest": event_date,
+            "date_latest": pd.Series(end[keep], index=clean, dtype="datetime64[ns]"),
+            "date_precision": precision,
+            "country": text["country"][keep],
+            "admin1": text["adm_1"][keep],
+            "location": place_names.fillna(text["where_coordinates"][keep]),
+            "site": infer_sites(
+                place_names.where(places["kind"].eq("base").fillna(False)),
+                latitude,
+                longitude,
+                roles["role"],
+                reference.places,
+            ),
+            "latitude": latitude,
+            "longitude": longitude,
+            "geo_precision": where_prec[keep].map(GEO_PRECISIONS).astype("Int64"),
+            "role": roles["role"].astype("string"),
+            "role_basis": roles["role_basis"].astype("string"),
+            "initiator": roles["initiator"].astype("string"),
+            "initiator_side": roles["initiator_side"].astype("string"),
+            "target": roles["target"].astype("string"),
+            "target_side": roles["target_side"].astype("string"),
+            "weapon": infer_weapons(
+                roles["role"], pd.Series(pd.NA, index=clean, dtype="string"), headline, roles["initiator_side"]
+            ),
+            "intercepted": roles["intercepted"].astype("string"),
+            "sources": ("UCDP GED (" + text["source_office"][keep] + ")").fillna("UCDP GED"),
+            "notes": headline,
+            "source_file": source_file,
+            "source_row": rows[keep],
+            "source_records": event_ids,
+        },
+        index=clean,
+    )
     casualties = _casualties(event_ids, {k: v[keep] for k, v in deaths.items()}, text, keep, reference)
     unknown = first_unknown_names(source_file, rows[keep], roles.attrs["unlisted"], ("side_a", "side_b"))
-    return EventData(events=conform(events, EVENT_COLUMNS).reset_index(drop=True), casualties=casualties,
-                     quarantine=problems.table(), unknown_names=unknown)
+    return EventData(
+        events=conform(events, EVENT_COLUMNS).reset_index(drop=True),
+        casualties=casualties,
+        quarantine=problems.table(),
+        unknown_names=unknown,
+    )
 
 
 def _casualties(event_ids, deaths, text, keep, reference) -> pd.DataFrame:
     """Turn GED's death counts into killed rows per side, with each side's range bounded by the event's."""
     lookup = ActorLookup(reference)
-    side_of = {column: _sides_by_unique(text[column][keep], text["country"][keep], lookup) for column in ("side_a", "side_b")}
+    side_of = {
+        column: _sides_by_unique(text[column][keep], text["country"][keep], lookup) for column in ("side_a", "side_b")
+    }
     parts = [
         pd.DataFrame({"event_id": event_ids, "side": side, "best": deaths[column]})
-        for column, side in (("deaths_a", side_of["side_a"]), ("deaths_b", side_of["side_b"]),
-                             ("deaths_civilians", "civilian"), ("deaths_unknown", "unknown"))
+        for column, side in (
+            ("deaths_a", side_of["side_a"]),
+            ("deaths_b", side_of["side_b"]),
+            ("deaths_civilians", "civilian"),
+            ("deaths_unknown", "unknown"),
+        )
     ]
     by_side = pd.concat(parts).groupby(["event_id", "side"], sort=False, as_index=False)["best"].sum()
-    event = pd.DataFrame({"event_id": event_ids, "below": deaths["best"] - deaths["low"], "above": deaths["high"] - deaths["best"],
-                          "event_best": deaths["best"], "event_low": deaths["low"], "event_high": deaths["high"]})
+    event = pd.DataFrame(
+        {
+            "event_id": event_ids,
+            "below": deaths["best"] - deaths["low"],
+            "above": deaths["high"] - deaths["best"],
+            "event_best": deaths["best"],
+            "event_low": deaths["low"],
+            "event_high": deaths["high"],
+        }
+    )
     table = by_side.merge(event, on="event_id", how="left")
     table = table.assign(
-        outcome="killed", claimant=CLAIMANT,
+        outcome="killed",
+        claimant=CLAIMANT,
         low=(table["best"] - table["below"]).clip(lower=0),
         high=table["best"] + table["above"],
-        claim_text="UCDP GED best " + table["event_best"].astype("string") + " (low " + table["event_low"].astype("string")
-        + ", high " + table["event_high"].astype("string") + ") for the event",
+        claim_text="UCDP GED best "
+        + table["event_best"].astype("string")
+        + " (low "
+        + table["event_low"].astype("string")
+        + ", high "
+        + table["event_high"].astype("string")
+        + ") for the event",
     )
     return conform(table, CASUALTY_COLUMNS).sort_values(["event_id", "side"], kind="stable").reset_index(drop=True)
 
@@ -213,9 +332,13 @@ def _sides_by_unique(names: pd.Series, countries: pd.Series, lookup: ActorLookup
     return pd.Series(sides[inverse], index=names.index, dtype="string")
 
 
-
 FORMAT = SourceFormat(name="UCDP GED", required=REQUIRED, read=read_ged, id_column="id")
 HEADERLESS_FORMAT = SourceFormat(
-    name="UCDP GED (no header row)", required=REQUIRED, read=read_ged, header=False, id_column="id",
-    columns=COLUMNS, looks_like=looks_like_headerless_row,
+    name="UCDP GED (no header row)",
+    required=REQUIRED,
+    read=read_ged,
+    header=False,
+    id_column="id",
+    columns=COLUMNS,
+    looks_like=looks_like_headerless_row,
 )

@@ -1,4 +1,5 @@
 """Reader for the project's hand-coded incident log (format: data/raw/README.md)."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,21 @@ from analysis.sources.format import SourceFormat
 
 REQUIRED = ("id", "date", "country", "location", "kind", "source")
 OPTIONAL = (
-    "date_precision", "local_time", "actor", "target", "weapon", "munitions", "intercepted", "responds_to",
-    "claimed_by", "source_url", "date_basis", "notes", "latitude", "longitude", "admin1",
+    "date_precision",
+    "local_time",
+    "actor",
+    "target",
+    "weapon",
+    "munitions",
+    "intercepted",
+    "responds_to",
+    "claimed_by",
+    "source_url",
+    "date_basis",
+    "notes",
+    "latitude",
+    "longitude",
+    "admin1",
 )
 
 CASUALTY_COLUMN = re.compile(r"^(?P<side>[a-z]+)_(?P<outcome>killed|wounded)$")
@@ -35,9 +49,19 @@ ID_PREFIX = "log:"
 # A blank actor or target takes the side its role implies (an attack is by definition militia on US forces).
 IMPLIED_SIDES = {"attack": ("militia", "us"), "response": ("us", "militia"), "other": ("unknown", "unknown")}
 INTERCEPTED_WORDS = {
-    "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "intercepted": "yes",
-    "no": "no", "n": "no", "false": "no", "0": "no",
-    "partial": "partial", "partly": "partial", "partially": "partial", "some": "partial",
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "1": "yes",
+    "intercepted": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "0": "no",
+    "partial": "partial",
+    "partly": "partial",
+    "partially": "partial",
+    "some": "partial",
 }
 
 
@@ -64,7 +88,8 @@ def _choice(values: pd.Series, allowed: dict[str, str], what: str) -> tuple[pd.S
     chosen = keys.map(allowed, na_action="ignore").astype("string")
     reasons = pd.Series(
         [f"unknown {what} {v!r}; expected one of {', '.join(sorted(set(allowed.values())))}" for v in values],
-        index=values.index, dtype="string",
+        index=values.index,
+        dtype="string",
     ).where(values.notna() & chosen.isna())
     return chosen, reasons
 
@@ -96,24 +121,36 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
     ids = text["id"]
     first_row = rows.groupby(ids).transform("min")
     duplicate = ids.notna() & ids.duplicated(keep="first")
-    note("id", ids, pd.Series(
-        [f"duplicate id {i!r}: already used on row {r}" for i, r in zip(ids, first_row)], index=raw.index
-    ).where(duplicate))
+    note(
+        "id",
+        ids,
+        pd.Series(
+            [f"duplicate id {i!r}: already used on row {r}" for i, r in zip(ids, first_row)], index=raw.index
+        ).where(duplicate),
+    )
 
     dates, reasons = parse_unique(raw["date"], parse_date)
     note("date", raw["date"], reasons)
     precision = text["date_precision"].str.casefold().fillna("day")
-    note("date_precision", text["date_precision"], pd.Series(
-        f"unknown date_precision; expected one of {', '.join(DATE_PRECISIONS)}", index=raw.index
-    ).where(~precision.isin(DATE_PRECISIONS)))
+    note(
+        "date_precision",
+        text["date_precision"],
+        pd.Series(f"unknown date_precision; expected one of {', '.join(DATE_PRECISIONS)}", index=raw.index).where(
+            ~precision.isin(DATE_PRECISIONS)
+        ),
+    )
     times, reasons = parse_unique(raw["local_time"] if "local_time" in raw else text["local_time"], parse_local_time)
     note("local_time", text["local_time"], reasons)
 
     country_names = {name_key(c): c for c in COUNTRY_TIMEZONES}
     countries = text["country"].map(name_key, na_action="ignore").map(country_names).astype("string")
-    note("country", text["country"], pd.Series(
-        "country outside this log's scope; expected Iraq, Syria or Jordan", index=raw.index
-    ).where(text["country"].notna() & countries.isna()))
+    note(
+        "country",
+        text["country"],
+        pd.Series("country outside this log's scope; expected Iraq, Syria or Jordan", index=raw.index).where(
+            text["country"].notna() & countries.isna()
+        ),
+    )
     roles, reasons = _choice(text["kind"], {r: r for r in ROLES}, "kind")
     note("kind", text["kind"], reasons)
     intercepted, reasons = _choice(text["intercepted"], INTERCEPTED_WORDS, "intercepted value")
@@ -123,10 +160,14 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
 
     places, unknown_place = resolve(text["location"], reference.places)
     place_country = places["country"].astype("string")
-    note("location", text["location"], pd.Series(
-        [f"places.csv puts this place in {p}, but the row says {c}" for p, c in zip(place_country, countries)],
-        index=raw.index,
-    ).where(place_country.notna() & countries.notna() & (place_country != countries)))
+    note(
+        "location",
+        text["location"],
+        pd.Series(
+            [f"places.csv puts this place in {p}, but the row says {c}" for p, c in zip(place_country, countries)],
+            index=raw.index,
+        ).where(place_country.notna() & countries.notna() & (place_country != countries)),
+    )
     latitude, longitude = _coordinates(raw, text, places, note)
 
     actors, unknown_actor = resolve(text["actor"], reference.actors)
@@ -148,49 +189,60 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
 
     event_date = pd.to_datetime(dates.where(is_clean), errors="coerce")
     earliest, latest = date_bounds(event_date, precision)
-    events = pd.DataFrame({
-        "event_id": event_ids,
-        "source": "incident_log",
-        "event_date": event_date,
-        "date_earliest": earliest,
-        "date_latest": latest,
-        "date_precision": precision,
-        "event_time_utc": pd.to_datetime(
-            [local_to_utc(d, t, c) if ok else None for d, t, c, ok in zip(dates, times, countries, is_clean)],
-            utc=True,
-        ),
-        "country": countries,
-        "admin1": text["admin1"].fillna(places["admin1"].astype("string")),
-        "location": places["name"].astype("string").fillna(tidy_names(text["location"])),
-        "site": places["name"].astype("string").where(places["kind"].eq("base")),
-        "latitude": latitude,
-        "longitude": longitude,
-        "geo_precision": places["geo_precision"],
-        "role": roles,
-        "role_basis": "incident log: kind column",
-        "initiator": actors["name"].astype("string").fillna(tidy_names(text["actor"])),
-        "initiator_side": _sides(actors["side"], text["actor"], roles, position=0),
-        "target": targets["name"].astype("string").fillna(tidy_names(text["target"])),
-        "target_side": _sides(targets["side"], text["target"], roles, position=1),
-        "weapon": weapons["weapon"].astype("string").fillna("unknown"),
-        "munitions": munitions.map(lambda c: c.best if c is not None else None),
-        "intercepted": intercepted,
-        "responds_to": text["responds_to"].map(
-            lambda v: "; ".join(ID_PREFIX + i for i in split_ids(v)) or None, na_action="ignore"),
-        "claimed_by": text["claimed_by"],
-        "sources": text["source"],
-        "source_url": text["source_url"],
-        "date_basis": text["date_basis"],
-        "notes": text["notes"],
-        "source_file": source_file,
-        "source_row": rows,
-    })[is_clean]
+    events = pd.DataFrame(
+        {
+            "event_id": event_ids,
+            "source": "incident_log",
+            "event_date": event_date,
+            "date_earliest": earliest,
+            "date_latest": latest,
+            "date_precision": precision,
+            "event_time_utc": pd.to_datetime(
+                [local_to_utc(d, t, c) if ok else None for d, t, c, ok in zip(dates, times, countries, is_clean)],
+                utc=True,
+            ),
+            "country": countries,
+            "admin1": text["admin1"].fillna(places["admin1"].astype("string")),
+            "location": places["name"].astype("string").fillna(tidy_names(text["location"])),
+            "site": places["name"].astype("string").where(places["kind"].eq("base")),
+            "latitude": latitude,
+            "longitude": longitude,
+            "geo_precision": places["geo_precision"],
+            "role": roles,
+            "role_basis": "incident log: kind column",
+            "initiator": actors["name"].astype("string").fillna(tidy_names(text["actor"])),
+            "initiator_side": _sides(actors["side"], text["actor"], roles, position=0),
+            "target": targets["name"].astype("string").fillna(tidy_names(text["target"])),
+            "target_side": _sides(targets["side"], text["target"], roles, position=1),
+            "weapon": weapons["weapon"].astype("string").fillna("unknown"),
+            "munitions": munitions.map(lambda c: c.best if c is not None else None),
+            "intercepted": intercepted,
+            "responds_to": text["responds_to"].map(
+                lambda v: "; ".join(ID_PREFIX + i for i in split_ids(v)) or None, na_action="ignore"
+            ),
+            "claimed_by": text["claimed_by"],
+            "sources": text["source"],
+            "source_url": text["source_url"],
+            "date_basis": text["date_basis"],
+            "notes": text["notes"],
+            "source_file": source_file,
+            "source_row": rows,
+        }
+    )[is_clean]
 
     default_claimant = _first_citation_issuer(text["source"])
     casualties = _casualty_table(claims, event_ids, default_claimant, is_clean)
-    unknown = _unknown_names(source_file, rows, text, {
-        "location": unknown_place, "actor": unknown_actor, "target": unknown_target, "weapon": unknown_weapon,
-    })
+    unknown = _unknown_names(
+        source_file,
+        rows,
+        text,
+        {
+            "location": unknown_place,
+            "actor": unknown_actor,
+            "target": unknown_target,
+            "weapon": unknown_weapon,
+        },
+    )
     return EventData(
         events=conform(events, EVENT_COLUMNS).reset_index(drop=True),
         casualties=casualties,
@@ -208,18 +260,28 @@ def _sides(known_side: pd.Series, written: pd.Series, roles: pd.Series, position
 
 def _coordinates(raw, text, places, note) -> tuple[pd.Series, pd.Series]:
     """Take coordinates from the row when given, else from the gazetteer; flag any outside the region."""
-    latitude = pd.to_numeric(text["latitude"], errors="coerce").astype("Float64").fillna(places["latitude"].astype("Float64"))
-    longitude = pd.to_numeric(text["longitude"], errors="coerce").astype("Float64").fillna(places["longitude"].astype("Float64"))
+    latitude = (
+        pd.to_numeric(text["latitude"], errors="coerce").astype("Float64").fillna(places["latitude"].astype("Float64"))
+    )
+    longitude = (
+        pd.to_numeric(text["longitude"], errors="coerce")
+        .astype("Float64")
+        .fillna(places["longitude"].astype("Float64"))
+    )
     for column in ("latitude", "longitude"):
         given = text[column]
         not_number = given.notna() & pd.to_numeric(given, errors="coerce").isna()
         note(column, given, pd.Series(f"{column} is not a number", index=raw.index).where(not_number))
     outside = ~is_in_region(latitude, longitude)
     where = pd.Series([f"({a}, {b})" for a, b in zip(latitude, longitude)], index=raw.index)
-    note("location", where, pd.Series(
-        [f"coordinates of {loc!r} are outside the region (Iraq, Syria, Jordan)" for loc in text["location"]],
-        index=raw.index,
-    ).where(outside))
+    note(
+        "location",
+        where,
+        pd.Series(
+            [f"coordinates of {loc!r} are outside the region (Iraq, Syria, Jordan)" for loc in text["location"]],
+            index=raw.index,
+        ).where(outside),
+    )
     return latitude, longitude
 
 
@@ -254,9 +316,15 @@ def _cascade_quarantine(quarantine, responds_to, ids, rows, source_file) -> pd.D
                 continue
             for target in split_ids(value):
                 if row_of.get(target) in bad_rows:
-                    added.append({"source_file": source_file, "source_row": own_row, "column": "responds_to",
-                                  "value": value, "reason": f"responds_to {target!r} points to row "
-                                  f"{row_of[target]}, which is quarantined"})
+                    added.append(
+                        {
+                            "source_file": source_file,
+                            "source_row": own_row,
+                            "column": "responds_to",
+                            "value": value,
+                            "reason": f"responds_to {target!r} points to row {row_of[target]}, which is quarantined",
+                        }
+                    )
                     break
         if not added:
             return quarantine
@@ -269,11 +337,18 @@ def _casualty_table(claims, event_ids, default_claimant, is_clean) -> pd.DataFra
     for side, outcome, parsed in claims.values():
         for event_id, cell, claimant, ok in zip(event_ids, parsed, default_claimant, is_clean):
             for claim in (cell or []) if ok else []:
-                records.append({
-                    "event_id": event_id, "side": side, "outcome": outcome, "low": claim.count.low,
-                    "best": claim.count.best, "high": claim.count.high,
-                    "claimant": claim.claimant or claimant, "claim_text": claim.text,
-                })
+                records.append(
+                    {
+                        "event_id": event_id,
+                        "side": side,
+                        "outcome": outcome,
+                        "low": claim.count.low,
+                        "best": claim.count.best,
+                        "high": claim.count.high,
+                        "claimant": claim.claimant or claimant,
+                        "claim_text": claim.text,
+                    }
+                )
     table = conform(pd.DataFrame(records), CASUALTY_COLUMNS)
     return table.sort_values(["event_id", "side", "outcome", "claimant"], kind="stable").reset_index(drop=True)
 
@@ -281,12 +356,13 @@ def _casualty_table(claims, event_ids, default_claimant, is_clean) -> pd.DataFra
 def _unknown_names(source_file, rows, text, flags) -> pd.DataFrame:
     """List every name the reference tables do not know, where it was found."""
     parts = [
-        pd.DataFrame({"source_file": source_file, "source_row": rows[flag], "column": column,
-                      "value": text[column][flag]})
-        for column, flag in flags.items() if flag.any()
+        pd.DataFrame(
+            {"source_file": source_file, "source_row": rows[flag], "column": column, "value": text[column][flag]}
+        )
+        for column, flag in flags.items()
+        if flag.any()
     ]
     return conform(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), UNKNOWN_NAME_COLUMNS)
-
 
 
 FORMAT = SourceFormat(name="incident log", required=REQUIRED, read=read_incident_log, id_column="id")

@@ -3,6 +3,7 @@
 A reader is a ``SourceFormat`` (analysis.sources.format): the columns that identify it and a function from the
 raw table to ``EventData``. To support a new kind of file, write a module with one and add it to ``formats``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,8 +44,9 @@ def detect_format(raw: pd.DataFrame, path: Path) -> SourceFormat:
         if not source_format.header and source_format.looks_like and source_format.looks_like(original):
             if len(original) != len(source_format.columns):
                 raise InputError(
-                    path, f"looks like {source_format.name} (its first row is data), but has {len(original)} columns "
-                    f"where that layout has {len(source_format.columns)}: {', '.join(source_format.columns)}"
+                    path,
+                    f"looks like {source_format.name} (its first row is data), but has {len(original)} columns "
+                    f"where that layout has {len(source_format.columns)}: {', '.join(source_format.columns)}",
                 )
             return source_format
     if repeated:
@@ -57,12 +59,15 @@ def detect_format(raw: pd.DataFrame, path: Path) -> SourceFormat:
     if len(original) == 1 and any(sep in str(original[0]) for sep in ";\t|"):
         hint = " The file has a single column: is it separated by ';' or tabs instead of commas?"
     elif len(closest.missing(columns)) < len(closest.required):
-        hint = f" It looks most like {closest.name} but lacks {_missing_with_guesses(closest.missing(columns), columns)}."
+        hint = (
+            f" It looks most like {closest.name} but lacks {_missing_with_guesses(closest.missing(columns), columns)}."
+        )
     if delimiter != ",":
         hint += f" (The file was read as separated by {delimiter!r}.)"
     raise InputError(
-        path, f"is not a known event table. Its columns are: {', '.join(map(str, original)) or '(none)'}. "
-        f"Expected the columns of one of: {expected}.{hint}"
+        path,
+        f"is not a known event table. Its columns are: {', '.join(map(str, original)) or '(none)'}. "
+        f"Expected the columns of one of: {expected}.{hint}",
     )
 
 
@@ -101,7 +106,9 @@ def _read_detected(path: Path, reference: Reference) -> tuple[SourceFormat, pd.D
         return source_format, header  # the caller reads it again, without a header row
     if not source_format.unread:
         return source_format, read_table(path)
-    corrected = set() if reference.corrections is None else {column_key(c) for c in reference.corrections["column"].dropna()}
+    corrected = (
+        set() if reference.corrections is None else {column_key(c) for c in reference.corrections["column"].dropna()}
+    )
     return source_format, read_table(path, leave_out=set(source_format.unread) - corrected)
 
 
@@ -122,12 +129,19 @@ def load_file(path: Path, reference: Reference) -> EventData:
         data.quarantine = pd.concat([malformed, data.quarantine], ignore_index=True)
     if applied is not None:
         data.corrections = conform(applied.assign(source_file=display_path(path)), CORRECTION_COLUMNS)
-    data.accounting = conform(pd.DataFrame([{
-        "source_file": display_path(path),
-        "format": source_format.name,
-        "raw_rows": raw_rows,
-        "events": len(data.events),
-        "merged": len(data.merges),
-        "quarantined": data.quarantine["source_row"].nunique(),
-    }]), ACCOUNTING_COLUMNS)
+    data.accounting = conform(
+        pd.DataFrame(
+            [
+                {
+                    "source_file": display_path(path),
+                    "format": source_format.name,
+                    "raw_rows": raw_rows,
+                    "events": len(data.events),
+                    "merged": len(data.merges),
+                    "quarantined": data.quarantine["source_row"].nunique(),
+                }
+            ]
+        ),
+        ACCOUNTING_COLUMNS,
+    )
     return data

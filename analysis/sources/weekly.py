@@ -3,6 +3,7 @@
 These files hold counts, not events, so ``load_events`` refuses them with a pointer here; read them with
 ``an.load_weekly_counts(path)``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,8 +79,11 @@ def load_weekly_counts(path: str | Path) -> pd.DataFrame:
     raw = read_table(path)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
-        raise InputError(path, f"is not an ACLED weekly aggregate: it lacks {', '.join(missing)}; expected columns "
-                         f"{', '.join(c.upper() for c in REQUIRED + OPTIONAL)}")
+        raise InputError(
+            path,
+            f"is not an ACLED weekly aggregate: it lacks {', '.join(missing)}; expected columns "
+            f"{', '.join(c.upper() for c in REQUIRED + OPTIONAL)}",
+        )
     return weekly_counts(raw, Path(display_path(path)))
 
 
@@ -89,8 +93,11 @@ def weekly_counts(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     rows = pd.Series(raw.index + 2, index=raw.index, dtype="Int64")
     problems = Problems(str(path), rows)
     for row in raw.attrs.get("malformed_rows", []):
-        problems.add("(whole row)", pd.Series(None, index=raw.index), pd.Series(
-            [row["reason"] if r == row["source_row"] else None for r in rows], index=raw.index))
+        problems.add(
+            "(whole row)",
+            pd.Series(None, index=raw.index),
+            pd.Series([row["reason"] if r == row["source_row"] else None for r in rows], index=raw.index),
+        )
     weeks, reasons = parse_unique_arrays(raw["week"], week_start, skip_blank=False, dtype="datetime64[ns]")
     problems.add("week", raw["week"], reasons)
     counts = {}
@@ -101,35 +108,54 @@ def weekly_counts(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     for column, bound in (("centroid_latitude", 90), ("centroid_longitude", 180)):
         centroids[column], reasons = decimal_numbers(raw, column, low=-bound, high=bound)
         problems.add(column, raw.get(column), reasons)
-    text = {c: text_column(raw, c) for c in ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type", "id")}
-    table = pd.DataFrame({
-        "week_start": pd.Series(weeks, index=raw.index, dtype="datetime64[ns]"),
-        **{c: text[c] for c in ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type")},
-        **counts, **centroids, "id": text["id"], "source_file": str(path), "source_row": rows,
-    }).astype(WEEKLY_COLUMNS)
+    text = {
+        c: text_column(raw, c)
+        for c in ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type", "id")
+    }
+    table = pd.DataFrame(
+        {
+            "week_start": pd.Series(weeks, index=raw.index, dtype="datetime64[ns]"),
+            **{c: text[c] for c in ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type")},
+            **counts,
+            **centroids,
+            "id": text["id"],
+            "source_file": str(path),
+            "source_row": rows,
+        }
+    ).astype(WEEKLY_COLUMNS)
     repeated = table.duplicated(list(KEY_COLUMNS), keep=False).to_numpy() & ~problems.is_bad
     if repeated.any():
         first = table[repeated].groupby(list(KEY_COLUMNS), dropna=False)["source_row"].transform("min")
-        problems.add("week", raw["week"], pd.Series(
-            [f"same week, country, admin1, event and disorder type as row {r}" for r in first], index=first.index
-        ).reindex(raw.index).where(pd.Series(repeated, index=raw.index) & (rows != first.reindex(raw.index))))
+        problems.add(
+            "week",
+            raw["week"],
+            pd.Series(
+                [f"same week, country, admin1, event and disorder type as row {r}" for r in first], index=first.index
+            )
+            .reindex(raw.index)
+            .where(pd.Series(repeated, index=raw.index) & (rows != first.reindex(raw.index))),
+        )
     quarantine = problems.table()
     if len(quarantine):
-        listed = "; ".join(f"row {r.source_row}, column '{r.column}', value {r.value!r}: {r.reason}"
-                           for r in quarantine.head(MAX_LISTED_PROBLEMS).itertuples())
+        listed = "; ".join(
+            f"row {r.source_row}, column '{r.column}', value {r.value!r}: {r.reason}"
+            for r in quarantine.head(MAX_LISTED_PROBLEMS).itertuples()
+        )
         more = f" (and {len(quarantine) - MAX_LISTED_PROBLEMS} more)" if len(quarantine) > MAX_LISTED_PROBLEMS else ""
         raise InputError(path, f"has {quarantine['source_row'].nunique()} unreadable rows: {listed}{more}")
-    return table.sort_values(["week_start", "country", "admin1", "event_type", "sub_event_type"], kind="stable").reset_index(drop=True)
+    return table.sort_values(
+        ["week_start", "country", "admin1", "event_type", "sub_event_type"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def refuse_in_event_tables(raw: pd.DataFrame, path: Path, reference) -> None:
     """Explain that a weekly aggregate is not an event table (load_events reaches here only by mistake)."""
     raise InputError(
-        path, "is an ACLED weekly aggregate (counts per week and admin1, not events): read it with "
+        path,
+        "is an ACLED weekly aggregate (counts per week and admin1, not events): read it with "
         "an.load_weekly_counts(path), and keep it out of the folders given to load_events / build "
-        "(e.g. name it with a leading '_')"
+        "(e.g. name it with a leading '_')",
     )
-
 
 
 FORMAT = SourceFormat(name="ACLED weekly aggregate", required=REQUIRED, read=refuse_in_event_tables)
