@@ -315,9 +315,7 @@ def whole_numbers(
         parsed.row_reasons(),
     )  # no copy of a million cells
     if required:
-        reasons = np.where(
-            pd.isna(raw[column]).to_numpy() & pd.isna(reasons), f"{column} is blank (required)", reasons
-        )
+        reasons = np.where(pd.isna(raw[column]).to_numpy() & pd.isna(reasons), f"{column} is blank (required)", reasons)
     return numbers, reasons
 
 
