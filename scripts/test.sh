@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The layers (import-linter contracts in pyproject.toml) and the lint rules are part of the tests.
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
+.venv/bin/ruff check --quiet .
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"

@@ -60,6 +60,7 @@ NOTEBOOK_FILES = {
 INTEGRATION_FILES = {
     "test_build.py",
     "test_shipped_data.py",
+    "test_notebooks_sync.py",
     "test_shared_acled.py",
     "test_environment.py",
     "test_docs.py",

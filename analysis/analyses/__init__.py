@@ -1,0 +1,4 @@
+"""Analyses: pairing, response times, survival, claims, casualties, counts, trends, quality, overview.
+
+Frames in, frames out: no plotly, no HTML, no sentences (those are `analysis.present`).
+"""

@@ -1,0 +1,4 @@
+"""Cleaning: cell parsers, reference tables (gazetteer, actors, weapons), roles, corrections, duplicate merging.
+
+Small pure functions on cells and frames; imports only `analysis.core`.
+"""

@@ -1,0 +1,4 @@
+"""Notebook: what runs inside a report kernel or JupyterLab (offline plotly set-up, page header, safe display).
+
+Never imports `analysis.reporting`; the names both sides share are in `analysis.notebook.contract`.
+"""

@@ -1,2 +1,3 @@
-"""Readers: one module per input format (incident log, ACLED, UCDP GED, ACLED weekly), plus the file reading
-and the registry that picks a file's format from its columns."""
+"""Sources: one module per input format (incident log, ACLED, UCDP GED, ACLED weekly), the file reading, and the
+registry that picks a file's format from its columns. Imports `analysis.cleaning` and `analysis.core`.
+"""
