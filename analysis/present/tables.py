@@ -104,6 +104,6 @@ def readable_table(frame: pd.DataFrame) -> pd.DataFrame:
 def trend_result_html(result, caption: str | None = None) -> str:
     """Render a TrendResult (analysis.analyses.trends): its table rounded for reading and its notes, or its refusal."""
     if not result.ok:
-        return f"<p><strong>{html.escape(result.method)}</strong>: {html.escape(result.refusal)}</p>"
+        return f"<p>{html.escape(result.refusal)}</p>"
     notes = "".join(f"<p>{html.escape(n)}</p>" for n in result.notes)
     return html_table(readable_table(result.table), caption=caption or result.method) + notes
