@@ -74,7 +74,7 @@ def test_shipped_log__covers_the_known_anchor_events(shipped):
     killed = shipped.casualties.query("event_id == 'log:2024-01-28-a' and side == 'us' and outcome == 'killed'")
     assert killed["best"].tolist() == [3]
     answers = events[events["responds_to"].fillna("").str.contains("log:2024-01-28-a")]
-    assert sorted(answers.index) == ["log:2024-02-02-a", "log:2024-02-02-b"]
+    assert sorted(answers.index) == ["log:2024-02-03-a", "log:2024-02-03-b"]
 
 
 def test_shipped_build__accounts_for_every_row(tmp_path):
@@ -82,3 +82,38 @@ def test_shipped_build__accounts_for_every_row(tmp_path):
     totals = manifest["totals"]
     assert totals["unaccounted"] == 0 and totals["quarantined"] == 0
     assert totals["events"] == totals["raw_rows"] > 0
+
+
+def test_shipped_log__holds_the_campaign_record(shipped):
+    events = shipped.events
+    assert len(events) >= 300
+    surge = events[events["event_date"].between("2023-10-17", "2024-02-04") & events["role"].eq("attack")]
+    assert (surge["date_precision"] == "day").sum() >= 120
+
+
+def test_shipped_log__every_attack_says_what_it_hit(shipped):
+    attacks = shipped.events[shipped.events["role"] == "attack"]
+    assert attacks["target_kind"].notna().all(), attacks.loc[attacks["target_kind"].isna(), "event_id"].tolist()
+
+
+def test_shipped_log__every_row_has_a_url(raw_log):
+    assert (raw_log["source_url"].str.strip() != "").all()
+
+
+def test_shipped_log__dates_are_local_for_strikes_announced_in_eastern_time(shipped):
+    events = shipped.events.set_index("event_id")
+    # CENTCOM: 8:45 p.m. EST on 25 Dec 2023 = 04:45 on 26 Dec in Iraq; 12:15 a.m. Wednesday 24 Jan 2024 Iraq time
+    assert events.loc["log:2023-12-26-a", "event_time_utc"] == pd.Timestamp("2023-12-26 01:45", tz="UTC")
+    assert events.loc["log:2024-01-24-a", "event_time_utc"] == pd.Timestamp("2024-01-23 21:15", tz="UTC")
+    assert "log:2020-01-03-a" in events.index and events.loc["log:2020-01-03-a", "date_precision"] == "day"
+
+
+def test_official_counts__load_and_the_surge_is_mostly_covered(shipped):
+    from analysis.analyses.coverage import official_coverage
+
+    coverage = official_coverage(shipped).set_index(["statement_date", "measure"])
+    final = coverage.loc[(pd.Timestamp("2024-02-13"), "attacks_on_us_forces")]
+    assert (final["official_count"], final["window_start"]) == (170, pd.Timestamp("2023-10-17"))
+    assert final["data_count"] >= 0.75 * 170
+    killed = coverage.loc[(pd.Timestamp("2026-03-02"), "us_killed")]
+    assert killed["data_count"] == killed["official_count"] == 3  # Tower 22, the window's only deaths

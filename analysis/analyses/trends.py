@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses.counts import COUNT_COLUMNS, group_columns, infer_frequency
+from analysis.analyses.coverage import low_coverage_breaks
+from analysis.cleaning.official_counts import QUALIFIERS
 from analysis.core.calendar import PERIOD_WORDS, PERIODS_PER_YEAR, period_last_day
 from analysis.core.errors import ParameterError, check_whole_number
 
@@ -36,6 +38,8 @@ MIN_PERIODS_FOR_GRANGER = 30
 MIN_DISPERSION = 1e-3  # below this the NB2 fit sits on its boundary: Poisson is the fit
 MAX_POISSON_DISPERSION = 1.5  # Pearson chi-square / df above which Poisson would understate the spread
 MIN_NONZERO_PERIODS_FOR_GRANGER = 8
+# below this share of the officially counted attacks around a break, the break-point estimate is refused
+MIN_COVERAGE_FOR_BREAKS = 0.5
 
 
 @dataclass
@@ -324,6 +328,19 @@ def _fit_count_model(y: np.ndarray, design: pd.DataFrame, exposure: np.ndarray, 
     return (fit, 0.0) if pearson_dispersion <= MAX_POISSON_DISPERSION else (None, None)
 
 
+def _check_coverage(coverage: pd.DataFrame, breaks: list[pd.Timestamp], min_coverage: float) -> None:
+    """Refuse a break-point estimate at a break whose official window the data covers too thinly."""
+    thin = low_coverage_breaks(coverage, breaks, min_coverage)
+    if thin:
+        when, figure = thin[0]
+        raise _Refusal(
+            f"The data hold {int(figure['data_count'])} of the {QUALIFIERS[figure['qualifier']]}{int(figure['official_count'])} attacks officials "
+            f"counted from {figure['window_start']:%Y-%m-%d} to {figure['window_end']:%Y-%m-%d} "
+            f"({figure['share']:.0%}, below the {min_coverage:.0%} this estimate needs), the window holding the break "
+            f"on {when:%Y-%m-%d}: a change in recorded attacks there would measure the recording, not the attacks."
+        )
+
+
 @_refusing("interrupted time series (negative binomial)")
 def interrupted_time_series(
     counts: pd.DataFrame,
@@ -334,8 +351,14 @@ def interrupted_time_series(
     confidence: float = 0.95,
     hac_lags: int | None = None,
     min_periods_per_segment: int = 4,
+    coverage: pd.DataFrame | None = None,
+    min_coverage: float = MIN_COVERAGE_FOR_BREAKS,
 ) -> TrendResult:
     """Model counts per period as negative binomial with a trend and a level shift at each break date.
+
+    With ``coverage`` (analysis.analyses.coverage.official_coverage of the same data) the model refuses when a
+    break date falls in an official window of which the data holds less than ``min_coverage``: a change in the
+    rate of recorded events there says more about the recording than about the attacks.
 
     log(expected count) = constant + trend x years + a step at each break (+ a trend change at each break when
     slope_changes), with the days observed in each period as exposure. Reports incidence-rate ratios: the
@@ -350,6 +373,8 @@ def interrupted_time_series(
     if not 0 < confidence < 1:
         raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
     breaks = _break_dates(break_dates)
+    if coverage is not None:
+        _check_coverage(coverage, breaks, min_coverage)
     freq = infer_frequency(counts)
     words = PERIOD_WORDS[freq]
     series = total_series(counts, column)

@@ -14,11 +14,11 @@ SHIPPED_LOG_FILE = "data/raw/incidents.csv"
 
 # What data/raw/README.md ("What the log does not cover") says of the shipped log's sources: keep in step.
 SHIPPED_LOG_COVERAGE = (
-    "The shipped log (data/raw/incidents.csv) is coded from White House texts that date every US strike they "
-    "announce but only a few of the militia attacks: between October 2023 and November 2024 the same texts speak "
-    "of more than 180 attacks on US forces in the region, and the log has fewer than ten of them. Its counts, "
-    "trends, casualty totals and response rates describe the events those texts chose to describe, not the "
-    "conflict; for volume, use ACLED or UCDP GED files (data/raw/README.md, 'What the log does not cover')."
+    "The shipped log (data/raw/incidents.csv) is coded by hand from news reports and official statements, one row "
+    "per attack or strike that a source describes on its own. It holds most of the attacks of the 2023-24 surge "
+    "(the line on official counts says how many), but only a floor of the rocket, drone and convoy attacks of "
+    "2019-2022, which no official tally counts: counts before October 2023 are a floor, not a total "
+    "(data/raw/README.md, 'How much of the record it holds')."
 )
 
 

@@ -11,7 +11,7 @@ from analysis.cleaning.cells import parse_claims, parse_count, parse_date, parse
 from analysis.cleaning.reference import Reference, resolve, tidy_names
 from analysis.cleaning.rows import date_bounds, is_in_region, local_to_utc, problem_rows
 from analysis.core.errors import InputError
-from analysis.core.spec import COUNTRY_TIMEZONES, DATE_PRECISIONS, ROLES, SIDES
+from analysis.core.spec import COUNTRY_TIMEZONES, DATE_PRECISIONS, ROLES, SIDES, TARGET_KINDS
 from analysis.core.tables import (
     CASUALTY_COLUMNS,
     EVENT_COLUMNS,
@@ -31,6 +31,7 @@ OPTIONAL = (
     "local_time",
     "actor",
     "target",
+    "target_kind",
     "weapon",
     "munitions",
     "intercepted",
@@ -153,6 +154,8 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
     )
     roles, reasons = _choice(text["kind"], {r: r for r in ROLES}, "kind")
     note("kind", text["kind"], reasons)
+    target_kind, reasons = _choice(text["target_kind"], {k: k for k in TARGET_KINDS}, "target_kind")
+    note("target_kind", text["target_kind"], reasons)
     intercepted, reasons = _choice(text["intercepted"], INTERCEPTED_WORDS, "intercepted value")
     note("intercepted", text["intercepted"], reasons)
     munitions, reasons = parse_unique(raw["munitions"] if "munitions" in raw else text["munitions"], parse_count)
@@ -214,6 +217,7 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
             "initiator_side": _sides(actors["side"], text["actor"], roles, position=0),
             "target": targets["name"].astype("string").fillna(tidy_names(text["target"])),
             "target_side": _sides(targets["side"], text["target"], roles, position=1),
+            "target_kind": target_kind,
             "weapon": weapons["weapon"].astype("string").fillna("unknown"),
             "munitions": munitions.map(lambda c: c.best if c is not None else None),
             "intercepted": intercepted,
