@@ -167,3 +167,75 @@ def test_build__prints_what_was_merged_and_why(raw_dir, write_log, tmp_path):
 def test_distance_km__broadcasts():
     distances = distance_km(35.39, 40.31, pd.Series([35.39, 33.79]), pd.Series([40.31, 42.44]))
     assert distances[0] == 0 and 250 < distances[1] < 270
+
+
+def test_load_events__several_log_rows_merge_with_acled_records_without_error(load_both):
+    # the crash of issue 12: more than one kept event (KeyError: np.int64(0) in a .loc frame assignment)
+    log_rows = [
+        log_row(id="2022-08-24-a", us_wounded="1"),
+        log_row(id="2022-08-26-a", date="2022-08-26", date_precision="week", location="Al-Asad Air Base",
+                country="Iraq"),
+        log_row(id="2022-09-01-a", date="2022-09-01", date_precision="month", location="Tower 22", country="Jordan"),
+        log_row(id="2022-10-05-a", date="2022-10-05"),
+    ]  # fmt: skip
+    acled_rows = [
+        acled_row(event_id_cnty="SYR1", **SAME_DAY),
+        acled_row(event_id_cnty="IRQ2", event_date="2022-08-28", year="2022", country="Iraq", admin1="Anbar",
+                  location="Ain al-Asad", latitude="33.79", longitude="42.44"),
+        acled_row(event_id_cnty="JOR3", event_date="2022-09-17", year="2022", country="Jordan", admin1="Mafraq",
+                  location="Tower 22", latitude="33.32", longitude="38.69"),
+        acled_row(event_id_cnty="SYR4", event_date="2022-11-05", year="2022"),  # no log row: stays an event
+    ]  # fmt: skip
+    data = load_both(log_rows, acled_rows)
+    assert sorted(data.merges["merged_event_id"]) == ["acled:IRQ2", "acled:JOR3", "acled:SYR1"]
+    assert sorted(data.events["event_id"]) == [
+        "acled:SYR4", "log:2022-08-24-a", "log:2022-08-26-a", "log:2022-09-01-a", "log:2022-10-05-a",
+    ]  # fmt: skip
+    reasons = data.merges.set_index("merged_event_id")["reason"]
+    assert (
+        reasons["acled:IRQ2"]
+        == "dates overlap (2022-08-26 (week) and 2022-08-28); same site (Al-Asad Air Base); both attack"
+    )
+    assert reasons["acled:JOR3"].startswith("dates overlap (2022-09-01 (month) and 2022-09-17)")
+    totals = data.accounting[["raw_rows", "events", "merged", "quarantined"]].sum()
+    assert totals["raw_rows"] == totals["events"] + totals["merged"] + totals["quarantined"] == 8
+    assert totals["merged"] == len(data.merges) == 3
+
+
+def test_load_events__overlapping_acled_exports_keep_the_latest_revision(raw_dir):
+    first = write_acled(
+        raw_dir,
+        [
+            acled_row(event_id_cnty="SYR1", fatalities="0", timestamp="1700000000"),
+            acled_row(event_id_cnty="SYR2", timestamp="1700000000"),
+        ],
+        name="acled_a.csv",
+    )
+    second = write_acled(raw_dir, [acled_row(event_id_cnty="SYR1", fatalities="2", timestamp="1710000000"),
+                                   acled_row(event_id_cnty="SYR3", timestamp="1710000000")], name="acled_b.csv")  # fmt: skip
+    data = an.load_events([first, second], reference_dir=raw_dir / "reference")
+    assert sorted(data.events["event_id"]) == ["acled:SYR1", "acled:SYR2", "acled:SYR3"]
+    revised = data.events.set_index("event_id").loc["acled:SYR1"]
+    assert revised["source_file"].endswith("acled_b.csv")
+    assert data.casualties.loc[data.casualties["event_id"] == "acled:SYR1", "best"].tolist() == [2]  # one claim
+    merge = data.merges.iloc[0]
+    assert merge["source_file"].endswith("acled_a.csv") and "kept that copy (revised 2024-03-09" in merge["reason"]
+    accounting = data.accounting.set_index(data.accounting["source_file"].str[-11:])
+    assert accounting.loc["acled_a.csv", ["raw_rows", "events", "merged"]].tolist() == [2, 1, 1]
+    assert accounting.loc["acled_b.csv", ["raw_rows", "events", "merged"]].tolist() == [2, 2, 0]
+
+
+def test_load_events__same_id_in_two_incident_logs_is_still_an_error(raw_dir, write_log):
+    paths = [write_log([log_row()], name="a.csv"), write_log([log_row()], name="b.csv")]
+    with pytest.raises(an.AnalysisError, match="appears in more than one input"):
+        an.load_events(paths, reference_dir=raw_dir / "reference")
+
+
+def test_load_events__log_beside_ged_merges_the_same_strike(raw_dir, write_log):
+    log = write_log([log_row(id="2019-12-29-a", date="2019-12-29", kind="response", location="Al-Asad Air Base",
+                             country="Iraq", actor="US forces", target="KH", weapon="precision strikes")])  # fmt: skip
+    ged = write_ged(raw_dir, [ged_row(date_start="2019-12-29 00:00:00.000", date_end="2019-12-29 00:00:00.000",
+                                      latitude="33.80", longitude="42.43")])  # fmt: skip
+    data = an.load_events([log, ged], reference_dir=raw_dir / "reference")
+    assert data.events["event_id"].tolist() == ["log:2019-12-29-a"]
+    assert data.merges["merged_event_id"].str.startswith("ged:").tolist() == [True]

@@ -276,8 +276,10 @@ def merge_duplicates(
         .str.cat(listing["sources"].agg(lambda s: " | ".join(s.dropna())), sep=" | ")
         .str.strip(" |")
     )
-    events.loc[kept.index, kept.columns] = kept
-    events = events.drop(index=pairs["merged_event_id"].to_numpy()).reset_index(drop=True)
+    # Swap the updated rows in whole: a .loc assignment of a frame with extension dtypes (Int64, string) aligns
+    # by position inside pandas and fails on an id index (KeyError: np.int64(0)).
+    order = events.index.drop(pairs["merged_event_id"].to_numpy())
+    events = pd.concat([events.drop(index=kept.index), kept[events.columns]]).loc[order].reset_index(drop=True)
     events["responds_to"] = (
         events["responds_to"]
         .map(
@@ -309,6 +311,68 @@ def merge_duplicates(
             "merges": pd.concat([data.merges, merges], ignore_index=True),
         }
     )
+
+
+# Sources whose record ids are the source's own, so the same id in two files is the same record (a revision).
+RECORD_ID_SOURCES = ("acled", "ged")
+
+
+def drop_superseded_records(parts: list[EventData]) -> list[EventData]:
+    """Keep one copy of a record found in several files of one source (overlapping exports, a re-download).
+
+    The kept copy is the latest revision (``source_updated``, ACLED's timestamp); without one, the copy in the
+    file read last. Each dropped copy leaves its file's events (with its casualty rows) for its ``merges``, with
+    the reason, and its accounting line counts it as merged. Only sources with their own record ids are handled
+    (RECORD_ID_SOURCES); the same id in two incident logs stays an error.
+    """
+    if len(parts) < 2:
+        return parts
+    frames = [
+        pd.DataFrame({"event_id": part.events["event_id"], "updated": part.events["source_updated"], "part": number,
+                      "source": part.events["source"]})
+        for number, part in enumerate(parts)
+    ]  # fmt: skip
+    records = pd.concat(frames, ignore_index=True)
+    records = records[records["source"].isin(RECORD_ID_SOURCES) & records["event_id"].duplicated(keep=False)]
+    if records.empty:
+        return parts
+    ordered = records.assign(_known=records["updated"].notna()).sort_values(
+        ["event_id", "_known", "updated", "part"], kind="stable"
+    )
+    is_latest = ~ordered.duplicated("event_id", keep="last")
+    winner, losers = ordered[is_latest].set_index("event_id"), ordered[~is_latest]
+    return [
+        _without_superseded(part, losers[losers["part"] == number], winner, parts) for number, part in enumerate(parts)
+    ]
+
+
+def _without_superseded(part: EventData, dropped: pd.DataFrame, winner: pd.DataFrame, parts) -> EventData:
+    """Move one file's superseded records out of its events (and their casualties) into its merges."""
+    if dropped.empty:
+        return part
+    ids = set(dropped["event_id"])
+    is_dropped = part.events["event_id"].isin(ids)
+    gone = part.events[is_dropped]
+    kept_file = winner.loc[gone["event_id"], "part"].map(lambda n: parts[n].accounting["source_file"].iloc[0])
+    kept_updated = winner.loc[gone["event_id"], "updated"]
+    reasons = [
+        f"the same record in {kept} too: kept that copy ("
+        + (f"revised {when:%Y-%m-%d %H:%M} UTC" if pd.notna(when) else "the file read later")
+        + ")"
+        for kept, when in zip(kept_file, kept_updated)
+    ]
+    merges = conform(pd.DataFrame({
+        "kept_event_id": gone["event_id"].to_numpy(), "merged_event_id": gone["event_id"].to_numpy(),
+        "source_file": gone["source_file"].to_numpy(), "source_row": gone["source_row"].to_numpy(), "reason": reasons,
+    }), MERGE_COLUMNS)  # fmt: skip
+    accounting = part.accounting.assign(
+        events=part.accounting["events"] - len(gone), merged=part.accounting["merged"] + len(gone)
+    )
+    return EventData(**{
+        **part.__dict__, "events": part.events[~is_dropped], "accounting": accounting,
+        "casualties": part.casualties[~part.casualties["event_id"].isin(ids)],
+        "merges": pd.concat([part.merges, merges], ignore_index=True),
+    })  # fmt: skip
 
 
 def describe_merges(merges: pd.DataFrame, limit: int = 20) -> list[str]:

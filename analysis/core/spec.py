@@ -145,6 +145,11 @@ EVENTS = TableSpec(
         _text("source_url", "URLs of the citations, in the same order"),
         _text("date_basis", "how the date was established when no source states it outright"),
         _text("notes", "free text (shown in reports as text, never as markup)"),
+        Field(
+            "source_updated",
+            "datetime64[ns, UTC]",
+            "when the source last revised the record (ACLED's timestamp), when the source says",
+        ),
         _text("source_file", "the raw file the record came from (relative to the project)"),
         _count("source_row", "the record's row in that file as a spreadsheet shows it (the header is row 1)"),
         _text(

@@ -117,7 +117,6 @@ UNREAD = (
     "admin3",
     "source_scale",
     "tags",
-    "timestamp",
     *COLUMNS_PRE_2023,
 )
 # Raw columns only needed once the clean rows are known: the second thread finds their distinct values meanwhile.
@@ -214,6 +213,7 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
         ids_job = worker.submit(lambda: ids.iloc[chosen].reset_index(drop=True))
         coded = _coded_columns(raw, cells["required_names"], chosen, jobs)
         text_job = worker.submit(_text_columns, raw[[]], coded["country"], chosen, reference, jobs)
+        cells["timestamp"] = jobs["timestamp"].result()
         pick_job = worker.submit(_picked, cells, rows, chosen)
         release_columns(raw)  # what the jobs still read, they hold: the rest is freed for the columns built next
 
@@ -246,6 +246,7 @@ def _start_column_jobs(worker, raw: pd.DataFrame) -> dict:
         for column, limit in (("latitude", 90), ("longitude", 180))
     }
     jobs["notes"] = worker.submit(_raw_notes, own("notes"))
+    jobs["timestamp"] = worker.submit(_revision_times, own("timestamp"))
     return jobs | {column: worker.submit(distinct_values, raw[column]) for column in LATER_COLUMNS if column in raw}
 
 
@@ -260,11 +261,23 @@ def _picked(cells: dict, rows: pd.Series, chosen: np.ndarray) -> dict[str, pd.Se
     pick = {
         name: pd.Series(cells[name].spread(chosen), copy=False) for name in ("precision", "geo_precision", "fatalities")
     }
-    pick |= {name: cells[name].iloc[chosen].reset_index(drop=True) for name in ("latitude", "longitude")}
+    pick |= {name: cells[name].iloc[chosen].reset_index(drop=True) for name in ("latitude", "longitude", "timestamp")}
     return pick | {
         "dates": pd.Series(np.asarray(cells["dates"])[chosen], copy=False),
         "rows": pd.Series(rows.to_numpy()[chosen], dtype="Int64"),
     }
+
+
+def _revision_times(raw: pd.DataFrame) -> pd.Series:
+    """Return ACLED's timestamp (seconds since 1970, the record's last revision) as UTC times; NA when absent or unreadable.
+
+    It only orders revisions of one record (a file's own rows are never dropped for it), so a bad cell is not a problem.
+    """
+    if "timestamp" not in raw:
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+    seconds = pd.to_numeric(raw["timestamp"], errors="coerce")
+    seconds = seconds.where(seconds.between(0, 4_102_444_800))  # 1970 to 2100: anything else is not a time
+    return pd.to_datetime(seconds, unit="s", utc=True).astype("datetime64[ns, UTC]")
 
 
 def _raw_notes(raw: pd.DataFrame) -> pd.Series:
@@ -428,6 +441,7 @@ def _events(
             "sources": text["sources"],
             "date_basis": date_basis,
             "notes": notes,
+            "source_updated": pick["timestamp"],
             "source_file": source_file,
             "source_row": pick["rows"],
             "source_records": event_ids,
