@@ -189,3 +189,21 @@ def test_data_fingerprint__raw_folder_matches_its_build_however_the_path_is_spel
     raw = PROJECT_DIR / "data" / "raw"
     monkeypatch.chdir(PROJECT_DIR)
     assert data_fingerprint(raw) == data_fingerprint(Path("data/raw")) == manifest["data_fingerprint"]
+
+
+def test_build__raw_folder_without_reference_uses_the_shipped_tables_and_says_so(tmp_path):
+    import shutil
+
+    from analysis.pipeline.build import format_summary
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(PROJECT_DIR / "data" / "raw" / "incidents.csv", raw)
+    manifest = an.build(raw, tmp_path / "out")
+    assert manifest["totals"]["quarantined"] == 0 and manifest["unknown_names"] == 0
+    assert format_summary(manifest, tmp_path / "out").splitlines()[0] == (
+        f"Reference tables: {PROJECT_DIR / 'data' / 'raw' / 'reference'} ({raw} has no reference/ folder)"
+    )
+    # the same inputs give the same fingerprint wherever the reference tables are read from
+    shutil.copytree(PROJECT_DIR / "data" / "raw" / "reference", raw / "reference")
+    assert an.build(raw, tmp_path / "out2")["data_fingerprint"] == manifest["data_fingerprint"]

@@ -12,7 +12,7 @@ from analysis import __version__, paths
 from analysis.cleaning.reference import load_reference
 from analysis.core.tables import EventData
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
-from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
+from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest, reference_dir_for
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
 
 
@@ -23,7 +23,7 @@ def is_stale(raw_dir: Path | None = None, out_dir: Path | None = None) -> bool:
         manifest = read_manifest(out_dir)
     except Exception:  # missing or unreadable manifest: the build must run
         return True
-    current = input_hashes(raw_dir, raw_dir / "reference")
+    current = input_hashes(raw_dir, reference_dir_for(raw_dir))
     return manifest.get("data_fingerprint") != fingerprint(current)
 
 
@@ -45,7 +45,7 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
 def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
     """Read every event table in raw_dir, validate, write the processed tables and return the manifest."""
     raw_dir, out_dir = Path(raw_dir or paths.RAW_DIR), Path(out_dir or paths.PROCESSED_DIR)
-    reference_dir = raw_dir / "reference"
+    reference_dir = reference_dir_for(raw_dir)
     load_reference(reference_dir)  # fail early, naming the reference file, before reading any input
     data = load_events(raw_files(raw_dir), reference_dir=reference_dir)
     hashes = input_hashes(raw_dir, reference_dir)
@@ -60,6 +60,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             "pandas": pd.__version__,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "raw_dir": str(raw_dir),
+            "reference_dir": str(reference_dir),
             "inputs": hashes,
             "data_fingerprint": fingerprint(hashes),
             "outputs": outputs,
@@ -76,7 +77,10 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
 
 def format_summary(manifest: dict, out_dir: Path) -> str:
     """Describe a build for people: row accounting per file, totals, and where the outputs are."""
-    lines = ["Row accounting (raw rows -> events / merged / quarantined):"]
+    lines = []
+    if Path(manifest.get("reference_dir", "")) != Path(manifest["raw_dir"]) / "reference":
+        lines.append(f"Reference tables: {manifest['reference_dir']} ({manifest['raw_dir']} has no reference/ folder)")
+    lines.append("Row accounting (raw rows -> events / merged / quarantined):")
     for entry in manifest["accounting"]:
         lines.append(
             f"  {entry['source_file']} [{entry['format']}]: {entry['raw_rows']} rows -> {entry['events']} events, "

@@ -12,9 +12,14 @@ from analysis.pipeline.storage import file_sha256
 
 
 def input_hashes(raw_dir: Path, reference_dir: Path, files: list[Path] | None = None) -> dict[str, str]:
-    """Return {path relative to raw_dir: sha256} for every input read (default: raw_dir's tables), reference tables included."""
-    files = (list(raw_files(raw_dir)) if files is None else list(files)) + sorted(Path(reference_dir).glob("*.csv"))
-    return {relative_to_raw(p, raw_dir): file_sha256(p) for p in files}
+    """Return {name: sha256} for every input read (default: raw_dir's tables) and every reference table.
+
+    Tables are named relative to raw_dir, reference tables as reference/<file>, wherever they are read from, so
+    the same inputs give the same fingerprint in any clone.
+    """
+    files = list(raw_files(raw_dir)) if files is None else list(files)
+    hashes = {relative_to_raw(p, raw_dir): file_sha256(p) for p in files}
+    return hashes | {f"reference/{p.name}": file_sha256(p) for p in sorted(Path(reference_dir).glob("*.csv"))}
 
 
 def relative_to_raw(path: Path, root: Path) -> str:

@@ -34,6 +34,12 @@ PROCESSED_TABLES = {
 }
 
 
+def reference_dir_for(raw_dir: Path) -> Path:
+    """Return raw_dir's own reference/ folder, or the shipped tables (data/raw/reference) when it has none."""
+    own = Path(raw_dir) / "reference"
+    return own if own.is_dir() else paths.REFERENCE_DIR
+
+
 def raw_files(directory: Path) -> list[Path]:
     """List the event tables in a folder (top level; names starting with '.' or '_' are skipped)."""
     from analysis.sources.files import TABLE_SUFFIXES
