@@ -32,8 +32,8 @@ _EXPORTS = {
     "ParameterError": "core.errors",
     # attacks and responses
     "pair_attacks_responses": "analyses.pairing",
-    "answered_attacks": "analyses.pairing",
-    "response_share": "analyses.pairing",
+    "answered_attacks": "analyses.response_times",
+    "response_share": "analyses.response_times",
     "time_to_response": "analyses.response_times",
     "kaplan_meier": "analyses.survival",
     "median_time_to_response": "analyses.survival",

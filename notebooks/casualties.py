@@ -25,9 +25,22 @@ freq = "M"  # period of the charts: "W" (weeks from Saturday), "M", "Q" or "Y"
 # %%
 import analysis as an
 from analysis.analyses.casualties import claim_coverage, period_name
-from analysis.notebook.page import open_report, show_headline, show_table, show_text
-from analysis.present.casualties import INCIDENT_LABELS, casualty_figure, claim_coverage_text, format_tally
-from analysis.present.quality import coverage_caveats
+from analysis.notebook.page import (
+    open_report,
+    show_about,
+    show_context,
+    show_findings,
+    show_table,
+    show_text,
+)
+from analysis.present.casualties import (
+    HOW_TO_READ,
+    INCIDENT_LABELS,
+    casualty_figure,
+    claim_coverage_text,
+    format_tally,
+)
+from analysis.present.findings import Finding, deadliest_finding, findings, us_casualties_finding
 
 parameters = {
     "data": data,
@@ -39,58 +52,26 @@ parameters = {
     "freq": freq,
 }
 everything, data, manifest = open_report("Casualties: who was killed and wounded, and who says so", parameters)
-
-# %% [markdown]
-# Casualty figures in this conflict are contested. The same strike can be "one fighter killed" according to a
-# militia official and "at least 17 dead" according to local sources. This page keeps every figure with the
-# person or body that gave it (the *claimant*), shows ranges instead of single numbers, and never averages
-# competing claims away. Every number below comes from a function in the `analysis` package, so code that
-# imports the package gets the same figures.
-#
-# ## How to read these figures
-#
-# * **A claim is a figure with its claimant.** "1 [militia official]" and "at least 17 [local sources]" about
-#   the same strike are two claims. Both are kept.
-# * **An incident** here is one event, one side (US, militia, civilians, ...) and one outcome (killed or
-#   wounded). Totals add incidents, one claim each, so no incident is counted twice.
-# * **Conservative view:** for each incident, the lowest credible claim. **Maximal view:** the highest.
-#   When two claims give the same figure, the narrower one counts for the conservative view and the
-#   open-ended one for the maximal view. The truth may lie outside both: they show how far the sources differ.
-# * **Credible** means every claimant except those you list in the `exclude_claimants` parameter (by default
-#   nobody is excluded; this page does not judge sources for you).
-# * **Ranges.** "2 (2 to 3)" reads: best figure 2, somewhere between 2 and 3. "At least 17" means no source
-#   gives an upper bound. A total is only as bounded as its parts: if any incident in a total is open-ended,
-#   the total is "at least" too. A missing upper bound is never read as zero.
-# * **No claim is not zero.** An event for which nobody reported casualties adds nothing to a total; an
-#   explicit "no casualties" adds 0.
-# * **Side "unknown"** holds figures that no source attributes to a side, such as ACLED's fatality counts.
-#   They are never folded into a side.
-# * **US personnel** are side "US": US service members and, where the sources count them with the US side,
-#   US contractors.
-#
-# Totals cover only the events in the data, which is not every event of the conflict:
-
-# %%
-for note in coverage_caveats(everything.events, start, end):
-    show_text(note)
-
-# %%
 coverage = claim_coverage(data, exclude_claimants=exclude_claimants)
-show_headline(
-    {
-        "events with casualty claims": coverage["events_with_claims"],
-        "claims": coverage["claims"],
-        "claimants": coverage["claimants"],
-        "disputed incidents": coverage["disputed_cells"],
-    }
+show_findings(
+    findings(
+        us_casualties_finding(data, "us"),
+        deadliest_finding(data, "deadliest"),
+        Finding(
+            f"The claimants disagree on {coverage['disputed_cells']} of the {coverage['incident_cells']} incidents "
+            f"that carry a casualty claim; {coverage['open_ended_claims']} claims give no upper bound.",
+            "by-claimant",
+        )
+        if coverage["claims"]
+        else None,
+    )
 )
+show_context(everything, data, parameters)
+show_about(HOW_TO_READ, title="How to read these figures")
 show_text(claim_coverage_text(coverage))
 
 # %% [markdown]
-# ## Totals by side and outcome
-#
-# *incidents*: how many incidents carry a credible claim; *disputed incidents*: how many of those have
-# claimants who disagree.
+# ## Totals by side and outcome <a id="totals"></a>
 
 # %%
 if coverage["claims"]:
@@ -100,7 +81,11 @@ else:
     show_text("No casualty claims in this selection, so there are no totals to show.")
 
 # %% [markdown]
-# ## Each claimant's figures, side by side
+# *incidents*: how many incidents carry a credible claim; *disputed incidents*: how many of those have
+# claimants who disagree.
+
+# %% [markdown]
+# ## Each claimant's figures <a id="by-claimant"></a>
 #
 # Each claimant's own total over the incidents it spoke about, one row per claimant, side and outcome, so that
 # competing figures for the same side and outcome sit next to each other. A claimant missing from a side and
@@ -110,16 +95,17 @@ else:
 # %%
 if coverage["claims"]:
     by_claimant = an.casualty_tally(data, by=["side", "outcome", "claimant"], exclude_claimants=exclude_claimants)
-    show_table(format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant")
+    show_table(
+        format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant", max_rows=20
+    )
 else:
     show_text("No casualty claims in this selection.")
 
 # %% [markdown]
-# ## Over time
+# ## Over time <a id="over-time"></a>
 #
-# Solid line: conservative view; dashed line: maximal view; shaded band: from the lowest to the highest
-# credible figure. A triangle marks a period whose highest figure is open-ended ("at least"), where the band
-# stops at that figure because no source gives an upper bound.
+# Bars: the conservative figure per period; whiskers reach the highest credible figure; a triangle marks a period
+# whose highest figure is open-ended ("at least"), where no source gives an upper bound.
 
 # %%
 if coverage["claims"]:
@@ -129,9 +115,7 @@ else:
     show_text("No casualty claims in this selection, so there is no chart.")
 
 # %% [markdown]
-# ## Deadliest incidents and their competing claims
-#
-# Incidents ranked by the maximal view of people killed (all sides added up), with every credible claim.
+# ## Deadliest incidents and their competing claims <a id="deadliest"></a>
 
 # %%
 deadliest = an.deadliest_incidents(data, n=top_incidents, outcome="killed", exclude_claimants=exclude_claimants)
@@ -145,7 +129,7 @@ else:
     show_text("No incident in this selection has a claim of anyone killed.")
 
 # %% [markdown]
-# ## US personnel killed and wounded
+# ## US personnel killed and wounded <a id="us"></a>
 
 # %%
 if coverage["us_claims"]:

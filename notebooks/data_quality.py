@@ -17,9 +17,10 @@ data = ""  # "" -> data/processed; or a raw file or folder, or a built folder
 start = "2019-01-01"  # first day, YYYY-MM-DD
 end = "2024-12-31"  # last day, YYYY-MM-DD
 countries = ["Iraq", "Syria", "Jordan"]
-max_rows = 200  # longest table shown in full
+max_rows = 50  # longest table shown on the page (each table's CSV holds up to 10,000 rows)
 
 # %%
+from analysis.analyses.coverage import official_coverage
 from analysis.analyses.quality import (
     accounting_table,
     field_completeness,
@@ -29,27 +30,54 @@ from analysis.analyses.quality import (
     source_coverage,
     unknown_name_counts,
 )
-from analysis.notebook.page import open_report, show_table, show_text
-from analysis.present.quality import accounting_note, count_note, coverage_caveats, coverage_figure
+from analysis.notebook.page import open_report, show_context, show_findings, show_table, show_text
+from analysis.present.findings import Finding, findings
+from analysis.present.quality import OFFICIAL_LABELS, accounting_note, count_note, coverage_figure, readable_coverage
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "max_rows": max_rows}
 everything, data, manifest = open_report("Data quality", parameters)
 events = data.events
+accounting = accounting_table(data.accounting)
+unknown = unknown_name_counts(data.unknown_names)
+official = official_coverage(everything)
+show_findings(
+    findings(
+        Finding(accounting_note(accounting), "accounting"),
+        Finding(count_note(len(data.quarantine), "values were quarantined", "No value was quarantined."), "quarantine"),
+        Finding(
+            count_note(
+                len(unknown),
+                "distinct names are not in the reference tables",
+                "Every place, actor and weapon name is in the reference tables.",
+            ),
+            "unknown-names",
+        ),
+        Finding(
+            f"{len(official)} official tallies are set against the data; the latest count of attacks "
+            f"({official[official['measure'] == 'attacks_on_us_forces'].iloc[-1]['official_count']}) is "
+            f"{official[official['measure'] == 'attacks_on_us_forces'].iloc[-1]['share']:.0%} covered.",
+            "official",
+        )
+        if (official["measure"] == "attacks_on_us_forces").any()
+        else None,
+    )
+)
+show_context(everything, data, parameters)
 
 # %% [markdown]
-# ## Row accounting
+# ## Row accounting <a id="accounting"></a>
+#
 #
 # Every row of every raw file ends in exactly one place: an event, a merge into another event (the same
 # incident reported twice), or the quarantine table with the reason it could not be cleaned. This section
 # covers the whole build (all dates and countries), not only the selection.
 
 # %%
-accounting = accounting_table(data.accounting)
-show_text(accounting_note(accounting))
 show_table(accounting, caption="Raw rows per file and where they went")
 
 # %% [markdown]
-# ## Quarantine
+# ## Quarantine <a id="quarantine"></a>
+#
 #
 # Rows that could not be cleaned (an ambiguous date, a casualty count that cannot be read, an unknown
 # country...). They are kept out of every figure until the raw file is corrected. Values are shown exactly as
@@ -62,13 +90,13 @@ if len(data.quarantine):
     show_table(data.quarantine, caption="Every quarantined value", max_rows=max_rows)
 
 # %% [markdown]
-# ## Names the reference tables do not know
+# ## Names the reference tables do not know <a id="unknown-names"></a>
+#
 #
 # Places, actors and weapons are matched against the editable tables in `data/raw/reference/`. A name that is
 # not there is kept as written (never dropped) and listed here: add it as an alias to fix it.
 
 # %%
-unknown = unknown_name_counts(data.unknown_names)
 show_text(
     count_note(len(unknown), "distinct unknown names", "Every place, actor and weapon name is in the reference tables.")
 )
@@ -76,15 +104,27 @@ if len(unknown):
     show_table(unknown, caption="Unknown names", max_rows=max_rows)
 
 # %% [markdown]
-# ## Coverage of the selection
+# ## Against the official tallies <a id="official"></a>
+
+# %%
+show_table(
+    readable_coverage(official), caption="Official tallies and what the data hold of them", labels=OFFICIAL_LABELS
+)
+
+# %% [markdown]
+# US officials stated these cumulative figures (`data/raw/reference/official_counts.csv`, each cited); the data's
+# count is taken over the same window and countries: attacks, strikes, or the lowest credible US casualty claims.
+# Wounded totals were revised upward as brain injuries were diagnosed, so the data's per-attack claims run lower.
+
+# %% [markdown]
+# ## Coverage of the selection <a id="coverage"></a>
+#
 #
 # Which sources and countries the selected events come from, how exactly they are dated and placed, and how
 # often the optional fields are filled in. Long stretches without events may be quiet periods or holes in
 # the coverage; the heat map shows months with no events in its palest colour.
 
 # %%
-for note in coverage_caveats(everything.events, start, end):
-    show_text(note)
 if events.empty:
     show_text("No events in the selected period and countries.")
 else:

@@ -21,78 +21,92 @@ latest_rows = 10  # how many of the most recent events to list
 
 # %%
 from analysis.analyses.overview import latest_events, role_counts_by_country
-from analysis.notebook.page import open_report, show_headline, show_table, show_text
-from analysis.present.maps import event_map, missing_coordinates
-from analysis.present.overview import LATEST_EVENT_LABELS, headline_figures, monthly_figure, timeline_figure
-from analysis.present.quality import coverage_caveats
+from analysis.notebook.page import (
+    open_report,
+    show_context,
+    show_findings,
+    show_table,
+    show_text,
+)
+from analysis.present.findings import (
+    answered_finding,
+    busiest_period_finding,
+    findings,
+    most_attacked_site_finding,
+    scope_finding,
+    us_casualties_finding,
+)
+from analysis.present.maps import event_map, missing_coordinates, us_sites
+from analysis.present.overview import LATEST_EVENT_LABELS, activity_figures
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
 everything, data, manifest = open_report("Overview", parameters)
 events = data.events
+show_findings(
+    findings(
+        scope_finding(events, "by-country"),
+        most_attacked_site_finding(data, "where"),
+        busiest_period_finding(events, "W", "when"),
+        answered_finding(events, "by-country"),
+        us_casualties_finding(data),
+    )
+)
+show_context(everything, data, parameters)
 
 # %% [markdown]
-# Attacks by Iran-aligned militias on US and coalition forces (**attacks**) and the US or coalition strikes on
-# those militias (**strikes**, coded as role `response`) in the selected period and countries. Every figure on
-# this page is computed by the `analysis` package from the event table, so code that imports the package gets
-# the same numbers.
+# ## Attacks and strikes by country <a id="by-country"></a>
+
 
 # %%
 if events.empty:
-    show_text("No events in the selected period and countries, so there is nothing to summarise.")
+    show_text("No events in the selected period and countries, so there is nothing to count.")
 else:
-    show_headline(headline_figures(events))
     show_table(role_counts_by_country(events), caption="Events by country and kind")
 
 # %% [markdown]
-# ## What these numbers count
-#
-# The figures count the events in the data, which is not the same as the events that happened.
-
-# %%
-for note in coverage_caveats(everything.events, start, end):
-    show_text(note)
+# Attacks are Iran-aligned militia (or unidentified) fire on US and coalition forces; strikes are US or
+# coalition fire on those militias (role `response` in the data).
 
 # %% [markdown]
-# ## Where
-#
-# Marker area grows with the number of events at a place. Hollow markers are events that the sources place
-# only to a province or a country: they are drawn at its centre, not where they happened. Borders come from
-# Natural Earth (1:110m, public domain), shipped with the package, so the map draws offline.
+# ## Where <a id="where"></a>
 
 # %%
 if events.empty:
     show_text("No events to map.")
 else:
-    event_map(events, countries).show()
+    event_map(events, countries, sites=us_sites()).show()
     unplaced = missing_coordinates(events)
     if unplaced:
-        show_text(f"{unplaced} events have no coordinates and are not on the map.")
+        show_text(f"{unplaced:,} events have no coordinates and are not on the map.")
 
 # %% [markdown]
-# ## When
-#
-# One marker per event; hollow markers are events dated only to a week or a month (drawn at the date the
-# log records). Below it, attacks and strikes per calendar month; a month without bars had none.
+# Each marker is a place, its area growing with the number of events there; hollow markers are events that the
+# sources place only to a province or a country (drawn at its centre). Every US / coalition site in the
+# gazetteer is named, with the attacks on it in brackets. Borders: Natural Earth (1:110m, public domain),
+# shipped with the package, so the map draws offline.
+
+# %% [markdown]
+# ## When <a id="when"></a>
 
 # %%
 if events.empty:
-    show_text("No events to draw on a timeline.")
+    show_text("No events to draw over time.")
 else:
-    timeline_figure(events).show()
-    monthly_figure(events, start, end).show()
+    for figure in activity_figures(events, start, end):
+        figure.show()
 
 # %% [markdown]
-# ## Most recent events
-#
-# The coder's notes are shown as plain text, exactly as written in the raw file.
+# Bars are stacked, never overlaid, and each spans its week (Saturday to Friday, as ACLED's weeks) or month.
+# When the selection holds few enough events, a second chart draws each one: hollow markers are events dated
+# only to a week or a month.
+
+# %% [markdown]
+# ## Most recent events <a id="latest"></a>
 
 # %%
 if events.empty:
     show_text("No events in the selection.")
 else:
     latest = latest_events(events, latest_rows)
-    show_table(
-        latest,
-        caption="The most recent event" if len(latest) == 1 else f"The {len(latest)} most recent events",
-        labels=LATEST_EVENT_LABELS,
-    )
+    caption = "The most recent event" if len(latest) == 1 else f"The {len(latest)} most recent events"
+    show_table(latest, caption=caption, labels=LATEST_EVENT_LABELS)

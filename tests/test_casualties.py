@@ -279,20 +279,24 @@ def test_range_text__cases(low, best, high, text):
     assert range_text(low, best, high) == text
 
 
-def test_casualty_figure__band_lines_and_open_ended_marker():
+def test_casualty_figure__bars_at_the_conservative_figure_whiskers_to_the_maximal_and_open_ends_marked():
     views = an.casualty_views(make_data(CONTESTED), by=["side", "outcome"], freq="M")
     figure = casualty_figure(views, series="side", facet="outcome")
-    names = {trace.name for trace in figure.data}
-    assert {
-        "militia: conservative",
-        "militia: maximal",
-        "militia: range of claims",
-        "US: conservative",
-    } <= names  # sides as written
-    maximal = next(t for t in figure.data if t.name == "militia: maximal" and max(t.y) > 0)
-    assert max(maximal.y) == 17 + 2  # February: "at least 17" and CENTCOM's 2-3
+    bars = {trace.name for trace in figure.data if trace.type == "bar"}
+    assert {"militia", "US"} <= bars  # sides as written, one colour each, the pages' colours
+    militia = next(t for t in figure.data if t.type == "bar" and t.name == "militia" and max(t.y) > 0)
+    assert militia.marker.color == "#c0392b" and "scatter" not in {t.type for t in figure.data if t.name == "militia"}
+    february = list(militia.y).index(max(militia.y))
+    assert militia.y[february] + militia.error_y.array[february] == 17 + 2  # whisker: "at least 17" and CENTCOM's 2-3
     marker = next(t for t in figure.data if t.name == "militia: open-ended (at least)")
-    assert list(marker.y) == [19]  # the band stops at the open-ended figure, marked by one triangle
+    assert list(marker.y) == [19]  # the whisker stops at the open-ended figure, marked by one triangle
+    assert figure.data[0].xperiod == "M1"  # each bar spans its month
+
+
+def test_casualty_figure__a_running_total_is_drawn_as_steps():
+    running = an.us_casualties(make_data(CONTESTED), freq="M", cumulative=True)
+    figure = casualty_figure(running, series="outcome")
+    assert {t.line.shape for t in figure.data} == {"hv"} and all(t.type == "scatter" for t in figure.data)
 
 
 # ---------------------------------------------------------------- bad parameters

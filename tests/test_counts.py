@@ -13,7 +13,7 @@ from analysis.analyses.counts import (
     militia_group,
     period_start,
 )
-from analysis.analyses.pairing import answered_attacks, response_share
+from analysis.analyses.response_times import answered_attacks, response_share
 from analysis.cleaning.rows import date_bounds
 from analysis.core.errors import AnalysisError, ParameterError
 from analysis.core.tables import EVENT_COLUMNS, conform
@@ -378,32 +378,36 @@ def test_counts_from_weekly__custom_sub_event_mapping():
 # ---------------------------------------------------------------- answered attacks and response shares
 
 
-def test_answered_attacks__named_links_only_by_default():
+def test_answered_attacks__one_rule_a_linked_or_nearest_strike_within_the_horizon():
     events = make_events(
-        {"event_date": "2024-01-06"}, {"event_date": "2024-01-07"}, response("2024-01-08", responds_to="log:0")
-    )
-    assert answered_attacks(events).tolist() == [True, False]
+        {"event_date": "2024-01-01"}, {"event_date": "2024-01-10"}, {"event_date": "2024-01-20"},
+        response("2024-01-12"), response("2024-03-01", responds_to="log:2"), {"event_date": "2024-03-20"},
+    )  # fmt: skip
+    # 0: the 12 Jan strike is nearer to attack 1; 1: answered after 2 days; 2: its named strike came 41 days later;
+    # 3 (20 Mar): no strike follows
+    assert answered_attacks(events).tolist() == [False, True, False, False]
+    assert answered_attacks(events, horizon_days=45).tolist() == [False, True, True, False]
 
 
-def test_answered_attacks__window_counts_a_response_that_follows():
-    events = make_events(
-        {"event_date": "2024-01-01"}, {"event_date": "2024-01-10"}, {"event_date": "2024-01-20"}, response("2024-01-12")
-    )
-    assert answered_attacks(events, window_days=3).tolist() == [False, True, False]
-    assert answered_attacks(events, window_days=11).tolist() == [True, True, False]
+def test_answered_attacks__agrees_with_time_to_response():
+    events = make_events({"event_date": "2024-01-01"}, {"event_date": "2024-01-05"}, response("2024-01-06"))
+    ttr = an.time_to_response(events)
+    assert answered_attacks(events).tolist() == ttr["is_answered"].tolist() == [False, True]
 
 
-def test_answered_attacks__bad_window_raises_parameter_error():
-    with pytest.raises(ParameterError, match="window_days"):
-        answered_attacks(make_events({"event_date": "2024-01-01"}), window_days=-2)
+def test_answered_attacks__bad_horizon_raises_parameter_error():
+    with pytest.raises(ParameterError, match="horizon_days"):
+        answered_attacks(make_events({"event_date": "2024-01-01"}), horizon_days=-2)
 
 
 def test_response_share__wilson_interval_around_the_share():
     events = make_events(
-        *[{"event_date": "2024-01-0" + str(d)} for d in range(1, 5)], response("2024-01-09", responds_to="log:0; log:1")
-    )
+        *[{"event_date": "2024-01-0" + str(d)} for d in range(1, 5)],
+        response("2024-01-09", responds_to="log:0; log:1"),
+        {"event_date": "2024-02-20"},  # the data ends that day: followed for 0 days, still open
+    )  # fmt: skip
     share = response_share(events)
-    assert share[["attacks", "answered_attacks"]].iloc[0].tolist() == [4, 2]
+    assert share[["attacks", "answered_attacks", "unanswered_attacks", "still_open"]].iloc[0].tolist() == [5, 2, 2, 1]
     assert share["response_share"].iloc[0] == 0.5
     assert share["share_low"].iloc[0] == pytest.approx(0.150, abs=0.001)  # Wilson 95% for 2 of 4
     assert share["share_high"].iloc[0] == pytest.approx(0.850, abs=0.001)
@@ -413,7 +417,8 @@ def test_response_share__by_group_and_month_only_where_there_were_attacks():
     events = make_events(
         {"event_date": "2024-01-06", "weapon": "drone"},
         {"event_date": "2024-03-06"},
-        response("2024-02-08", responds_to="log:0"),
+        response("2024-01-08", responds_to="log:0"),
+        response("2024-04-30"),
     )
     share = response_share(events, by="weapon", freq="M")
     assert share["period_start"].dt.month.tolist() == [1, 3]

@@ -516,8 +516,26 @@ def test_lag_summary__per_link_type():
         response("r2", "2024-02-01"),
     )
     summary = lag_summary(an.pair_attacks_responses(events)).set_index("link")
-    assert summary.loc["all", ["pairs", "same_day_pairs", "pairs_with_imprecise_dates"]].tolist() == [2, 1, 1]
+    assert summary.loc["all", ["attacks", "answered_same_day", "with_imprecise_dates"]].tolist() == [2, 1, 1]
     assert summary.loc["explicit", "median_lag_days"] == 2 and summary.loc["inferred", "longest_lag_days"] == 0
+
+
+def test_lag_summary__one_pair_per_attack_a_wave_split_by_country_counts_once():
+    # one attack answered by a strike wave written as two rows (Iraq and Syria), each naming it: one lag, not two;
+    # a strike naming two attacks counts for each attack once
+    events = make_events(
+        attack("a", "2024-01-28", country="Jordan"),
+        response("r-iraq", "2024-02-03", country="Iraq", responds_to="a"),
+        response("r-syria", "2024-02-03", country="Syria", responds_to="a"),
+        attack("b", "2024-03-01"),
+        attack("c", "2024-03-03"),
+        response("r2", "2024-03-11", responds_to="b; c"),
+    )
+    pairs = an.pair_attacks_responses(events)
+    assert len(pairs) == 4
+    summary = lag_summary(pairs).set_index("link")
+    assert summary.loc["all", ["attacks", "all_pairs"]].tolist() == [3, 4]
+    assert summary.loc["all", "median_lag_days"] == 8  # lags 6, 10 and 8: one per attack
 
 
 def test_pairs_timeline_figure__one_line_per_pair_and_a_marker_per_event():

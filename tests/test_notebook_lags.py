@@ -36,6 +36,24 @@ def run_notebook(tmp_path, **parameters):
     return texts, figures, errors
 
 
+def csv_download(tmp_path, caption: str):
+    """Read the CSV a page embeds under the table with this caption (the reader's download)."""
+    import base64
+    import io
+
+    import nbformat
+    import pandas as pd
+
+    notebook = nbformat.read(tmp_path / "lags.out.ipynb", as_version=4)
+    for cell in notebook.cells:
+        for out in cell.get("outputs", []):
+            shown = out.get("data", {}).get("text/html", "")
+            if f"<strong>{html.escape(caption)}</strong>" in shown and "base64," in shown:
+                payload = re.search(r"base64,([A-Za-z0-9+/=]+)", shown).group(1)
+                return pd.read_csv(io.BytesIO(base64.b64decode(payload)), dtype=str, keep_default_na=False)
+    raise AssertionError(f"no download under {caption!r}")
+
+
 @pytest.fixture
 def small_built(raw_dir, write_log, tmp_path):
     """A built folder from a log whose every lag and censoring flag is known."""
@@ -79,7 +97,6 @@ def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_p
         start="2024-01-01",
         end="2024-01-31",
         countries=["Iraq", "Syria", "Jordan"],
-        window_days=5,
         horizon_days=10,
         strategy="all_in_window",
         same="country",
@@ -90,14 +107,16 @@ def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_p
     page = "\n".join(texts)
     assert (
         "Of 2 responses, 1 is tied by a source to the attack it answers; 1 more was paired by inference "
-        "(every preceding attack within 5 days, same country); 0 have no attack to pair with."
+        "(every preceding attack within 10 days, same country); 0 have no attack to pair with."
     ) in page
     pairs_table = next(t for t in texts if t.startswith("2 attack-response pairs"))
     assert (
-        "log:2024-01-01-a 2024-01-01 MSS Conoco Syria log:2024-01-03-a 2024-01-03 Syria explicit 2 log:" in pairs_table
+        "log:2024-01-01-a 2024-01-01 MSS Conoco MSS Conoco Syria log:2024-01-03-a 2024-01-03 MSS Conoco Syria "
+        "explicit 2 log:" in pairs_table
     )
     assert pairs_table.endswith(
-        "log:2024-01-05-a 2024-01-05 Al-Asad Air Base Iraq log:2024-01-08-a 2024-01-08 Iraq inferred 3"
+        "log:2024-01-05-a 2024-01-05 Al-Asad Air Base Al-Asad Air Base Iraq log:2024-01-08-a 2024-01-08 "
+        "Al-Asad Air Base Iraq inferred 3 Download this table as CSV"
     )
     assert "log:2024-01-06-a" not in pairs_table  # a Syrian attack: same="country" keeps it from the Iraqi strike
     assert (
@@ -111,11 +130,11 @@ def test_lags_notebook__non_default_parameters_on_a_small_log(small_built, tmp_p
     titles = [figure["layout"]["title"]["text"] for figure in figures]
     assert titles[:3] == [
         "Attacks, responses and the pairs between them",
-        "Days from attack to response",
+        "Days from attack to its first response",
         "Share of attacks answered, by days since the attack",
     ]
-    assert "Share of attacks answered, by US casualties" in titles
-    rates = next(t for t in texts if t.startswith("Attacks answered within the horizon, by period"))
+    assert "Share answered, by US casualties" in titles
+    rates = next(t for t in texts if t.startswith("Attacks answered within 10 days, by period"))
     assert "Jan 2024 5 2 1 2 0.667" in rates  # 2 answered, 1 unanswered, 2 still open: 2/3 answered
     assert "Share answered within N days" in page and " 14 " not in next(
         t for t in texts if t.startswith("Share answered within N days")
@@ -141,11 +160,17 @@ def test_lags_notebook__defaults_on_the_shipped_log(tmp_path, shipped_processed_
     texts, figures, errors = run_notebook(tmp_path, data=str(shipped_processed_dir))
     assert errors == []
     pairs_table = next(t for t in texts if re.match(r"\d+ attack-response pairs", t))
-    assert "log:2024-01-28-a 2024-01-28 Tower 22 Jordan log:2024-02-03-a 2024-02-03 Iraq explicit 6 " in pairs_table
+    assert pairs_table.startswith("54 attack-response pairs") and "34 more rows not shown" in pairs_table
+    pairs_csv = csv_download(tmp_path, "54 attack-response pairs")
+    tower = pairs_csv[pairs_csv["attack"] == "log:2024-01-28-a"]
+    assert tower[["response", "response date", "link", "days"]].values.tolist() == [
+        ["log:2024-02-03-a", "2024-02-03", "explicit", "6"],
+        ["log:2024-02-03-b", "2024-02-03", "explicit", "6"],
+    ]
     assert "<NA>" not in "\n".join(texts) and "has_us_casualties" not in "\n".join(texts)
     assert "not a complete count of attacks" in "\n".join(texts)  # the log's coverage, before any figure
-    # the June 2021 strikes name attacks up to 85 days old: said in words, not hidden in "unanswered"
-    assert "tied by a source to a strike that came later (49 to 75 days after the attack)" in "\n".join(texts)
+    # the June 2021 strikes name attacks up to 75 days old: said in words, not hidden in "unanswered"
+    assert "tied by a source to a strike that came later (19 to 75 days after the attack)" in "\n".join(texts)
     header = texts[0]
-    assert "strategy 'nearest_preceding'" in header and "horizon_days 30" in header
-    assert any(figure["layout"]["title"]["text"] == "Share of attacks answered, by period" for figure in figures)
+    assert "strategy nearest_preceding" in header and "horizon days 14" in header
+    assert any(figure["layout"]["title"]["text"] == "Share answered, by period" for figure in figures)

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.present.counts import headline_counts
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.notebooks
@@ -167,7 +166,7 @@ LOG_PARAMETERS = {
     "break_dates": ["2023-10-17"],
     "rolling_window": 3,
     "granger_lags": 1,
-    "answer_window_days": -1,
+    "horizon_days": 10,
 }
 
 
@@ -186,31 +185,30 @@ def test_notebook_trends__runs_on_the_shipped_log(log_run):
     notebook, _ = log_run
     assert errors(notebook) == []
     header = html_outputs(notebook)[0]
-    assert "Trends" in header and "&#x27;M&#x27;" in header and "2023-10-17" in header
+    assert "Trends" in header and "<th>freq</th><td>M</td>" in header and "17 Oct 2023" in header
     assert figures(notebook) >= 6
 
 
-def test_notebook_trends__headline_matches_the_package(log_run):
+def test_notebook_trends__findings_first_from_the_package(log_run):
     notebook, selection = log_run
-    counts = an.event_counts(selection.events, freq="M", start=LOG_PARAMETERS["start"], end=LOG_PARAMETERS["end"])
-    headline = next(h for h in html_outputs(notebook) if "headline-figures" in h)
-    for label, value in headline_counts(counts).items():
-        assert (
-            f"<strong style='display:block;font-size:1.6em'>{html.escape(str(value))}</strong><span>{label}</span>"
-            in headline
-        )
+    from analysis.present.findings import answered_finding
+
+    findings = next(h for h in html_outputs(notebook) if "key-findings" in h)
+    assert html_outputs(notebook).index(findings) == 1  # right after the header
+    assert html.escape(answered_finding(selection.events, horizon_days=10).text) in findings
+    assert "Trend model: at 17 Oct 2023 the monthly attack rate changed by a factor of" in html.unescape(findings)
 
 
-def test_notebook_trends__response_shares_use_named_links_only(log_run):
+def test_notebook_trends__response_shares_use_the_one_rule(log_run):
     notebook, selection = log_run
-    expected = an.response_share(selection.events, by="group", window_days=None)
+    expected = an.response_share(selection.events, by="group", horizon_days=10)
     shown = table_with_caption(notebook, "Share of attacks answered, by militia group")
     assert [(row[0], int(row[1]), int(row[2])) for row in shown] == list(
         zip(expected["group"], expected["attacks"], expected["answered_attacks"])
     )
     assert table_with_caption(notebook, "Share of attacks answered, by weapon")
-    assert table_with_caption(notebook, "Share of attacks answered, by month")
-    assert "names it in responds_to; intervals" in page_text(notebook)  # no window: answer_window_days = -1
+    assert table_with_caption(notebook, "Share of attacks answered, by quarter")
+    assert "answered within 10 days: a US / coalition strike within 10 days" in page_text(notebook)
 
 
 def test_notebook_trends__models_show_tables_or_say_why_not(log_run):
@@ -259,10 +257,10 @@ def test_notebook_trends__weekly_models_find_the_synthetic_surge(weekly_run):
         end=WEEKLY_PARAMETERS["end"],
         countries=WEEKLY_PARAMETERS["countries"],
     )
-    its = an.interrupted_time_series(counts)
+    its = an.interrupted_time_series(counts, break_dates=["2023-10-17", "2024-02-05"])  # the episode calendar's
     assert its.ok, its.refusal
     rows = {row[0]: row for row in table_with_caption(weekly_run, "Interrupted time series of attacks: rate ratios")}
-    assert float(rows["level_2023-10-17"][3]) > 1.5 and float(rows["level_2024-02-02"][4]) < 1.0
+    assert float(rows["level_2023-10-17"][3]) > 1.5 and float(rows["level_2024-02-05"][4]) < 1.0
     stl = an.seasonal_decomposition(counts)
     assert stl.ok and shows_result(weekly_run, stl, "Seasonal-trend decomposition of attacks")
     assert shows_result(weekly_run, an.granger_causality(counts, lags=3), "Granger tests, both directions")
@@ -280,5 +278,6 @@ def test_notebook_trends__has_one_parameters_cell_with_the_common_names():
         "end": str,
         "countries": list,
     }
-    assert namespace["break_dates"] == ["2023-10-17", "2024-02-02"] and namespace["freq"] == "W"
+    assert namespace["break_dates"] == [] and namespace["freq"] == "W"  # []: the episode calendar's period starts
+    assert namespace["horizon_days"] == 14
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")

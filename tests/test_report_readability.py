@@ -110,28 +110,32 @@ def test_group_words__sentences_say_us_casualties_not_the_column_name():
 
 def test_pairs_table__words_and_the_lag_range_in_one_column():
     events = make_events(
-        attack("a", "2024-01-20", date_precision="week", site="Al-Asad Air Base"),
-        response("r", "2024-01-23", responds_to="a"),
+        attack("a", "2024-01-20", date_precision="week", site="Al-Asad Air Base", location="Ain al-Asad"),
+        response("r", "2024-01-23", responds_to="a", location="Al-Qaim"),
     )
     table = pairs_table(an.pair_attacks_responses(events))
     assert list(table.columns) == [
         "attack",
         "attack date",
+        "attack site",
         "attack place",
         "attack country",
         "response",
         "response date",
+        "response place",
         "response country",
         "link",
         "days",
-    ]  # no hours: none known
+    ]  # no hours: none known; "site" is the base, "place" the location, on both sides alike
     assert table.iloc[0].tolist() == [
         "a",
         "2024-01-20",
         "Al-Asad Air Base",
+        "Ain al-Asad",
         "Syria",
         "r",
         "2024-01-23",
+        "Al-Qaim",
         "Syria",
         "explicit",
         "3 (0 to 6)",

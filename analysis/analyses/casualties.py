@@ -24,11 +24,11 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 
 from analysis.analyses.claims import MEASURES, VIEWS, claim_label, claimant_keys, folded_claimants, select_claims
 from analysis.core import calendar
+from analysis.core.arrays import is_in
 from analysis.core.errors import AnalysisError, ParameterError, check_names, check_whole_number
 from analysis.core.spec import OUTCOMES, SIDES
 from analysis.core.text import name_key
@@ -82,7 +82,7 @@ def _check_data(data, exclude_claimants=()) -> None:
         raise ParameterError(
             f"data must be an EventData (from an.load_data / an.load_events), got {type(data).__name__}"
         )
-    has_event = _is_in(data.casualties["event_id"], data.events["event_id"])
+    has_event = is_in(data.casualties["event_id"], data.events["event_id"])
     orphans = sorted(set(data.casualties["event_id"][~has_event]))
     if orphans:
         raise AnalysisError(
@@ -90,15 +90,6 @@ def _check_data(data, exclude_claimants=()) -> None:
             "select events with an.filter_data so their casualties follow them"
         )
     _warn_unmatched_exclusions(data, exclude_claimants)
-
-
-def _is_in(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """Tell which values occur in allowed (pyarrow's is_in: ten times faster than Series.isin on text)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    found = pc.is_in(pa.array(values, from_pandas=True), value_set=pa.array(allowed, from_pandas=True))
-    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _warn_unmatched_exclusions(data, exclude_claimants) -> None:
@@ -208,7 +199,7 @@ def _warn_side_overlap(chosen: pd.DataFrame) -> None:
     events_with_unknown = chosen["event_id"][is_unknown]
     if not len(events_with_unknown):
         return
-    candidates = chosen[_is_in(chosen["event_id"], events_with_unknown)]  # few events: group only those
+    candidates = chosen[is_in(chosen["event_id"], events_with_unknown)]  # few events: group only those
     summary = (
         candidates.assign(is_unknown=candidates["side"] == "unknown")
         .groupby(["event_id", "outcome"])
@@ -344,6 +335,7 @@ def cumulative_tally(tally: pd.DataFrame, period: str, keys: Iterable[str] = ())
             ever_open = values.isna().astype("int64").groupby(group, dropna=False).cummax().astype(bool)
             running = running.where(~ever_open)
         ordered[column] = running.astype("Int64")
+    ordered.attrs["cumulative"] = True  # figures draw running totals as steps
     return ordered
 
 
@@ -427,7 +419,7 @@ def deadliest_incidents(
 def _claims_text(casualties: pd.DataFrame, event_ids: pd.Series, exclude_claimants) -> pd.DataFrame:
     """Describe each event's credible claims by side: 'militia: 1 [militia official]; at least 17 [locals]'."""
     excluded = claimant_keys(exclude_claimants, "exclude_claimants")
-    rows = casualties[casualties["event_id"].isin(event_ids)]
+    rows = casualties[is_in(casualties["event_id"], event_ids)]
     rows = rows[~folded_claimants(rows["claimant"]).isin(excluded)]
     rows = rows.assign(
         label=[

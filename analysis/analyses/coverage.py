@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.analyses.claims import select_claims
 from analysis.cleaning.official_counts import load_official_counts
+from analysis.core.arrays import is_in
 from analysis.core.selection import parse_period
 from analysis.core.tables import events_of
 
@@ -38,7 +39,7 @@ def _data_count(data, measure: str, inside: pd.Series) -> int:
     if casualties is None:
         return 0
     ids = events.loc[inside, "event_id"]
-    claims = casualties[casualties["event_id"].isin(ids) & casualties["side"].eq("us")
+    claims = casualties[is_in(casualties["event_id"], ids) & casualties["side"].eq("us")
                         & casualties["outcome"].eq(CASUALTY_OF_MEASURE[measure])]  # fmt: skip
     return int(select_claims(claims, "conservative")["best"].fillna(0).sum())
 
@@ -69,9 +70,15 @@ def official_coverage(data, official: pd.DataFrame | None = None, *, measures=No
 
 
 def coverage_of_selection(
-    data, start=None, end=None, *, measure: str = "attacks_on_us_forces", official: pd.DataFrame | None = None
+    data,
+    start=None,
+    end=None,
+    countries=None,
+    *,
+    measure: str = "attacks_on_us_forces",
+    official: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Return the official figures whose window lies inside the selection [start, end], the widest window first.
+    """Return the official figures whose window and countries lie inside the selection, the widest window first.
 
     A page states the first row: the largest official count it can be set against. Empty when no official
     window fits (then the page says that no official count covers it).
@@ -83,6 +90,9 @@ def coverage_of_selection(
         fits &= table["window_start"] >= start
     if end is not None:
         fits &= table["window_end"] <= end
+    if countries:
+        chosen_countries = {countries} if isinstance(countries, str) else set(countries)
+        fits &= table["countries"].map(lambda listed: set(listed.split("; ")) <= chosen_countries)
     chosen = table[fits]
     chosen = chosen.assign(_days=(chosen["window_end"] - chosen["window_start"]).dt.days)
     return chosen.sort_values(["_days", "statement_date"], ascending=False, kind="stable").drop(columns="_days")

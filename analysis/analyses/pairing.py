@@ -13,14 +13,12 @@ response with every attack (benchmarks/bench_pairing.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from analysis.analyses.counts import event_groups
-from analysis.core.calendar import check_freq, period_start
-from analysis.core.errors import ParameterError, check_days, check_names
+from analysis.core.errors import ParameterError, check_days
 from analysis.core.spec import COUNTRY_TIMEZONES
 from analysis.core.tables import events_of, split_ids
 
@@ -53,6 +51,8 @@ PAIR_COLUMNS = {
     "attack_country": "string",
     "response_country": "string",
     "attack_site": "string",
+    "attack_location": "string",
+    "response_site": "string",
     "response_location": "string",
     "attacks_in_window": "Int64",
     "is_attack_in_data": "boolean",
@@ -320,7 +320,7 @@ def _describe_pairs(
     times = _clock_times(events)
     a_date, r_date = _take(date, attack_rows), _take(date, response_rows)
     a_time, r_time = _take(times, attack_rows), _take(times, response_rows)
-    site = _optional(events, "site").fillna(_optional(events, "location"))
+    site, location = _optional(events, "site"), _optional(events, "location")
     table = pd.DataFrame(
         {
             "attack_id": attack_ids.astype("string").to_numpy(),
@@ -339,7 +339,9 @@ def _describe_pairs(
             "attack_country": _take(_optional(events, "country"), attack_rows),
             "response_country": _take(_optional(events, "country"), response_rows),
             "attack_site": _take(site, attack_rows),
-            "response_location": _take(_optional(events, "location"), response_rows),
+            "attack_location": _take(location, attack_rows),
+            "response_site": _take(site, response_rows),
+            "response_location": _take(location, response_rows),
             "attacks_in_window": pd.array(in_window, dtype="Int64"),
             "is_attack_in_data": pd.array(attack_rows >= 0, dtype="boolean"),
         }
@@ -413,62 +415,3 @@ def pair_attacks_responses(
 
 
 # ---------------------------------------------------------------- summaries in words and tables
-
-
-def answered_attacks(events: pd.DataFrame, window_days: int | None = None) -> pd.Series:
-    """Flag each attack that drew a response: named in a response's responds_to, or (window_days) followed by one.
-
-    The rule is analysis.analyses.pairing.pair_attacks_responses, so trends and lag reports agree on what "answered"
-    means: with window_days None only explicit links count ("explicit_only"); otherwise an attack also counts
-    when any unlinked response follows it within window_days ("all_in_window", in any country, because US
-    strikes often answer an attack in one country with strikes in another).
-    """
-    if window_days is not None:
-        window_days = check_days("window_days", window_days)
-    events = events_of(events)
-    attacks = events[events["role"].eq("attack").fillna(False)]
-    strategy = "explicit_only" if window_days is None else "all_in_window"
-    pairs = pair_attacks_responses(events, window_days=window_days or 0, strategy=strategy)
-    return attacks["event_id"].isin(pairs["attack_id"]).astype(bool).rename("is_answered")
-
-
-def response_share(
-    events: pd.DataFrame,
-    by: str | Sequence[str] | None = None,
-    freq: str | None = None,
-    window_days: int | None = None,
-    confidence: float = 0.95,
-) -> pd.DataFrame:
-    """Share of attacks that drew a response, with a Wilson interval, per group and/or per period.
-
-    An attack is answered when a response names it in responds_to or, with window_days, when a response
-    follows within window_days (see answered_attacks). Only groups / periods with at least one attack have a
-    row (a share of no attacks is undefined). Columns: [period_start], <by...>, attacks, answered_attacks,
-    response_share, share_low, share_high.
-    """
-    from statsmodels.stats.proportion import proportion_confint
-
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
-    events = events_of(events)
-    by = check_names("by", by)
-    attacks = events[events["role"].eq("attack").fillna(False)]
-    keys = event_groups(attacks, by)
-    if freq is not None:
-        keys.insert(0, "period_start", period_start(attacks["event_date"], check_freq(freq)))
-    keys = keys.assign(attacks=1, answered_attacks=answered_attacks(events, window_days).astype(int))
-    key_columns = [c for c in keys.columns if c not in ("attacks", "answered_attacks")]
-    if key_columns:
-        share = keys.groupby(key_columns, sort=True)[["attacks", "answered_attacks"]].sum().reset_index()
-    else:
-        share = keys[["attacks", "answered_attacks"]].sum().to_frame().T
-    share = share[share["attacks"] > 0].astype({"attacks": "Int64", "answered_attacks": "Int64"})
-    answered, total = share["answered_attacks"].to_numpy(int), share["attacks"].to_numpy(int)
-    low, high = proportion_confint(answered, total, alpha=1 - confidence, method="wilson") if len(share) else ([], [])
-    share = share.assign(response_share=answered / total if len(share) else [], share_low=low, share_high=high)
-    share.attrs["basis"] = (
-        "an attack counts as answered when a response names it in responds_to"
-        + (f", or when a response follows within {window_days} days" if window_days is not None else "")
-        + f"; intervals are {confidence:.0%} Wilson score intervals"
-    )
-    return share.reset_index(drop=True)

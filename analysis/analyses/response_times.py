@@ -1,5 +1,11 @@
 """Time to response: one row per attack, the days until the first response that answers it, with censoring.
 
+The one rule for "answered" that every page and function uses (ANSWER_RULE): an attack is answered within
+14 days when a US / coalition strike is paired with it within 14 days of it: a strike a source ties to the attack
+(responds_to), or the first strike after it for which it is the nearest preceding attack. Attacks the data
+stops following before 14 days are "still open", not unanswered. A second, named definition is shown beside
+it where it matters: "tied by a source", an explicit link at any lag.
+
     ttr = an.time_to_response(data, horizon_days=30, pairs=pairs)     # one row per attack
 
 An attack is followed for horizon_days, or until the data ends; answered when a pair (explicit or inferred, see
@@ -9,14 +15,18 @@ read this table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.analyses.claims import select_claims
+from analysis.analyses.counts import event_groups
 from analysis.analyses.pairing import _day_difference, events_table, pair_attacks_responses
-from analysis.core.errors import ParameterError, check_days
+from analysis.core.arrays import is_in
+from analysis.core.calendar import check_freq, period_start
+from analysis.core.errors import ParameterError, check_days, check_names
 from analysis.core.selection import parse_period
 
 
@@ -64,6 +74,25 @@ def label_periods(dates: pd.Series, periods: Mapping[str, object]) -> pd.Series:
     return labels.astype(pd.CategoricalDtype([name for name, _ in ordered], ordered=True))
 
 
+@dataclass(frozen=True)
+class AnswerRule:
+    """The pairing and horizon that decide whether an attack was answered."""
+
+    horizon_days: int = 14
+    strategy: str = "nearest_preceding"
+    same: str | None = None
+
+    def describe(self) -> str:
+        """Say the rule in words, as pages print it."""
+        return (
+            f"answered within {self.horizon_days} days: a US / coalition strike within {self.horizon_days} days that a "
+            "source ties to the attack, or the first strike after it for which it is the nearest preceding attack"
+            + (f" in the same {self.same}" if self.same else "")
+        )
+
+
+ANSWER_RULE = AnswerRule()
+
 TIME_TO_RESPONSE_COLUMNS = {
     "attack_id": "string",
     "attack_date": "datetime64[ns]",
@@ -86,10 +115,10 @@ TIME_TO_RESPONSE_COLUMNS = {
 
 def time_to_response(
     events,
-    horizon_days: int = 30,
+    horizon_days: int = ANSWER_RULE.horizon_days,
     *,
     pairs: pd.DataFrame | None = None,
-    strategy: str = "nearest_preceding",
+    strategy: str = ANSWER_RULE.strategy,
     window_days: int | None = None,
     same: str | None = None,
     theatres: Mapping[str, str] | None = None,
@@ -152,7 +181,7 @@ def time_to_response(
     table = table.reindex(columns=list(TIME_TO_RESPONSE_COLUMNS)).astype(TIME_TO_RESPONSE_COLUMNS)
     table["horizon_days"] = horizon_days
     if casualties is not None:
-        table["has_us_casualties"] = table["attack_id"].isin(attacks_with_us_casualties(casualties))
+        table["has_us_casualties"] = is_in(table["attack_id"], attacks_with_us_casualties(casualties))
     if periods is not None:
         table["period"] = label_periods(table["attack_date"], periods)
     return table.sort_values(["attack_date", "attack_id"], kind="stable").reset_index(drop=True)
@@ -184,15 +213,8 @@ def _data_end(events: pd.DataFrame, data_end) -> pd.Timestamp:
 
 
 def _first_responses(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Return, per attack, the pair with the shortest lag (hours break same-day ties, then response id)."""
-    usable = pairs[pairs["lag_days"].notna()]
-    if "is_attack_in_data" in usable:
-        usable = usable[usable["is_attack_in_data"].fillna(False)]
-    hours = usable["lag_hours"] if "lag_hours" in usable else pd.Series(np.nan, index=usable.index)
-    ranked = usable.assign(_hours=hours.astype("Float64")).sort_values(
-        ["attack_id", "lag_days", "_hours", "response_id"], kind="stable", na_position="last"
-    )
-    first = ranked.drop_duplicates("attack_id")
+    """Return, per attack, the pair with the shortest lag as time_to_response columns (see first_pairs)."""
+    first = first_pairs(pairs)
     bound = {c: first[c] if c in first else first["lag_days"] for c in ("lag_days_min", "lag_days_max")}
     return pd.DataFrame(
         {
@@ -206,22 +228,44 @@ def _first_responses(pairs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def lag_summary(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Summarise lags per link type: pairs, median and range of lag_days, and how many have exact hours."""
+def first_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Keep one pair per attack: its first response (shortest lag; hours, then response id, break ties).
+
+    Lag statistics count each attack once: a strike wave split into one row per country, or a strike answering
+    ten attacks, no longer weighs as several pairs.
+    """
     usable = pairs[pairs["lag_days"].notna()]
+    if "is_attack_in_data" in usable:
+        usable = usable[usable["is_attack_in_data"].fillna(False).astype(bool)]
+    hours = usable["lag_hours"] if "lag_hours" in usable else pd.Series(np.nan, index=usable.index)
+    ranked = usable.assign(_hours=hours.astype("Float64")).sort_values(
+        ["attack_id", "lag_days", "_hours", "response_id"], kind="stable", na_position="last"
+    )
+    return ranked.drop_duplicates("attack_id").drop(columns="_hours").reset_index(drop=True)
+
+
+def lag_summary(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Summarise lags with one pair per attack (its first response; first_pairs), per link type and in all.
+
+    Columns: link, attacks, median_lag_days, shortest / longest, same-day, with hours, with imprecise dates, and
+    all_pairs (every pair, to show how many a strike answering several attacks would have added).
+    """
+    every = pairs[pairs["lag_days"].notna()]
+    usable = first_pairs(pairs)
     rows = []
     for link, group in [("all", usable)] + [(k, g) for k, g in usable.groupby("link", sort=True)]:
         lags = group["lag_days"].astype("float64")
         rows.append(
             {
                 "link": link,
-                "pairs": len(group),
+                "attacks": len(group),
+                "all_pairs": len(every) if link == "all" else int(every["link"].eq(link).sum()),
                 "median_lag_days": lags.median() if len(group) else pd.NA,
                 "shortest_lag_days": group["lag_days"].min() if len(group) else pd.NA,
                 "longest_lag_days": group["lag_days"].max() if len(group) else pd.NA,
-                "same_day_pairs": int(group["lag_days"].eq(0).sum()),
-                "pairs_with_hours": int(group["lag_hours"].notna().sum()),
-                "pairs_with_imprecise_dates": int((group["lag_days_max"] > group["lag_days_min"]).sum()),
+                "answered_same_day": int(group["lag_days"].eq(0).sum()),
+                "with_hours": int(group["lag_hours"].notna().sum()),
+                "with_imprecise_dates": int((group["lag_days_max"] > group["lag_days_min"]).sum()),
             }
         )
     return pd.DataFrame(rows).astype(
@@ -238,7 +282,73 @@ def late_explicit_answers(ttr: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFram
     """
     explicit = pairs[pairs["link"].eq("explicit").fillna(False) & pairs["lag_days"].notna()]
     unanswered = ttr.loc[~ttr["is_answered"].astype(bool), "attack_id"]
-    late = explicit[explicit["attack_id"].isin(unanswered)]
+    late = explicit[is_in(explicit["attack_id"], unanswered)]
     return (
         late.groupby("attack_id", sort=True)["lag_days"].min().astype("Int64").rename("days_to_response").reset_index()
     )
+
+
+def answered_attacks(events, horizon_days: int = ANSWER_RULE.horizon_days, **rule) -> pd.Series:
+    """Flag each attack (by its events-table index) answered under the one rule (see the module docstring).
+
+    ``rule`` passes strategy / same / window_days / data_end on to time_to_response.
+    """
+    events = events_table(events)
+    attacks = events[events["role"].eq("attack").fillna(False)]
+    ttr = time_to_response(events, horizon_days, **rule).set_index("attack_id")
+    flags = attacks["event_id"].map(ttr["is_answered"]).fillna(False).astype(bool)
+    return flags.rename("is_answered")
+
+
+def response_share(
+    events,
+    by: str | Sequence[str] | None = None,
+    freq: str | None = None,
+    horizon_days: int = ANSWER_RULE.horizon_days,
+    confidence: float = 0.95,
+    **rule,
+) -> pd.DataFrame:
+    """Share of attacks answered under the one rule, with a Wilson interval, per group and / or per period.
+
+    The share is answered / (answered + unanswered): attacks the data stopped following before the horizon are
+    counted in ``still_open`` and left out, as in response_rates. Only groups / periods with an attack have a
+    row. Columns: [period_start], <by...>, attacks, answered_attacks, unanswered_attacks, still_open,
+    response_share, share_low, share_high.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    if not 0 < confidence < 1:
+        raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
+    events = events_table(events)
+    by = check_names("by", by)
+    ttr = time_to_response(events, horizon_days, **rule)
+    attacks = events.set_index("event_id").loc[ttr["attack_id"]]
+    keys = event_groups(attacks.reset_index(), by).set_axis(ttr.index)
+    if freq is not None:
+        keys.insert(0, "period_start", period_start(ttr["attack_date"], check_freq(freq)))
+    keys = keys.assign(
+        attacks=1,
+        answered_attacks=ttr["is_answered"].astype(int),
+        unanswered_attacks=ttr["censored_by"].eq("horizon").fillna(False).astype(int),
+        still_open=ttr["censored_by"].eq("end of data").fillna(False).astype(int),
+    )
+    measures = ["attacks", "answered_attacks", "unanswered_attacks", "still_open"]
+    key_columns = [c for c in keys.columns if c not in measures]
+    if key_columns:
+        share = keys.groupby(key_columns, sort=True)[measures].sum().reset_index()
+    else:
+        share = keys[measures].sum().to_frame().T
+    share = share[share["attacks"] > 0].astype({m: "Int64" for m in measures})
+    answered = share["answered_attacks"].to_numpy(int)
+    decided = answered + share["unanswered_attacks"].to_numpy(int)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = (proportion_confint(answered, decided, alpha=1 - confidence, method="wilson")
+                     if len(share) else ([], []))  # fmt: skip
+        value = np.where(decided > 0, answered / np.maximum(decided, 1), np.nan)
+    share = share.assign(response_share=value, share_low=np.where(decided > 0, low, np.nan),
+                         share_high=np.where(decided > 0, high, np.nan))  # fmt: skip
+    share.attrs["basis"] = (
+        f"{AnswerRule(horizon_days, rule.get('strategy', ANSWER_RULE.strategy), rule.get('same')).describe()}; "
+        f"attacks still open when the data ends are left out; intervals are {confidence:.0%} Wilson score intervals"
+    )
+    return share.reset_index(drop=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.core.arrays import is_in
 from analysis.core.errors import check_days
 from analysis.core.tables import MERGE_COLUMNS, EventData, conform, split_ids
 from analysis.core.text import name_key
@@ -216,7 +217,7 @@ def find_duplicates(
             pairs = _one_to_one(_candidate_pairs(heads, new, tolerance_days, radius_km))
             chosen.append(pairs)
             heads = pd.concat(
-                [_filled_heads(heads, new, pairs), new[~new["event_id"].isin(pairs["new"])]], ignore_index=True
+                [_filled_heads(heads, new, pairs), new[~is_in(new["event_id"], pairs["new"])]], ignore_index=True
             )
     pairs = (
         pd.concat(chosen, ignore_index=True)
@@ -351,7 +352,7 @@ def _without_superseded(part: EventData, dropped: pd.DataFrame, winner: pd.DataF
     if dropped.empty:
         return part
     ids = set(dropped["event_id"])
-    is_dropped = part.events["event_id"].isin(ids)
+    is_dropped = is_in(part.events["event_id"], ids)
     gone = part.events[is_dropped]
     kept_file = winner.loc[gone["event_id"], "part"].map(lambda n: parts[n].accounting["source_file"].iloc[0])
     kept_updated = winner.loc[gone["event_id"], "updated"]
@@ -370,7 +371,7 @@ def _without_superseded(part: EventData, dropped: pd.DataFrame, winner: pd.DataF
     )
     return EventData(**{
         **part.__dict__, "events": part.events[~is_dropped], "accounting": accounting,
-        "casualties": part.casualties[~part.casualties["event_id"].isin(ids)],
+        "casualties": part.casualties[~is_in(part.casualties["event_id"], ids)],
         "merges": pd.concat([part.merges, merges], ignore_index=True),
     })  # fmt: skip
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.core.arrays import is_in
 from analysis.core.errors import ParameterError
 
 
@@ -47,5 +48,5 @@ def filter_data(data, start=None, end=None, countries=None):
 
     events = filter_events(data.events, start, end, countries)
     return replace(
-        data, events=events, casualties=data.casualties[data.casualties["event_id"].isin(events["event_id"])]
+        data, events=events, casualties=data.casualties[is_in(data.casualties["event_id"], events["event_id"])]
     )

@@ -18,7 +18,10 @@ from analysis.core.selection import filter_data
 from analysis.notebook.contract import PAGE_PROVIDES_PLOTLYJS, made_at
 from analysis.pipeline.fingerprint import data_fingerprint
 from analysis.pipeline.load import load_data, read_manifest
+from analysis.present.coverage import coverage_sentence
+from analysis.present.quality import coverage_caveats
 from analysis.present.tables import headline_html, html_table, trend_result_html
+from analysis.present.text import parameter_text
 
 # plotly renderer names: JupyterLab draws the plotly MIME type; nbconvert keeps the offline HTML part.
 OFFLINE_HTML_RENDERER = "offline_html"
@@ -79,18 +82,24 @@ def setup_notebook() -> None:
 
 
 def show_table(
-    frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200, labels: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int = 50,
+    labels: Mapping[str, str] | None = None,
+    download: bool = True,
 ) -> None:
-    """Display a frame as an escaped HTML table in a notebook (labels: {column: header in words})."""
+    """Display a frame as an escaped HTML table with a CSV download (labels: {column: header in words})."""
     from IPython.display import HTML, display
 
-    display(HTML(html_table(frame, caption=caption, max_rows=max_rows, labels=labels)))
+    display(HTML(html_table(frame, caption=caption, max_rows=max_rows, labels=labels, download=download)))
 
 
 def header_html(title: str, parameters: Mapping[str, object], manifest: Mapping | None = None) -> str:
     """Describe a report page: its parameters, the data fingerprint, the package version and when it ran."""
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(repr(v))}</td></tr>" for k, v in parameters.items()
+        f"<tr><th>{html.escape(str(k).replace('_', ' '))}</th><td>{html.escape(parameter_text(k, v))}</td></tr>"
+        for k, v in parameters.items()
     )
     fingerprint = html.escape(str((manifest or {}).get("data_fingerprint", "not built")))
     return (
@@ -120,7 +129,7 @@ def open_report(title: str, parameters: Mapping[str, object]):
     manifest = manifest_for(source)
     everything = load_data(source)
     selection = filter_data(everything, parameters.get("start"), parameters.get("end"), parameters.get("countries"))
-    show_header(title, {**parameters, "data": source or "data/processed"}, manifest)
+    show_header(title, parameters, manifest)
     return everything, selection, manifest
 
 
@@ -158,3 +167,45 @@ def show_result(result, caption: str | None = None) -> None:
     from IPython.display import HTML, display
 
     display(HTML(trend_result_html(result, caption)))
+
+
+def show_findings(findings) -> None:
+    """Display the page's key findings first: a list of sentences, each linking to the section that shows it."""
+    from IPython.display import HTML, display
+
+    items = "".join(
+        f"<li>{html.escape(f.text)}"
+        + (f" <a class='finding-link' href='#{html.escape(f.section, quote=True)}'>see below</a>" if f.section else "")
+        + "</li>"
+        for f in findings
+    )
+    display(HTML(f"<section class='key-findings'><h2>Key findings</h2><ul>{items}</ul></section>"))
+
+
+def show_section(title: str, anchor: str) -> None:
+    """Start a section with a heading that the key findings can link to."""
+    from IPython.display import HTML, display
+
+    display(HTML(f"<h2 id='{html.escape(anchor, quote=True)}'>{html.escape(title)}</h2>"))
+
+
+def show_about(notes, *, title: str = "About these data") -> None:
+    """Display the data caveats once, folded away: sentences a reader opens when they want them."""
+    from IPython.display import HTML, display
+
+    body = "".join(f"<p>{html.escape(n)}</p>" for n in notes if n)
+    display(HTML(f"<details class='about-data'><summary>{html.escape(title)}</summary>{body}</details>"))
+
+
+def show_coverage(sentence: str) -> None:
+    """Display the one-line statement of how much of the officially counted record the selection holds."""
+    from IPython.display import HTML, display
+
+    display(HTML(f"<p class='coverage-line'>{html.escape(sentence)}</p>"))
+
+
+def show_context(everything, selection, parameters: Mapping[str, object], *, notes=()) -> None:
+    """Show what every page states once: the coverage line, then the data caveats folded in 'About these data'."""
+    start, end, countries = parameters.get("start"), parameters.get("end"), parameters.get("countries")
+    show_coverage(coverage_sentence(everything, start, end, countries))
+    show_about([*coverage_caveats(everything.events, start, end), *notes])

@@ -7,12 +7,12 @@ import pandas as pd
 from analysis.analyses.casualties import PERIODS
 from analysis.analyses.claims import MEASURES, VIEWS, range_text
 from analysis.core.errors import ParameterError
+from analysis.present.style import OTHER_COLOUR, SIDE_COLOURS, finish, group_colours, period_bars, side_text
 
 READER_NAMES = {"events": "incidents", "disputed": "disputed incidents", "is_disputed": "disputed"}
 
 
 # Sides as readers write them; the others (militia, coalition, partner, ...) read as they are coded.
-SIDE_WORDS = {"us": "US", "iran": "Iran"}
 
 
 # Headers in words for the incident tables (show_table(..., labels=INCIDENT_LABELS)).
@@ -23,15 +23,6 @@ INCIDENT_LABELS = {
     "role": "kind",
     "initiator": "carried out by",
 }
-
-
-def side_text(side) -> str:
-    """Write a coded side as readers write it ('us' -> 'US').
-
-    >>> side_text("us"), side_text("militia")
-    ('US', 'militia')
-    """
-    return SIDE_WORDS.get(side, side) if isinstance(side, str) else side
 
 
 def _sides_in_words(table: pd.DataFrame) -> pd.DataFrame:
@@ -113,15 +104,13 @@ def claim_coverage_text(coverage: dict[str, int]) -> str:
     )
 
 
-SERIES_COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#762a83", "#e08214", "#4d4d4d", "#8c510a", "#01665e", "#c51b7d"]
-
-
 def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None = None, *, title: str = ""):
-    """Draw casualty_views over time: conservative best (solid), maximal best (dashed), a band over the range.
+    """Draw casualty_views over time: one bar per period and series at the conservative figure, a whisker up to the
+    maximal one, and a triangle where the maximal claim is open-ended ("at least": no source gives an upper bound).
 
-    One line colour per ``series`` value, one panel per ``facet`` value (e.g. outcome). The band runs from
-    the conservative low to the maximal high; where the maximal claim is open-ended the band stops at its
-    best and a triangle marks "at least": no source gives an upper bound there.
+    Bars, not lines: figures per period are not a continuous series, and joined points would draw a steady rise
+    between a quiet month and a deadly one. A running total (cumulative_tally) is drawn as steps. One colour per
+    side (the pages' fixed colours) or per ``series`` value; one panel per ``facet`` value (e.g. outcome).
     """
     from plotly.subplots import make_subplots
 
@@ -134,109 +123,88 @@ def casualty_figure(views: pd.DataFrame, series: str = "side", facet: str | None
     for column in (series, *([facet] if facet else [])):
         if column not in views:
             raise ParameterError(f"the table has no {column!r} column; make it with casualty_views(by=[...], freq=...)")
+    running = bool(views.attrs.get("cumulative"))
     panels = sorted(views[facet].dropna().unique()) if facet else [None]
-    figure = make_subplots(
-        rows=len(panels),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        subplot_titles=[str(p) for p in panels] if facet else None,
-    )
+    figure = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                           subplot_titles=[str(p) for p in panels] if facet else None)  # fmt: skip
     names = sorted(views[series].dropna().unique())
-    colours = {name: SERIES_COLOURS[number % len(SERIES_COLOURS)] for number, name in enumerate(names)}
+    colours = (
+        {name: SIDE_COLOURS.get(name, OTHER_COLOUR) for name in names} if series == "side" else group_colours(names)
+    )
     for row, panel in enumerate(panels, start=1):
         rows_in_panel = views if facet is None else views[views[facet] == panel]
         for name, rows in rows_in_panel.sort_values(period).groupby(series, sort=True):
             label = side_text(name) if series == "side" else str(name)
-            for trace in _band_traces(rows, period, label, colours[name], show_legend=row == 1):
+            traces = _step_traces if running else _bar_traces
+            for trace in traces(rows, period, label, colours[name], show_legend=row == 1):
                 figure.add_trace(trace, row=row, col=1)
         highest = rows_in_panel[["conservative_high", "maximal_best", "maximal_high"]].astype("Float64").max().max()
         small = pd.isna(highest) or highest <= 8  # whole people: no 2.5 tick on a small axis
         figure.update_yaxes(title_text="people", rangemode="tozero", dtick=1 if small else None, row=row, col=1)
-    figure.update_layout(
-        title=title or None,
-        hovermode="x unified",
-        template="plotly_white",
-        height=320 * len(panels) + 120,
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return figure
+    figure.update_layout(barmode="group", bargap=0.15)
+    if not running:
+        period_bars(figure, period)
+    return finish(figure, title=title, height=300 * len(panels) + 120)
 
 
-def _band_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_legend: bool) -> list:
-    """Return the plotly traces of one series: the range band, both views' best, open-ended markers."""
-    import plotly.graph_objects as go
-
-    x = rows[period]
-    open_ended = rows["maximal_high"].isna().to_numpy()
-    upper = rows["maximal_high"].astype("Float64").fillna(rows["maximal_best"].astype("Float64")).astype(float)
-    hover = [
+def _hover(rows: pd.DataFrame, name: str) -> list[str]:
+    """Describe each period's figure in both views."""
+    return [
         f"{name}: conservative {range_text(*c)}; maximal {range_text(*m)}"
         for c, m in zip(
             rows[[f"conservative_{m}" for m in MEASURES]].itertuples(index=False),
             rows[[f"maximal_{m}" for m in MEASURES]].itertuples(index=False),
         )
     ]
-    common = {"legendgroup": name, "x": x}
+
+
+def _bar_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_legend: bool) -> list:
+    """One series per period: a bar at the conservative best, a whisker to the maximal figure, open ends marked."""
+    import plotly.graph_objects as go
+
+    best = rows["conservative_best"].astype(float)
+    upper = rows["maximal_high"].astype("Float64").fillna(rows["maximal_best"].astype("Float64")).astype(float)
+    open_ended = rows["maximal_high"].isna().to_numpy() & rows["maximal_best"].notna().to_numpy()
     traces = [
-        go.Scatter(
-            y=rows["conservative_low"].astype(float),
-            mode="lines",
-            line={"width": 0},
-            showlegend=False,
-            hoverinfo="skip",
-            **common,
-        ),
-        go.Scatter(
-            y=upper,
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=_transparent(colour),
-            name=f"{name}: range of claims",
-            showlegend=show_legend,
-            hoverinfo="skip",
-            **common,
-        ),
-        # markers on the periods: monthly figures joined by lines would otherwise read as a steady rise
-        go.Scatter(
-            y=rows["conservative_best"].astype(float),
-            mode="lines+markers",
-            line={"color": colour},
-            marker={"size": 4},
-            name=f"{name}: conservative",
-            showlegend=show_legend,
-            text=hover,
-            hovertemplate="%{text}<extra></extra>",
-            **common,
-        ),
-        go.Scatter(
-            y=rows["maximal_best"].astype(float),
-            mode="lines",
-            line={"color": colour, "dash": "dash"},
-            name=f"{name}: maximal",
-            showlegend=show_legend,
-            hoverinfo="skip",
-            **common,
-        ),
-    ]
+        go.Bar(x=rows[period], y=best, name=name, marker_color=colour, legendgroup=name, showlegend=show_legend,
+               error_y={"type": "data", "symmetric": False, "array": (upper - best).clip(lower=0),
+                        "arrayminus": (best - rows["conservative_low"].astype(float)).clip(lower=0),
+                        "color": "#444444", "thickness": 1.2, "width": 3},
+               text=_hover(rows, name), hovertemplate="%{text}<extra></extra>")
+    ]  # fmt: skip
     if open_ended.any():
-        traces.append(
-            go.Scatter(
-                x=x[open_ended],
-                y=upper[open_ended],
-                mode="markers",
-                legendgroup=name,
-                marker={"symbol": "triangle-up", "size": 10, "color": colour},
-                name=f"{name}: open-ended (at least)",
-                showlegend=show_legend,
-                hoverinfo="skip",
-            )
-        )
+        traces.append(go.Scatter(x=rows[period][open_ended], y=upper[open_ended], mode="markers", legendgroup=name,
+                                 marker={"symbol": "triangle-up", "size": 9, "color": colour},
+                                 name=f"{name}: open-ended (at least)", showlegend=show_legend, hoverinfo="skip"))  # fmt: skip
     return traces
 
 
-def _transparent(colour: str, alpha: float = 0.2) -> str:
-    """Turn '#rrggbb' into an rgba() string for a band fill."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
+def _step_traces(rows: pd.DataFrame, period: str, name: str, colour: str, show_legend: bool) -> list:
+    """A running total as steps: conservative (solid) and maximal (dashed)."""
+    import plotly.graph_objects as go
+
+    hover = _hover(rows, name)
+    return [
+        go.Scatter(x=rows[period], y=rows["conservative_best"].astype(float), mode="lines", line_shape="hv",
+                   line={"color": colour}, name=f"{name}: conservative", legendgroup=name, showlegend=show_legend,
+                   text=hover, hovertemplate="%{text}<extra></extra>"),
+        go.Scatter(x=rows[period], y=rows["maximal_best"].astype(float), mode="lines", line_shape="hv",
+                   line={"color": colour, "dash": "dash"}, name=f"{name}: maximal", legendgroup=name,
+                   showlegend=show_legend, hoverinfo="skip"),
+    ]  # fmt: skip
+
+
+HOW_TO_READ = [
+    'A claim is a figure with its claimant: "1 [militia official]" and "at least 17 [local sources]" about the same '
+    "strike are two claims, and both are kept.",
+    "An incident is one event, one side (US, militia, civilians, ...) and one outcome (killed or wounded). Totals add "
+    "incidents, one claim each, so no incident is counted twice.",
+    "Conservative view: for each incident, the lowest credible claim; maximal view: the highest. The truth may lie "
+    "outside both: they show how far the sources differ. Credible means every claimant except those listed in the "
+    "exclude_claimants parameter; by default nobody is excluded.",
+    'Ranges: "2 (2 to 3)" reads best figure 2, between 2 and 3; "at least 17" means no source gives an upper '
+    "bound, and a total with any open-ended part is open-ended too. No claim is not zero: an event nobody reported on "
+    'adds nothing; an explicit "no casualties" adds 0.',
+    'Side "unknown" holds figures no source attributes to a side, such as ACLED\'s fatality counts; they are never '
+    'folded into a side. US personnel are side "US": service members and the contractors of US forces.',
+]

@@ -14,7 +14,13 @@ def _day(value: pd.Timestamp) -> str:
 
 
 def coverage_sentence(
-    data, start=None, end=None, *, measure: str = "attacks_on_us_forces", official: pd.DataFrame | None = None
+    data,
+    start=None,
+    end=None,
+    countries=None,
+    *,
+    measure: str = "attacks_on_us_forces",
+    official: pd.DataFrame | None = None,
 ) -> str:
     """Say how many of the officially counted events of the selection's widest official window the data holds.
 
@@ -22,7 +28,8 @@ def coverage_sentence(
     'No official count of attacks on US / coalition forces covers this selection, so its completeness cannot be checked against one.'
     """
     what = MEASURES[measure]
-    chosen = coverage_of_selection(data, start, end, measure=measure, official=official) if data is not None else []
+    chosen = (coverage_of_selection(data, start, end, countries, measure=measure, official=official)
+              if data is not None else [])  # fmt: skip
     if len(chosen) == 0:
         return f"No official count of {what} covers this selection, so its completeness cannot be checked against one."
     figure = chosen.iloc[0]

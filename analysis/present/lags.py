@@ -7,8 +7,8 @@ import html
 import pandas as pd
 
 from analysis.analyses.pairing import events_table
-from analysis.analyses.response_times import late_explicit_answers
-from analysis.present.style import ROLE_STYLES
+from analysis.analyses.response_times import first_pairs, late_explicit_answers
+from analysis.present.style import ROLE_STYLES, finish
 
 
 def _count(number: int, singular: str, plural: str) -> str:
@@ -103,10 +103,12 @@ def pairs_table(pairs: pd.DataFrame) -> pd.DataFrame:
         {
             "attack": pairs["attack_id"],
             "attack date": pairs["attack_date"].dt.strftime("%Y-%m-%d"),
-            "attack place": pairs["attack_site"],
+            "attack site": pairs["attack_site"],
+            "attack place": pairs["attack_location"],
             "attack country": pairs["attack_country"],
             "response": pairs["response_id"],
             "response date": pairs["response_date"].dt.strftime("%Y-%m-%d"),
+            "response place": pairs["response_location"],
             "response country": pairs["response_country"],
             "link": pairs["link"],
             "days": [
@@ -213,21 +215,16 @@ def pairs_timeline_figure(events, pairs: pd.DataFrame, *, title: str = "Attacks,
     return figure
 
 
-def lag_histogram_figure(pairs: pd.DataFrame, *, title: str = "Days from attack to response"):
-    """Draw the distribution of lag_days, stacked by link type (explicit / inferred)."""
-    import plotly.express as px
+def lag_histogram_figure(pairs: pd.DataFrame, *, title: str = "Days from attack to its first response"):
+    """Draw the days from each attack to its first response (one pair per attack), stacked by link type."""
+    import plotly.graph_objects as go
 
-    usable = pairs[pairs["lag_days"].notna()].assign(lag_days=lambda f: f["lag_days"].astype("int64"))
-    figure = px.histogram(
-        usable,
-        x="lag_days",
-        color="link",
-        barmode="stack",
-        title=title,
-        category_orders={"link": ["explicit", "inferred"]},
-        color_discrete_map={"explicit": "#444444", "inferred": "#b0b0b0"},  # as the timeline's lines
-        labels={"lag_days": "days from attack to response", "link": "link"},
-    )
-    figure.update_traces(xbins={"size": 1})
-    figure.update_layout(yaxis_title="pairs", height=360)
-    return figure
+    first = first_pairs(pairs)
+    figure = go.Figure()
+    for link, colour in (("explicit", "#444444"), ("inferred", "#b0b0b0")):  # as the timeline's lines
+        rows = first[first["link"] == link]
+        if len(rows):
+            figure.add_histogram(x=rows["lag_days"].astype("int64"), name=f"{link} ({len(rows)})", marker_color=colour,
+                                 xbins={"size": 1}, hovertemplate="%{x} days: %{y} attacks<extra>" + link + "</extra>")  # fmt: skip
+    figure.update_layout(barmode="stack")
+    return finish(figure, title=title, x_title="days from attack to response", y_title="attacks", height=360)

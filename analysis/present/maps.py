@@ -92,10 +92,12 @@ def place_counts(events: pd.DataFrame) -> pd.DataFrame:
             "role": located["role"].fillna("other").astype(str),
             "event_date": located["event_date"],
             "geo_precision": located["geo_precision"].astype("Int64").fillna(AREA_PRECISION),
+            "weapon": located["weapon"].astype("string").fillna("unknown") if "weapon" in located else "unknown",
         }
     )
+    keys = ["latitude", "longitude", "place", "role"]
     counts = (
-        frame.groupby(["latitude", "longitude", "place", "role"], sort=True)
+        frame.groupby(keys, sort=True)
         .agg(
             events=("event_date", "size"),
             first_date=("event_date", "min"),
@@ -104,6 +106,11 @@ def place_counts(events: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+    weapons = frame.groupby([*keys, "weapon"], sort=False).size().rename("n").reset_index()
+    weapons = weapons.sort_values([*keys, "n", "weapon"], ascending=[True] * 4 + [False, True], kind="stable")
+    weapons["text"] = weapons["weapon"].astype(str) + " " + weapons["n"].astype(str)
+    top = weapons.groupby(keys, sort=False)["text"].agg(lambda texts: ", ".join(texts.iloc[:3]))
+    counts = counts.merge(top.rename("top_weapons").reset_index(), on=keys, how="left")
     return counts.sort_values(["events", "place"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -124,7 +131,8 @@ def _hover_text(row) -> str:
         span += f" to {row.last_date.strftime('%Y-%m-%d')}"
     noun = "event" if row.events == 1 else "events"
     where = "<br>placed only to an area (province or country)" if row.geo_precision >= AREA_PRECISION else ""
-    return f"<b>{html.escape(row.place)}</b><br>{row.events} {row.role} {noun}<br>{span}{where}"
+    weapons = f"<br>weapons: {html.escape(row.top_weapons)}" if isinstance(row.top_weapons, str) else ""
+    return f"<b>{html.escape(row.place)}</b><br>{row.events:,} {row.role} {noun}<br>{span}{weapons}{where}"
 
 
 def border_traces(highlight: Iterable[str] = ()) -> list:
@@ -173,13 +181,67 @@ def label_trace(extent: tuple[float, float, float, float]):
     )
 
 
+LABEL_SPACING_DEGREES = 0.45  # sites closer than this to a more attacked, labelled site get no name of their own
+
+
+def site_label_trace(
+    sites: pd.DataFrame, extent: tuple[float, float, float, float], attacks: pd.Series | None = None, *,
+    numbered: bool = False,
+):  # fmt: skip
+    """Return the US / coalition sites inside the map as markers with their names, so a screenshot names the bases.
+
+    attacks (site -> count) adds the count to each name and orders the labelling: a site is named unless a more
+    attacked site within LABEL_SPACING_DEGREES already is (its name stays in the hover). With numbered, every site
+    gets its number in the sites table instead (see site_numbers), so none is left unnamed.
+    """
+    import plotly.graph_objects as go
+
+    west, east, south, north = extent
+    inside = sites[sites["longitude"].between(west, east) & sites["latitude"].between(south, north)]
+    counts = attacks if attacks is not None else pd.Series(dtype="int64")
+    inside = inside.assign(attacks=inside["name"].map(counts).fillna(0).astype(int))
+    inside = inside.sort_values(["attacks", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    names = [f"{n} ({a})" if a else n for n, a in zip(inside["name"], inside["attacks"])]
+    if numbered:
+        labels = [str(number) for number in range(1, len(inside) + 1)]
+    else:
+        labels, placed = [], []
+        for row, name in zip(inside.itertuples(), names):
+            crowded = any(abs(row.latitude - lat) < LABEL_SPACING_DEGREES and abs(row.longitude - lon) < LABEL_SPACING_DEGREES
+                          for lat, lon in placed)  # fmt: skip
+            labels.append("" if crowded or not row.attacks else name)
+            if not crowded and row.attacks:
+                placed.append((row.latitude, row.longitude))
+    return go.Scatter(
+        x=inside["longitude"], y=inside["latitude"], text=labels, mode="markers+text", textposition="top right",
+        marker={"symbol": "star-square-open", "size": 7, "color": "#222222", "line": {"width": 1}},
+        textfont={"size": 10, "color": "#222222"}, name="US / coalition sites (attacks)", hoverinfo="text",
+        hovertext=[html.escape(n) for n in names],
+    )  # fmt: skip
+
+
+def site_numbers(sites: pd.DataFrame, attacks: pd.Series) -> pd.DataFrame:
+    """Number the sites as a numbered map does (most attacked first): map_number, site, attacks."""
+    table = sites.assign(attacks=sites["name"].map(attacks).fillna(0).astype(int))
+    table = table.sort_values(["attacks", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return pd.DataFrame({"map_number": range(1, len(table) + 1), "site": table["name"], "country": table["country"],
+                         "attacks": table["attacks"]})  # fmt: skip
+
+
 def event_map(
-    events: pd.DataFrame, countries: Iterable[str] | None = None, *, title: str = "Where attacks and strikes happened"
+    events: pd.DataFrame,
+    countries: Iterable[str] | None = None,
+    *,
+    title: str = "Where attacks and strikes happened",
+    sites: pd.DataFrame | None = None,
+    numbered_sites: bool = False,
 ):
     """Draw events per place and role on the shipped country borders (works offline, no base-map download).
 
     countries sets the view (default: the countries in events, else Iraq, Syria and Jordan). Marker area grows
-    with the number of events at a place; hollow markers are events placed only to a province or country.
+    with the number of events at a place; hollow markers are events placed only to a province or country. Events
+    are counted per place and role before drawing, so a million events make a map of their places. With sites
+    (the gazetteer's bases, see us_sites) every US / coalition site is named on the map with its attacks.
     """
     import plotly.graph_objects as go
 
@@ -211,6 +273,9 @@ def event_map(
                 hoverinfo="text",
             )
         )
+    if sites is not None and len(sites):
+        attacked = events.loc[events["role"].eq("attack").fillna(False), "site"].value_counts()
+        figure.add_trace(site_label_trace(sites, extent, attacked, numbered=numbered_sites))
     west, east, south, north = extent
     middle_latitude = math.radians((south + north) / 2)
     figure.update_layout(
@@ -225,3 +290,12 @@ def event_map(
     figure.update_xaxes(range=[west, east], visible=False, fixedrange=False)
     figure.update_yaxes(range=[south, north], visible=False, scaleanchor="x", scaleratio=1 / math.cos(middle_latitude))
     return figure
+
+
+def us_sites(reference_dir=None) -> pd.DataFrame:
+    """Return the gazetteer's US / coalition sites (kind base) with coordinates: name, latitude, longitude."""
+    from analysis.cleaning.reference import load_reference
+
+    places = load_reference(reference_dir).places
+    bases = places[places["kind"].eq("base") & places["latitude"].notna()]
+    return bases[["name", "country", "latitude", "longitude"]].drop_duplicates("name").reset_index(drop=True)

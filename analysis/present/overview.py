@@ -9,6 +9,7 @@ import pandas as pd
 from analysis.analyses.counts import event_counts
 from analysis.analyses.overview import role_of
 from analysis.present.style import ROLE_STYLES
+from analysis.present.trends import counts_figure
 
 DAY = "day"
 
@@ -77,6 +78,10 @@ def _event_hover(row) -> str:
         parts.append(html.escape(who))
     if isinstance(row.weapon, str):
         parts.append(html.escape(row.weapon))
+    source = getattr(row, "sources", None)
+    if isinstance(source, str) and source:
+        first = source.split(" | ")[0]
+        parts.append("source: " + html.escape(first if len(first) <= 90 else first[:87] + "..."))
     return "<br>".join(parts)
 
 
@@ -130,33 +135,27 @@ def timeline_figure(events: pd.DataFrame, *, title: str = "Every event, by date 
     return figure
 
 
-def monthly_figure(
-    events: pd.DataFrame, start=None, end=None, *, title: str = "Attacks and US / coalition strikes per month"
-):
-    """Draw attacks and strikes per calendar month as bars (zero-filled: a quiet month shows as a gap)."""
-    import plotly.graph_objects as go
+MAX_EVENT_MARKERS = 2_000  # above this, single events are not drawn: a million markers make a page no browser opens
+WEEKS_UP_TO_DAYS = 730  # a selection up to two years long is counted by week, a longer one by month
 
-    counts = event_counts(events, freq="M", start=start, end=end)
-    figure = go.Figure()
-    for column, role in (("attacks", "attack"), ("responses", "response")):
-        colour, _, label = ROLE_STYLES[role]
-        figure.add_trace(
-            go.Bar(
-                x=counts["period_start"],
-                y=counts[column],
-                name=label,
-                marker_color=colour,
-                hovertemplate="%{x|%B %Y}: %{y}<extra>" + html.escape(label) + "</extra>",
-            )
-        )
-    figure.update_layout(
-        title=title,
-        barmode="group",
-        height=380,
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"tickformat": "%b %Y"},
-    )
-    most = int(counts[["attacks", "responses"]].to_numpy().max()) if len(counts) else 0
-    figure.update_yaxes(title="events", rangemode="tozero", dtick=1 if most <= 8 else None)  # whole events only
-    return figure
+
+def activity_freq(start, end, events: pd.DataFrame) -> str:
+    """Count by week for a selection of up to two years, else by month."""
+    first = pd.Timestamp(start) if start else events["event_date"].min()
+    last = pd.Timestamp(end) if end else events["event_date"].max()
+    return "W" if (last - first).days <= WEEKS_UP_TO_DAYS else "M"
+
+
+def activity_figures(events: pd.DataFrame, start=None, end=None) -> list:
+    """Attacks and strikes per week or month (bars spanning their period), and each event when there are few.
+
+    The bars count first, so a million events draw as a few hundred bars; single-event markers are added only
+    for selections of at most MAX_EVENT_MARKERS events.
+    """
+    freq = activity_freq(start, end, events)
+    counts = event_counts(events, freq=freq, start=start, end=end)
+    word = "week" if freq == "W" else "month"
+    figures = [counts_figure(counts, title=f"Attacks and US / coalition strikes per {word}")]
+    if len(events) <= MAX_EVENT_MARKERS:
+        figures.append(timeline_figure(events))
+    return figures

@@ -150,3 +150,25 @@ def response_share_caveat(events: pd.DataFrame) -> str:
         "of US strikes, which describe the attacks a strike answered far more often than the rest, attacks that "
         "drew a strike are over-represented and every share of attacks answered here is too high."
     )
+
+
+OFFICIAL_LABELS = {"statement_date": "stated", "official_count": "official figure", "data_count": "in the data",
+                   "share": "share in the data"}  # fmt: skip
+
+
+def readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The official-coverage table for reading: dates as days, the qualifier with the figure, shares in percent."""
+    from analysis.cleaning.official_counts import QUALIFIERS
+
+    shown = pd.DataFrame({
+        "statement_date": coverage["statement_date"].dt.strftime("%Y-%m-%d"),
+        "issuer": coverage["issuer"],
+        "measure": coverage["measure"].str.replace("_", " "),
+        "window": coverage["window_start"].dt.strftime("%Y-%m-%d") + " to " + coverage["window_end"].dt.strftime("%Y-%m-%d"),
+        "countries": coverage["countries"],
+        "official_count": [f"{QUALIFIERS[q]}{c}" for q, c in zip(coverage["qualifier"], coverage["official_count"])],
+        "data_count": coverage["data_count"],
+        "share": coverage["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"),
+        "source": coverage["source"],
+    })  # fmt: skip
+    return shown.reset_index(drop=True)

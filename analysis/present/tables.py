@@ -45,26 +45,87 @@ def readable_header(name) -> str:
     return str(name).replace("_", " ")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
+DOWNLOAD_MAX_ROWS = 10_000  # a page embeds at most this many rows in a table's CSV download
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix with ' every text cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return).
+
+    >>> neutralise_formulas(pd.DataFrame({"v": ["=HYPERLINK(1)", "ok", "-3 km"]}))["v"].tolist()
+    ["'=HYPERLINK(1)", 'ok', "'-3 km"]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
+            text = values.astype("string")
+            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
+            if risky.any():
+                out[column] = text.mask(risky, "'" + text)
+    return out
+
+
+def csv_download_link(frame: pd.DataFrame, name: str) -> str:
+    """Return a link that downloads the frame as a CSV embedded in the page (offline; formulas neutralised)."""
+    import base64
+
+    shown = frame.head(DOWNLOAD_MAX_ROWS)
+    payload = base64.b64encode(neutralise_formulas(shown).to_csv(index=False).encode("utf-8")).decode("ascii")
+    note = f" (the first {DOWNLOAD_MAX_ROWS:,} of {len(frame):,} rows)" if len(frame) > DOWNLOAD_MAX_ROWS else ""
+    file_name = html.escape(name if name.endswith(".csv") else f"{name}.csv", quote=True)
+    return (
+        f"<p class='download'><a download='{file_name}' href='data:text/csv;charset=utf-8;base64,{payload}'>"
+        f"Download this table as CSV</a>{html.escape(note)}</p>"
+    )
+
+
+def download_name(caption: str | None) -> str:
+    """Make a file name from a table's caption ('Events by country' -> 'events-by-country.csv')."""
+    import re
+
+    stem = re.sub(r"[^a-z0-9]+", "-", (caption or "table").casefold()).strip("-")[:60] or "table"
+    return f"{stem}.csv"
+
+
 def html_table(
-    frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200, labels: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int = 50,
+    labels: Mapping[str, str] | None = None,
+    download: bool = True,
 ) -> str:
     """Render a frame as an HTML table whose cells are escaped text (a note holding markup is shown, not run).
 
     Missing values are blank (never "<NA>", "nan" or "NaT"), flags read yes / no, and column names are shown
-    as words: labels ({column: header}) where given, else the name with underscores as spaces.
+    as words: labels ({column: header}) where given, else the name with underscores as spaces. The first
+    max_rows are shown, with a note of how many more there are; ``download`` adds a CSV of the table (headers as
+    shown), embedded so it works offline.
 
     >>> "&lt;script&gt;" in html_table(pd.DataFrame({"notes": ["<script>alert(1)</script>"]}))
     True
     >>> "<th>date</th>" in html_table(pd.DataFrame({"event_date": ["2024-01-28"]}), labels={"event_date": "date"})
     True
     """
+    headers = [(labels or {}).get(name) or readable_header(name) for name in frame.columns]
     shown = readable_cells(frame.head(max_rows))
     if not isinstance(shown.columns, pd.MultiIndex):
-        shown.columns = [(labels or {}).get(name) or readable_header(name) for name in shown.columns]
+        shown.columns = headers
     table = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="data-table")
-    more = f"<p><em>{len(frame) - max_rows} more rows not shown.</em></p>" if len(frame) > max_rows else ""
-    title = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
-    return title + table + more
+    table = f"<div class='table-scroll'>{table}</div>"
+    more = (
+        f"<p class='more-rows'><em>{len(frame) - max_rows:,} more rows not shown.</em></p>"
+        if len(frame) > max_rows
+        else ""
+    )
+    title = f"<p class='table-caption'><strong>{html.escape(caption)}</strong></p>" if caption else ""
+    link = ""
+    if download and len(frame) and not isinstance(frame.columns, pd.MultiIndex):
+        link = csv_download_link(
+            readable_cells(frame.head(DOWNLOAD_MAX_ROWS)).set_axis(headers, axis=1), download_name(caption)
+        )
+    return title + table + more + link
 
 
 def headline_html(figures: Mapping[str, object]) -> str:

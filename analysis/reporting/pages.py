@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
+from analysis.present.text import parameter_text
 
 CSS_PATH = paths.PACKAGE_DIR / "assets" / "report.css"
 STATUS_WORDS = {"ok": "built", "failed": "failed", "missing": "notebook missing"}
@@ -30,15 +31,6 @@ def escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def format_value(value: Any) -> str:
-    """Show a parameter value the way it is written in reports.yml or the notebook (escaped).
-
-    >>> format_value(2022), format_value("<b>")
-    ('2022', '&#x27;&lt;b&gt;&#x27;')
-    """
-    return escape(repr(value))
-
-
 def facts_table(facts: Mapping[str, Any]) -> str:
     """Render {label: value} as a two-column table (values already HTML where the label ends in '_html')."""
     rows = []
@@ -53,7 +45,7 @@ def facts_table(facts: Mapping[str, Any]) -> str:
 def parameters_table(parameters: Mapping[str, Any]) -> str:
     """Render parameters as `name = value` rows."""
     rows = "".join(
-        f"<tr><th><code>{escape(k)}</code></th><td><code>{format_value(v)}</code></td></tr>"
+        f"<tr><th>{escape(k.replace('_', ' '))}</th><td>{escape(parameter_text(k, v))}</td></tr>"
         for k, v in parameters.items()
     )
     return f"<table class='parameters'>{rows}</table>" if rows else "<p>none (the notebook's defaults)</p>"

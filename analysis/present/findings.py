@@ -1,0 +1,162 @@
+"""Key findings: the three to five computed sentences each page opens with, each pointing at the section showing it.
+
+Every number comes from the analysis functions the page itself shows, so a finding and its section cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.analyses.casualties import casualty_tally, deadliest_incidents
+from analysis.analyses.claims import range_text
+from analysis.analyses.response_times import ANSWER_RULE, response_share, time_to_response
+from analysis.analyses.sites import NO_SITE, site_summary
+from analysis.analyses.survival import median_time_to_response
+from analysis.core.calendar import PERIOD_WORDS, period_label, period_start
+from analysis.present.text import count_text, day_text, interval_text, list_text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One key finding: a sentence with its numbers, and the id of the section that shows it."""
+
+    text: str
+    section: str = ""
+
+
+def _role_count(events: pd.DataFrame, role: str) -> int:
+    """Count the events of one role."""
+    return int(events["role"].eq(role).sum())
+
+
+def scope_finding(events: pd.DataFrame, section: str = "") -> Finding:
+    """Say how many attacks and strikes the selection holds and over what dates."""
+    if events.empty:
+        return Finding("The selection holds no events.", section)
+    first, last = events["event_date"].min(), events["event_date"].max()
+    return Finding(
+        f"{count_text(_role_count(events, 'attack'), 'attack')} on US / coalition forces and "
+        f"{count_text(_role_count(events, 'response'), 'US / coalition strike')} from {day_text(first)} to "
+        f"{day_text(last)}.",
+        section,
+    )
+
+
+def busiest_period_finding(events: pd.DataFrame, freq: str = "W", section: str = "") -> Finding | None:
+    """Name the week (or month) with the most attacks."""
+    attacks = events[events["role"].eq("attack")]
+    if attacks.empty:
+        return None
+    counts = period_start(attacks["event_date"], freq).value_counts()
+    top = counts.sort_index().idxmax()
+    label = period_label(pd.Series([top]), freq).iloc[0]
+    return Finding(
+        f"The busiest {PERIOD_WORDS[freq]} was the {label}: {count_text(int(counts[top]), 'attack')}.", section
+    )
+
+
+def most_attacked_site_finding(data, section: str = "") -> Finding | None:
+    """Name the site attacked most, with its share of the attacks on named sites."""
+    sites = site_summary(data, include_convoys=True)
+    named = sites[sites["site"] != NO_SITE]
+    if named.empty:
+        return None
+    top = named.iloc[0]
+    others = named.iloc[1:3]["site"].tolist()
+    total = int(named["attacks"].sum())
+    return Finding(
+        f"{top['site']} was attacked most often: {int(top['attacks'])} of the {total:,} attacks on named sites "
+        f"({top['attacks'] / total:.0%})" + (f", ahead of {list_text(others)}." if others else "."),
+        section,
+    )
+
+
+def answered_finding(events: pd.DataFrame, section: str = "", **rule) -> Finding | None:
+    """Say what share of attacks was answered under the one rule, with its interval."""
+    share = response_share(events, **rule)
+    if share.empty or pd.isna(share["response_share"].iloc[0]):
+        return None
+    row = share.iloc[0]
+    decided = int(row["answered_attacks"] + row["unanswered_attacks"])
+    horizon = rule.get("horizon_days", ANSWER_RULE.horizon_days)
+    return Finding(
+        f"{int(row['answered_attacks']):,} of {decided:,} attacks ({row['response_share']:.0%}, 95% interval "
+        f"{row['share_low']:.0%} to {row['share_high']:.0%}) were answered by a US / coalition strike within {horizon} days.",
+        section,
+    )
+
+
+def median_wait_finding(events, section: str = "", **rule) -> Finding | None:
+    """Say how soon a strike came when one answered an attack within the horizon (one pair per attack)."""
+    ttr = time_to_response(events, **rule)
+    answered = ttr[ttr["is_answered"]]
+    if answered.empty:
+        return None
+    horizon = int(ttr["horizon_days"].iloc[0])
+    days = answered["days_to_response"].astype(float)
+    same_day = int(days.eq(0).sum())
+    median = median_time_to_response(ttr).iloc[0]
+    overall = ""
+    if pd.notna(median.get("median_days")):
+        overall = (" Half of all attacks were answered within "
+                   + interval_text(median["median_days"], median.get("median_lower"), median.get("median_upper")) + " days.")  # fmt: skip
+    return Finding(
+        f"When a strike answered an attack within {horizon} days, it came after a median of {days.median():.0f} days "
+        f"(range {days.min():.0f} to {days.max():.0f}); {same_day} of the {len(answered)} were answered the same day."
+        + overall,
+        section,
+    )
+
+
+def us_casualties_finding(data, section: str = "") -> Finding | None:
+    """Give US killed and wounded, each as the range of the credible claims (conservative to maximal)."""
+    tally = casualty_tally(data, by=["side", "outcome"], claimant="conservative")
+    maximal = casualty_tally(data, by=["side", "outcome"], claimant="maximal")
+    us = tally[tally["side"] == "us"].set_index("outcome")
+    high = maximal[maximal["side"] == "us"].set_index("outcome")
+    if us.empty:
+        return Finding("No US casualties are reported in this selection.", section)
+    parts = []
+    for outcome in ("killed", "wounded"):
+        if outcome in us.index:
+            low_text = range_text(us.at[outcome, "low"], us.at[outcome, "best"], us.at[outcome, "high"])
+            high_best = high.at[outcome, "best"] if outcome in high.index else us.at[outcome, "best"]
+            spread = f" (up to {int(high_best)} in the highest claims)" if high_best != us.at[outcome, "best"] else ""
+            parts.append(f"{low_text} {outcome}{spread}")
+    return Finding("US personnel: " + " and ".join(parts) + ", in the lowest credible claim per incident.", section)
+
+
+def deadliest_finding(data, section: str = "") -> Finding | None:
+    """Name the deadliest incident and its claims."""
+    top = deadliest_incidents(data, n=1)
+    if top.empty:
+        return None
+    row = top.iloc[0]
+    what = {"attack": "the attack", "response": "the US / coalition strikes"}.get(row["role"], "the event")
+    return Finding(
+        f"The deadliest incident: {what} at {row['location']} on {day_text(row['event_date'])} "
+        f"({range_text(row['conservative_low'], row['conservative_best'], row['conservative_high'])} killed in the "
+        f"lowest claim, {int(row['maximal_best'])} in the highest).",
+        section,
+    )
+
+
+def rate_change_finding(result, section: str = "", freq: str = "W") -> Finding | None:
+    """Turn an interrupted time series into a sentence: the rate ratio at each break with its interval."""
+    rate = {"W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly"}[freq]
+    if not result.ok:
+        return Finding(result.refusal, section)
+    levels = result.table[result.table["term"].str.startswith("level_")]
+    parts = [
+        f"at {day_text(term.removeprefix('level_'))} the {rate} attack rate changed by a factor of "
+        f"{row.rate_ratio:.2g} (95% interval {row.rate_ratio_low:.2g} to {row.rate_ratio_high:.2g})"
+        for term, row in zip(levels["term"], levels.itertuples())
+    ]
+    return Finding("Trend model: " + "; ".join(parts) + "." if parts else result.method, section) if parts else None
+
+
+def findings(*candidates: Finding | None, limit: int = 5) -> list[Finding]:
+    """Keep the findings that could be computed, at most `limit`."""
+    return [f for f in candidates if f is not None][:limit]
