@@ -167,3 +167,18 @@ def test_build__prints_what_was_merged_and_why(raw_dir, write_log, tmp_path):
 def test_distance_km__broadcasts():
     distances = distance_km(35.39, 40.31, pd.Series([35.39, 33.79]), pd.Series([40.31, 42.44]))
     assert distances[0] == 0 and 250 < distances[1] < 270
+
+
+def test_load_events__merges_into_events_with_and_without_munitions(load_both):
+    # pandas 3.1 fails (KeyError) to set a frame slice whose Int64 column holds <NA>: the merge sets column by column
+    notes = "Militias fired rockets at the US base at Conoco."
+    data = load_both(
+        [log_row(munitions="2"), log_row(id="2022-08-25-a", date="2022-08-25")],
+        [
+            acled_row(notes=notes, **SAME_DAY),
+            acled_row(event_id_cnty="SYR2", event_date="2022-08-25", year="2022", notes=notes),
+        ],
+    )
+    assert data.events["event_id"].tolist() == ["log:2022-08-24-a", "log:2022-08-25-a"]
+    assert data.events["munitions"].tolist() == [2, pd.NA]
+    assert data.merges["merged_event_id"].tolist() == ["acled:SYR1", "acled:SYR2"]

@@ -276,7 +276,8 @@ def merge_duplicates(
         .str.cat(listing["sources"].agg(lambda s: " | ".join(s.dropna())), sep=" | ")
         .str.strip(" |")
     )
-    events.loc[kept.index, kept.columns] = kept
+    for column in kept.columns:  # one by one: pandas 3.1 cannot set a frame slice whose Int64 column holds <NA>
+        events.loc[kept.index, column] = kept[column]
     events = events.drop(index=pairs["merged_event_id"].to_numpy()).reset_index(drop=True)
     events["responds_to"] = (
         events["responds_to"]
