@@ -251,8 +251,10 @@ class AcledClient:
             body = response.json()
         except ValueError:
             raise FetchError(f"ACLED's answer to {where(url)} is not JSON: {message[:120]!r}") from None
-        if isinstance(body, dict) and (body.get("success") is False or body.get("status") in (401, 403)):
-            raise FetchError(refusal(int(body.get("status") or 403), self._redacted(server_message(response))))
+        if not isinstance(body, dict):
+            raise FetchError(f"ACLED's answer to {where(url)} is not a JSON object: {message[:120]!r}")
+        if body.get("success") is False or body.get("status") in (401, 403):
+            raise FetchError(refusal(int(body.get("status") or 403), message))
         return body
 
     def pages(self, path: str, filters: dict, page_size: int, label: str) -> Iterator[list[dict]]:

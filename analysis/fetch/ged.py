@@ -211,9 +211,12 @@ class GedClient:
         if response.status_code != 200:
             raise FetchError(f"UCDP answered {response.status_code} to {where(url)}: {message or response.reason}")
         try:
-            return response.json()
+            body = response.json()
         except ValueError:
             raise FetchError(f"UCDP's answer to {where(url)} is not JSON: {message[:120]!r}") from None
+        if not isinstance(body, dict):
+            raise FetchError(f"UCDP's answer to {where(url)} is not a JSON object: {message[:120]!r}")
+        return body
 
     def pages(self, version: str, query: GedQuery) -> Iterator[list[dict]]:
         """Yield the rows of each page, following NextPageUrl; print one progress line per page."""

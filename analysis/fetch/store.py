@@ -192,6 +192,9 @@ def remove_leftovers(store_dir: Path, manifest: dict | None) -> list[Path]:
         if (_SNAPSHOT_NAME.match(name) and relative not in committed) or _TEMPORARY_NAME.match(path.name):
             path.unlink()
             removed.append(path)
+    for folder in {path.parent for path in removed} - {store_dir}:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a version folder a failed GED pull made
     return removed
 
 
