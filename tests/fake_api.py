@@ -60,8 +60,12 @@ class FakeApiState:
         self.acled = {row["event_id_cnty"]: dict(row) for row in rows}
 
     def change_acled(self, added: int = 0, revised: int = 0, deleted: int = 0) -> dict[str, list[str]]:
-        """Revise the first rows, delete the next ones and add new ones, as ACLED does between pulls."""
-        now = next(self.clock)
+        """Revise the first rows, delete the next ones and add new ones, as ACLED does between pulls.
+
+        Every change is stamped later than any row served so far (time moves forward), as ACLED's `timestamp` is.
+        """
+        latest = max((int(row["timestamp"]) for row in self.acled.values()), default=0)
+        now = max(next(self.clock), latest + 1)
         ids = list(self.acled)
         revised_ids, deleted_ids = ids[:revised], ids[revised : revised + deleted]
         for event_id in revised_ids:

@@ -237,6 +237,22 @@ def test_update_acled__replaces_revised_rows_adds_new_ones_and_drops_deleted_one
     assert lines[-1] == "acled deletions: page 1: 1 of 1 rows"
 
 
+def test_update_acled__each_of_two_updates_counts_its_own_changes(api, acled, tmp_path):
+    store = tmp_path / "acled"
+    pull(store, acled())
+    api.state.change_acled(added=3, revised=2, deleted=1)
+    update_acled(store, acled(), now=NEXT_MONDAY)
+    second = api.state.change_acled(added=5, revised=4, deleted=2)
+    result = update_acled(store, acled(), now=NEXT_MONDAY + dt.timedelta(days=7))
+    assert (result.changes.added, result.changes.revised, result.changes.deleted) == (
+        second["added"],
+        second["revised"],
+        second["deleted"],
+    )
+    assert result.rows == 14 + 5 - 2
+    assert result.changes.counts() == {"added": 5, "revised": 4, "deleted": 2}
+
+
 def test_update_acled__with_nothing_new_counts_nothing(api, acled, tmp_path):
     store = tmp_path / "acled"
     pull(store, acled())

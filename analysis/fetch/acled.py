@@ -10,7 +10,8 @@ the row count the progress lines show. Deleted events come from ``GET {base}/api
 (``event_id_cnty``, ``deleted_timestamp``).
 
 An update asks for the rows whose ``timestamp`` (ACLED's time of last change) is at or after the store's
-watermark (the largest ``timestamp`` it holds) and for the deletions since the last pull (a day earlier, for
+watermark (the largest ``timestamp`` it holds, as acledR's ``acled_update`` does; "at or after", so a row changed
+in the same second as the watermark is not missed) and for the deletions since the last pull (a day earlier, for
 differences between clocks: a deletion seen twice removes nothing twice), then replaces revised rows by
 ``event_id_cnty``. A row served again with a ``timestamp`` after its deletion was restored, and stays.
 """
