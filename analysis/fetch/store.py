@@ -80,12 +80,16 @@ def rows_frame(rows: Iterable[dict], id_column: str, where: str) -> pd.DataFrame
 
     A row served twice (the data moved between pages) is kept once, as last served.
     """
-    texts = [{key: cell_text(value) for key, value in row.items()} for row in rows]
-    if not texts:
+    rows = list(rows)
+    if not rows:
         return pd.DataFrame(columns=[id_column], dtype=object)
-    frame = pd.DataFrame(texts, dtype=object).fillna("")
-    if id_column not in frame.columns:
-        raise FetchError(f"{where}: the rows have no {id_column!r} column (columns: {', '.join(frame.columns)})")
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    if id_column not in columns:
+        raise FetchError(f"{where}: the rows have no {id_column!r} column (columns: {', '.join(columns)})")
+    frame = pd.DataFrame(
+        {c: [v if type(v) is str else cell_text(v) for v in (row.get(c) for row in rows)] for c in columns},
+        dtype=object,  # plain Python strings: building pandas' pyarrow strings here costs more than it saves later
+    )
     blank = frame.index[frame[id_column].str.strip() == ""]
     if len(blank):
         raise FetchError(f"{where}: row {blank[0] + 1}, column {id_column!r}, value '': every row needs an id")
@@ -93,20 +97,41 @@ def rows_frame(rows: Iterable[dict], id_column: str, where: str) -> pd.DataFrame
 
 
 def read_snapshot(path: Path) -> pd.DataFrame:
-    """Read a snapshot back as text cells (empty cells as '')."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    """Read a snapshot back as text cells (empty cells as ''), with pyarrow's reader."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    table = pa_csv.read_csv(
+        path,
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in header}),
+    )
+    return table.to_pandas()
+
+
+def row_hashes(frame: pd.DataFrame, id_column: str, columns: list[str]) -> pd.Series:
+    """Return one 64-bit hash of each row's cells in `columns`, indexed by id (equal rows, equal hashes)."""
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    return pd.Series(hashes, index=pd.Index(frame[id_column]))
 
 
 def revised_ids(old: pd.DataFrame, new: pd.DataFrame, id_column: str) -> list[str]:
-    """Return the ids in both tables whose rows differ in any column both have (in new's order)."""
-    common = new[id_column][new[id_column].isin(old[id_column])]
-    if common.empty:
-        return []
+    """Return the ids in both tables whose rows differ in any column both have (in new's order).
+
+    Rows are compared by a hash of their cells: two different rows share one with a chance of 1 in 2**64.
+    """
     columns = [c for c in new.columns if c in old.columns and c != id_column]
-    before = old.set_index(id_column).loc[common, columns].to_numpy()
-    after = new.set_index(id_column).loc[common, columns].to_numpy()
-    differs = (before != after).any(axis=1)
-    return common[differs].tolist()
+    in_both = new[id_column].isin(old[id_column])
+    if not in_both.any():
+        return []
+    before = row_hashes(old[old[id_column].isin(new[id_column])], id_column, columns)
+    after = row_hashes(new[in_both], id_column, columns)
+    differs = after.to_numpy() != before.reindex(after.index).to_numpy()
+    return after.index[differs].tolist()
 
 
 def compare_snapshots(old: pd.DataFrame | None, new: pd.DataFrame, id_column: str) -> Changes:
@@ -216,9 +241,13 @@ def snapshot_name(folder: str, prefix: str, pulled_at: dt.datetime, store_dir: P
 
 
 def write_snapshot(path: Path, frame: pd.DataFrame) -> None:
-    """Write a snapshot CSV atomically (UTF-8, comma-separated, one header row, '\\n' line ends)."""
+    """Write a snapshot CSV atomically (UTF-8, one header row, text cells quoted), with pyarrow's writer."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
     with replaced_atomically(path) as temporary:
-        frame.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
+        pa_csv.write_csv(table, temporary, write_options=pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def append_change(store_dir: Path, entry: dict) -> None:
