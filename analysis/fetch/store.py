@@ -226,8 +226,8 @@ def remove_leftovers(store_dir: Path, manifest: dict | None) -> list[Path]:
 def unchanged_note(store_dir: Path, manifest: dict | None) -> str:
     """Say what a failed pull left: the store as it was (naming its current pull), or nothing written."""
     if manifest is None:
-        return f"Nothing was written to {store_dir}; run the same command again"
-    return f"The store {store_dir} is unchanged (still the pull of {manifest['pulled_at']}); run the same command again"
+        return f"Nothing was written to {store_dir}"
+    return f"The store {store_dir} is unchanged (still the pull of {manifest['pulled_at']})"
 
 
 def snapshot_name(folder: str, prefix: str, pulled_at: dt.datetime, store_dir: Path) -> str:
