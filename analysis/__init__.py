@@ -56,7 +56,7 @@ _EXPORTS = {
     "run_reports": "reporting.runner",
 }
 # The layers, reachable as attributes (an.present.casualties.casualty_figure, an.analyses.quality, ...).
-LAYERS = ("core", "cleaning", "sources", "pipeline", "analyses", "present", "notebook", "reporting")
+LAYERS = ("core", "cleaning", "sources", "pipeline", "analyses", "fetch", "present", "notebook", "reporting")
 
 __all__ = sorted(_EXPORTS)
 

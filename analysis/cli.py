@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis build` and `python -m analysis report` (each with --help)."""
+"""Command line: `python -m analysis build`, `report` and `fetch` (each with --help)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ def _report(args: argparse.Namespace) -> int:
     return run_from_cli(args)
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    """Pull from an API into a store (see analysis.fetch.cli)."""
+    from analysis.fetch.cli import run_from_cli
+
+    return run_from_cli(args)
+
+
 def parser() -> argparse.ArgumentParser:
     """Describe the command line."""
     main_parser = argparse.ArgumentParser(
@@ -42,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser(
         "build",
         help="clean data/raw into data/processed",
-        description="Read every event table in the raw folder, clean and validate it, and write events.parquet, "
+        description="Read every event table in the raw folder (and each fetched store's current snapshot), clean "
+        "and validate it, and write events.parquet, "
         "casualties.parquet, quarantine.csv, unknown_names.csv, merges.csv, accounting.csv and manifest.json.",
     )
     build_parser.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="raw folder (default: %(default)s)")
@@ -50,6 +58,11 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=paths.PROCESSED_DIR, help="output folder (default: %(default)s)"
     )
     build_parser.set_defaults(handler=_build)
+    from analysis.fetch.cli import add_fetch_arguments
+
+    fetch_parser = commands.add_parser("fetch", help="pull ACLED or UCDP GED from their APIs into data/raw")
+    add_fetch_arguments(fetch_parser)
+    fetch_parser.set_defaults(handler=_fetch)
     try:
         from analysis.reporting.cli import add_report_arguments
     except ImportError:  # the report runner is optional until its module exists

@@ -320,3 +320,97 @@ def write_config(path: Path, pages: list[str], parameters: dict) -> Path:
     """Write a reports.yml with one set, 'test'."""
     path.write_text(json.dumps({"pages": pages, "sets": {"test": {"title": "Test set", "parameters": parameters}}}))
     return path
+
+
+# Places for generated API rows, one per country (the fake ACLED and UCDP servers of tests/fake_api.py serve them).
+API_PLACES = {
+    "Iraq": {
+        "iso3": "IRQ",
+        "iso": "368",
+        "gw": "645",
+        "admin1": "Al Anbar",
+        "location": "Ain al Asad Airbase",
+        "latitude": "33.800",
+        "longitude": "42.441",
+    },
+    "Syria": {
+        "iso3": "SYR",
+        "iso": "760",
+        "gw": "652",
+        "admin1": "Deir ez Zor",
+        "location": "Conoco Gas Field",
+        "latitude": "35.392",
+        "longitude": "40.309",
+    },
+    "Jordan": {
+        "iso3": "JOR",
+        "iso": "400",
+        "gw": "663",
+        "admin1": "Mafraq",
+        "location": "Tower 22",
+        "latitude": "33.317",
+        "longitude": "38.694",
+    },
+}
+
+
+def acled_api_rows(
+    count: int,
+    *,
+    first_day: str = "2023-10-17",
+    countries=("Iraq", "Syria", "Jordan"),
+    timestamp: int = 1_700_000_000,
+    first_number: int = 1,
+) -> list[dict]:
+    """Generate ACLED rows as the API serves them (JSON: timestamp and fatalities as numbers), countries in turn."""
+    import datetime as dt
+
+    rows = []
+    for i in range(count):
+        country = countries[i % len(countries)]
+        place = API_PLACES[country]
+        day = dt.date.fromisoformat(first_day) + dt.timedelta(days=i // len(countries))
+        event_id = f"{place['iso3']}{first_number + i}"
+        row = acled_row(
+            event_id_cnty=event_id,
+            event_date=day.isoformat(),
+            year=str(day.year),
+            country=country,
+            iso=place["iso"],
+            admin1=place["admin1"],
+            admin2="",
+            admin3="",
+            location=place["location"],
+            latitude=place["latitude"],
+            longitude=place["longitude"],
+            notes=f"On {day:%d %B %Y}, militias fired rockets at the US base at {place['location']} (generated {event_id}).",
+        )
+        rows.append({**row, "timestamp": timestamp + i, "fatalities": 0})
+    return rows
+
+
+def ged_api_rows(
+    count: int, *, first_day: str = "2019-12-29", countries=("Iraq", "Syria", "Jordan"), first_id: int = 300001
+) -> list[dict]:
+    """Generate UCDP GED rows as the API serves them (JSON: ids and deaths as numbers), countries in turn."""
+    import datetime as dt
+
+    rows = []
+    for i in range(count):
+        country = countries[i % len(countries)]
+        place = API_PLACES[country]
+        day = dt.date.fromisoformat(first_day) + dt.timedelta(days=i // len(countries))
+        row = ged_row(
+            relid=f"{place['iso3']}-{day.year}-1-524-{i}",
+            year=str(day.year),
+            country=country,
+            country_id=place["gw"],
+            latitude=place["latitude"],
+            longitude=place["longitude"],
+            geom_wkt=f"POINT ({place['longitude']} {place['latitude']})",
+            date_start=f"{day.isoformat()}T00:00:00",
+            date_end=f"{day.isoformat()}T00:00:00",
+        )
+        numbers = {key: int(row[key]) for key in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")}
+        rows.append({**row, **numbers, "id": first_id + i, "country_id": int(place["gw"]), "active_year": True})
+    return rows

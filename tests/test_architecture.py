@@ -84,13 +84,20 @@ def test_plotly__only_imported_by_the_presentation_and_notebook_layers():
             assert "import plotly" not in text and "from plotly" not in text, path
 
 
-def test_layers__no_module_imports_a_layer_above_its_own():
-    order = ["core", "cleaning", "sources", "pipeline", "analyses", "present", "notebook", "reporting"]
+def test_layers__no_module_imports_a_layer_above_its_own_or_a_sibling():
+    # analyses and fetch are siblings: the same rank, and neither imports the other
+    rank = {"core": 0, "cleaning": 1, "sources": 2, "pipeline": 3, "analyses": 4, "fetch": 4, "present": 5}
+    rank |= {"notebook": 6, "reporting": 7}
     for path in (PROJECT_DIR / "analysis").rglob("*.py"):
         layer = path.relative_to(PROJECT_DIR / "analysis").parts[0]
-        if layer not in order:
+        if layer not in rank:
             continue
         for module in _imports(path):
             parts = module.split(".")
-            if len(parts) > 1 and parts[1] in order:
-                assert order.index(parts[1]) <= order.index(layer), f"{path} imports {module}"
+            if len(parts) > 1 and parts[1] in rank and parts[1] != layer:
+                assert rank[parts[1]] < rank[layer], f"{path} imports {module}"
+
+
+def test_layers__every_layer_is_reachable_and_listed():
+    folders = {p.name for p in (PROJECT_DIR / "analysis").iterdir() if (p / "__init__.py").is_file()}
+    assert folders == set(an.LAYERS)

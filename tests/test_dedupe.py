@@ -239,3 +239,18 @@ def test_load_events__log_beside_ged_merges_the_same_strike(raw_dir, write_log):
     data = an.load_events([log, ged], reference_dir=raw_dir / "reference")
     assert data.events["event_id"].tolist() == ["log:2019-12-29-a"]
     assert data.merges["merged_event_id"].str.startswith("ged:").tolist() == [True]
+
+
+def test_load_events__merges_into_events_with_and_without_munitions(load_both):
+    # pandas 3.1 fails (KeyError) to set a frame slice whose Int64 column holds <NA>: the merge sets column by column
+    notes = "Militias fired rockets at the US base at Conoco."
+    data = load_both(
+        [log_row(munitions="2"), log_row(id="2022-08-25-a", date="2022-08-25")],
+        [
+            acled_row(notes=notes, **SAME_DAY),
+            acled_row(event_id_cnty="SYR2", event_date="2022-08-25", year="2022", notes=notes),
+        ],
+    )
+    assert data.events["event_id"].tolist() == ["log:2022-08-24-a", "log:2022-08-25-a"]
+    assert data.events["munitions"].tolist() == [2, pd.NA]
+    assert data.merges["merged_event_id"].tolist() == ["acled:SYR1", "acled:SYR2"]

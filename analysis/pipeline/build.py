@@ -14,6 +14,7 @@ from analysis.core.tables import EventData
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest, reference_dir_for
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
+from analysis.pipeline.stores import describe_store, store_records
 
 
 def is_stale(raw_dir: Path | None = None, out_dir: Path | None = None) -> bool:
@@ -49,6 +50,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
     load_reference(reference_dir)  # fail early, naming the reference file, before reading any input
     data = load_events(raw_files(raw_dir), reference_dir=reference_dir)
     hashes = input_hashes(raw_dir, reference_dir)
+    stores = store_records(raw_dir)  # the fetched snapshots read, with their pull dates (what reports cite)
     with staged_directory(out_dir) as staging:
         outputs = {}
         for name, (file_name, _) in PROCESSED_TABLES.items():
@@ -68,6 +70,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
                 source_file=data.accounting["source_file"].map(lambda p: relative_to_raw(Path(p), raw_dir))
             ).to_dict("records"),
             "totals": accounting_totals(data),
+            "stores": stores,
             "unknown_names": len(data.unknown_names),
             "corrections_applied": len(data.corrections),
         }
@@ -95,6 +98,9 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
         lines.append(f"  {manifest['corrections_applied']} corrections applied from reference/corrections.csv")
     if manifest["unknown_names"]:
         lines.append(f"  {manifest['unknown_names']} names not in the reference tables: see unknown_names.csv")
+    if manifest.get("stores"):
+        lines.append("Fetched stores (only each store's current snapshot is read):")
+        lines.extend(f"  {describe_store(record)}" for record in manifest["stores"])
     if manifest["outputs"].get("merges.csv", {}).get("rows"):
         from analysis.cleaning.merging import (
             describe_merges,  # the same incident found in several sources (analysis.cleaning.merging)

@@ -41,17 +41,26 @@ def reference_dir_for(raw_dir: Path) -> Path:
 
 
 def raw_files(directory: Path) -> list[Path]:
-    """List the event tables in a folder (top level; names starting with '.' or '_' are skipped)."""
+    """List the event tables in a folder: its top-level tables, then the current snapshot of each fetched store.
+
+    Names starting with '.' or '_' are skipped. A store (a subfolder holding store.json, written by
+    `python -m analysis fetch`) contributes only the snapshot its store.json names, never older snapshots
+    (analysis.pipeline.stores); a store folder given itself yields its current snapshot.
+    """
+    from analysis.pipeline.stores import is_store, snapshot_files
     from analysis.sources.files import TABLE_SUFFIXES
 
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(directory, "is not a folder")
-    return sorted(
+    if is_store(directory):
+        return snapshot_files(directory)
+    tables = sorted(
         p
         for p in directory.iterdir()
         if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "_"))
     )
+    return tables + snapshot_files(directory)
 
 
 def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:

@@ -47,12 +47,22 @@ def write_json(path: Path, payload: dict) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write text to a temporary file beside path, then rename it over path."""
+    with replaced_atomically(path) as temporary, open(temporary, "w", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside path to write; on success rename it over path, else delete it.
+
+    Readers see the old file or the whole new one, never a part (os.replace is atomic on one file system).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        yield Path(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -60,6 +60,19 @@ def provenance_rows(facts: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def vintage_rows(facts: Mapping[str, Any]) -> dict[str, str]:
+    """Return the facts rows saying when fetched data were pulled and, on an index, what changed since the last run.
+
+    Empty when the data hold no fetched store (analysis.fetch.vintage writes the sentences).
+    """
+    rows = {}
+    if facts.get("data_vintage"):
+        rows["Data vintage_html"] = f"<span class='data-vintage'>{escape(facts['data_vintage'])}</span>"
+    if facts.get("data_changes"):
+        rows["Data changes_html"] = f"<span class='data-changes'>{escape(facts['data_changes'])}</span>"
+    return rows
+
+
 def page_facts_html(facts: Mapping[str, Any]) -> str:
     """Render what every page states: report set, parameters, data fingerprint, package version, time made."""
     parameters = parameters_table(facts["parameters"])
@@ -68,6 +81,7 @@ def page_facts_html(facts: Mapping[str, Any]) -> str:
         "Page": facts["page_title"],
         "Parameters_html": parameters,
         **provenance_rows(facts),
+        **vintage_rows(facts),
         "Notebook": facts["notebook"],
     }
     return f"<footer class='page-facts'><h2>About this page</h2>{facts_table(rows)}</footer>"
@@ -173,6 +187,7 @@ def index_body(run: Mapping[str, Any]) -> str:
         "Set": f"{run['set_title']} ({run['set']})",
         "Parameters_html": parameters_table(run["parameters"]),
         **provenance_rows(run),
+        **vintage_rows(run),
         "Took": duration_text(run.get("seconds")),
     }
     description = f"<p>{escape(run['description'])}</p>" if run.get("description") else ""

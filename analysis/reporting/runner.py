@@ -33,6 +33,7 @@ from typing import Any
 
 from analysis import __version__, paths
 from analysis.core.errors import AnalysisError, ParameterError
+from analysis.fetch.vintage import changes_text, run_stores, stores_behind, vintage_text
 from analysis.pipeline.fingerprint import data_fingerprint
 from analysis.reporting import pages
 from analysis.reporting.config import ReportSet
@@ -162,6 +163,23 @@ def resolve_data(report_sets: list[ReportSet], options: RunOptions, progress) ->
             processed_fingerprint = prepare_processed_data(options, progress)
         resolved[report_set.name] = (processed_fingerprint, str(Path(options.processed_dir).resolve()))
     return resolved
+
+
+def data_stores(report_set: ReportSet, options: RunOptions) -> list[dict]:
+    """Return the fetched store snapshots behind a set's data (its own `data`, else the processed folder)."""
+    source = report_set.parameters.get("data")
+    if not source:
+        return stores_behind(Path(options.processed_dir))
+    return stores_behind(Path(source) if Path(source).is_absolute() else paths.PROJECT_DIR / source)
+
+
+def vintage_facts(stores: list[dict], previous: dict | None) -> dict[str, Any]:
+    """Return what a run records and its index shows of fetched data: snapshots read, their vintage, changes since the previous run."""
+    return {
+        "data_stores": run_stores(stores),
+        "data_vintage": vintage_text(stores),
+        "data_changes": changes_text(stores, previous.get("data_stores") if previous else None),
+    }
 
 
 def page_run_parameters(report_set: ReportSet, page, data_path: str | None, declared: dict) -> dict[str, Any]:
@@ -381,7 +399,13 @@ def run_record(
 
 
 def plan_jobs(
-    report_set: ReportSet, options: RunOptions, fingerprint: str, data_path: str | None, staging: Path, kernel_dir: Path
+    report_set: ReportSet,
+    options: RunOptions,
+    fingerprint: str,
+    data_path: str | None,
+    staging: Path,
+    kernel_dir: Path,
+    data_vintage: str = "",
 ) -> list[PageJob]:
     """Make one PageJob per page of a set."""
     navigation = tuple((page.name, page.title) for page in report_set.pages)
@@ -405,6 +429,7 @@ def plan_jobs(
                 kernel_name=options.kernel_name,
                 timeout_seconds=options.timeout_seconds,
                 keep_notebook=options.keep_notebooks,
+                data_vintage=data_vintage,
             )
         )
     return jobs
@@ -446,7 +471,8 @@ def run_reports(
             staging = Path(tempfile.mkdtemp(prefix=f".staging-{run_name}-", dir=set_dir))
             stagings.append(staging)
             (kernel_dir / report_set.name).mkdir()
-            jobs = plan_jobs(report_set, options, fingerprint, data_path, staging, kernel_dir)
+            vintage = vintage_text(data_stores(report_set, options))
+            jobs = plan_jobs(report_set, options, fingerprint, data_path, staging, kernel_dir, vintage)
             key, previous = run_key(fingerprint, jobs), latest_run(set_dir)
             if options.if_changed and unchanged_since(previous, key):
                 shutil.rmtree(staging)
@@ -508,6 +534,8 @@ def finish_set(
     if notebooks_dir.is_dir() and not any(notebooks_dir.iterdir()):
         notebooks_dir.rmdir()
     record = run_record(report_set, jobs, outcomes, key, fingerprint, run_name, seconds)
+    # latest_run is still the previous run here: this one is published below
+    record.update(vintage_facts(data_stores(report_set, options), latest_run(set_dir)))
     write_json(staging / "run.json", record)
     navigation = pages.navigation_html(report_set.title, [(p.name, p.title) for p in report_set.pages], None)
     write_text_atomic(

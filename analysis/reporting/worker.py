@@ -89,6 +89,8 @@ class PageJob:
     kernel_name: str = "python3"
     timeout_seconds: int = 600
     keep_notebook: bool = False
+    # "data vintage: ACLED pulled 2025-01-06" when the data hold fetched stores (analysis.fetch.vintage)
+    data_vintage: str = ""
 
 
 @dataclass
@@ -230,6 +232,7 @@ def page_facts(job: PageJob, made_at: str) -> dict[str, Any]:
         "package_version": job.package_version,
         "made_at": made_at,
         "notebook": notebook,
+        "data_vintage": job.data_vintage,
     }
 
 
