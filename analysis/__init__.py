@@ -64,23 +64,12 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str):
     """Import a public name's module, or a layer, on first access."""
     if name in LAYERS:
-        return _layer(name)
+        return importlib.import_module(f".{name}", __name__)
     if name in _EXPORTS:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
-
-
-def _layer(name: str):
-    """Import a layer with all its modules, so an.present.casualties.casualty_figure works at once."""
-    import pkgutil
-
-    layer = importlib.import_module(f".{name}", __name__)
-    for module in pkgutil.iter_modules(layer.__path__):
-        importlib.import_module(f"{layer.__name__}.{module.name}")
-    globals()[name] = layer
-    return layer
 
 
 def __dir__() -> list[str]:

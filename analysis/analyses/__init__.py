@@ -2,3 +2,7 @@
 
 Frames in, frames out: no plotly, no HTML, no sentences (those are `analysis.present`).
 """
+
+from analysis._layers import submodule_getattr
+
+__getattr__ = submodule_getattr(__name__)

@@ -2,3 +2,7 @@
 
 Small pure functions on cells and frames; imports only `analysis.core`.
 """
+
+from analysis._layers import submodule_getattr
+
+__getattr__ = submodule_getattr(__name__)

@@ -2,3 +2,7 @@
 
 Imports nothing of the package but `analysis.paths`; every other layer builds on it.
 """
+
+from analysis._layers import submodule_getattr
+
+__getattr__ = submodule_getattr(__name__)

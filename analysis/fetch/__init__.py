@@ -4,3 +4,7 @@ Imports the pipeline and the layers below it (the store layout the build reads i
 of `analyses`, which it never imports. `python -m analysis fetch --help` is its command line; docs/fetch.md
 describes accounts, environment variables, the store and its change log.
 """
+
+from analysis._layers import submodule_getattr
+
+__getattr__ = submodule_getattr(__name__)

@@ -2,3 +2,7 @@
 
 Never imports `analysis.reporting`; the names both sides share are in `analysis.notebook.contract`.
 """
+
+from analysis._layers import submodule_getattr
+
+__getattr__ = submodule_getattr(__name__)

@@ -8,3 +8,7 @@ papermill + nbconvert), kernel (the kernel manager the pages use: a fresh kernel
 around each page, error pages and indexes), cli (the command line). Heavy libraries (papermill, nbconvert,
 nbformat, jupyter_client) are imported only when pages run.
 """
+
+from analysis._layers import submodule_getattr
+
+__getattr__ = submodule_getattr(__name__)
