@@ -1,0 +1,386 @@
+"""Assemble a document's event mentions into candidate events: dates on the local calendar, one place each,
+mentions of the same event merged, responses linked to the attacks they answer.
+
+Dates, in order of preference (each recorded in date_basis): the mention's own date; another date of its sentence;
+for a recap ('as reported on 27 October, strikes were conducted ...'), the report date with week precision (with
+month precision for 'as reported in June 2021'); an anaphoric date ('later that night', 'shortly after') from the
+previous dated event; 'since my prior report' or a headline in the present tense: the week of publication; a
+concrete mention at a named place takes the date of an event in the three sentences before it. A mention with none
+of these, or with no country, is not an event. A strike wave is one event per country; attacks on several bases
+are one event per base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from analysis.extract.dates import LocalDate, When, to_local
+from analysis.extract.document import Document
+from analysis.extract.mentions import (
+    _PREVIOUSLY,
+    _SINCE_REPORT,
+    Mention,
+    casualty_claims,
+    sentence_mentions,
+)
+from analysis.extract.places import Gazetteer, Place, find_places
+from analysis.extract.sentences import Sentence, split_sentences
+
+RESPONSE_WINDOW_DAYS = 14
+DISCOURSE_SENTENCES = 3
+
+
+@dataclass
+class Event:
+    """A candidate event: where and when, what, and the mentions (sentences) it rests on."""
+
+    kind: str
+    date: LocalDate
+    date_strength: int  # 3 own date, 2 same sentence / anaphoric / recap, 1 inherited from nearby sentences
+    place: Place | None
+    mentions: list[Mention] = field(default_factory=list)
+    casualties: dict[tuple[str, str], tuple[str, str | None, Sentence]] = field(default_factory=dict)
+    munitions: str | None = None
+    intercepted: str | None = None
+    claimed_by: str | None = None
+    hedges: list[str] = field(default_factory=list)
+    responds_to: list[int] = field(default_factory=list)
+    absorbed: bool = False
+    recap_of: dt.date | None = None  # the report date, for an event known only from a recap
+
+    @property
+    def country(self) -> str | None:
+        """The event's country (from its place)."""
+        return self.place.country if self.place else None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One dated, placed reading of a mention (a mention with three dates gives three items)."""
+
+    mention: Mention
+    when: When
+    strength: int
+    place: Place | None
+    rule_note: str = ""
+
+    @property
+    def is_recap(self) -> bool:
+        """Tell whether the item is dated only by the date of an earlier report."""
+        return self.rule_note.startswith("recap")
+
+
+def document_events(document: Document, gazetteer: Gazetteer) -> list[Event]:
+    """Return the candidate events of a document, in the order the text first mentions them."""
+    sentences = split_sentences(document.text)
+    default_claimant = "The White House" if document.source.startswith("The White House") else None
+    title_paragraph = _title_paragraph(sentences)
+    mentions: list[Mention] = []
+    for sentence in sentences:
+        found = sentence_mentions(sentence, document.published, gazetteer, default_claimant)
+        for mention in found:
+            mention.is_title = sentence.paragraph == title_paragraph
+        if not found and mentions:
+            _attach_orphan_casualties(sentence, mentions, gazetteer, default_claimant)
+        mentions.extend(found)
+    items = _dated_items(mentions, sentences, document)
+    events = _merge(items, document)
+    events = [e for e in events if e.place is not None and not e.absorbed]
+    _link_responses(events)
+    return events
+
+
+def _title_paragraph(sentences: list[Sentence]) -> int | None:
+    """Return the paragraph number of a headline: a first paragraph of one sentence without a final period."""
+    if sentences and sentences[0].paragraph == 0 and not sentences[0].text.endswith((".", "”", '"')):
+        if len([s for s in sentences if s.paragraph == 0]) == 1:
+            return 0
+    return None
+
+
+def _attach_orphan_casualties(sentence: Sentence, mentions: list[Mention], gazetteer, default_claimant) -> None:
+    """Give casualties reported in a sentence without an event word to the event they belong to.
+
+    The event at a place the sentence names, else the latest event of this or the previous paragraph.
+    """
+    recent = [m for m in mentions if sentence.paragraph - m.sentence.paragraph <= 2]
+    if not recent:
+        return
+    claims = casualty_claims(sentence.text, default_claimant, recent[-1].kind)
+    if not claims:
+        return
+    named = {p.name for p in find_places(sentence.text, gazetteer, fuzzy=False)}
+    owner = next((m for m in reversed(recent) if {p.name for p in m.places} & named), recent[-1])
+    for key, (count, claimant) in claims.items():
+        owner.casualties.setdefault(key, (count, claimant, sentence))
+
+
+def _dated_items(mentions: list[Mention], sentences: list[Sentence], document: Document) -> list[Item]:
+    """Give every mention its dates (see the module docstring) and split it into one item per date and place."""
+    items: list[Item] = []
+    last_dated: list[Item] = []
+    for mention in mentions:
+        dated = _date_mention(mention, last_dated, document)
+        for when, strength, note in dated:
+            for place in _places_for(mention, when, dated):
+                item = Item(mention, when, strength, place, note)
+                items.append(item)
+                if strength >= 2 and when.precision == "day":
+                    last_dated.append(item)
+    return items
+
+
+def _date_mention(mention: Mention, last_dated: list[Item], document: Document) -> list[tuple[When, int, str]]:
+    """Return the (time expression, strength, note) readings that date a mention; empty when none does."""
+    text = mention.sentence.text
+    from analysis.extract.dates import find_whens
+
+    whens = find_whens(text, document.published)
+    if mention.whens:
+        return [(w, 3, "") for w in mention.whens]
+    others = [w for w in whens if not w.is_report and not w.is_bound and w.anaphor is None]
+    if others:
+        nearest = min(others, key=lambda w: abs(w.start - mention.trigger_start))
+        return [(nearest, 2, "")]
+    reports = [w for w in whens if w.is_report]
+    if reports:
+        return [
+            (
+                replace(r, precision="month" if r.precision == "month" else "week", rule="relative"),
+                2,
+                "recap: the text gives only the date of the report",
+            )
+            for r in reports
+        ]
+    anaphors = [w for w in whens if w.anaphor]
+    if anaphors and last_dated:
+        anchor = last_dated[-1].when
+        precision = "week" if anaphors[0].anaphor == "week" else anchor.precision
+        anaphor = anaphors[0]
+        when = replace(
+            anchor,
+            words=f"{anaphor.words} ({anchor.words})",
+            precision=precision,
+            rule="relative",
+            start=anaphor.start,
+            end=anaphor.end,
+            clock=anaphor.clock or anchor.clock,
+            zone=anaphor.zone or anchor.zone,
+        )
+        return [(when, 2, "dated relative to the event before it")]
+    if _PREVIOUSLY.search(text):
+        return []
+    if (_SINCE_REPORT.search(text) or mention.is_title) and mention.is_concrete:
+        why = "since the previous report" if _SINCE_REPORT.search(text) else "a headline reporting it as news"
+        when = When(0, 0, why, document.published, precision="week", rule="relative")
+        return [(when, 2, f"no date in the text: {why}; coded to the week of publication")]
+    recent = [i for i in last_dated if 0 < mention.sentence.index - i.mention.sentence.index <= DISCOURSE_SENTENCES]
+    has_specific_place = any(p.rank >= 1 for p in mention.places)
+    if recent and mention.is_concrete and has_specific_place:
+        anchor = recent[-1].when
+        return [(anchor, 1, "no date in its sentence: taken from the event mentioned just before")]
+    return []
+
+
+def _places_for(mention: Mention, when: When, dated) -> list[Place | None]:
+    """Return the places a mention's item happens at: one per base for attacks, one per country for strikes."""
+    places = mention.places
+    if len(dated) > 1 and places and mention.whens:
+        # a list of dates after one place ('Balad Air Base on April 4, April 18 and May 3'): each date takes the
+        # place written nearest before it
+        before = [p for p in places if p.start <= when.start]
+        places = [before[-1]] if before else places[:1]
+    if not places:
+        return [None]
+    by_country: dict[str, list[Place]] = {}
+    for place in places:
+        by_country.setdefault(place.country, []).append(place)
+    chosen: list[Place] = []
+    for group in by_country.values():
+        best = max(p.rank for p in group)
+        specific = [p for p in group if p.rank == best]
+        if mention.kind == "attack" and best >= 2:
+            chosen.extend(_unique_names(specific))
+        else:
+            chosen.append(specific[0])
+    return chosen
+
+
+def _unique_names(places: list[Place]) -> list[Place]:
+    """Drop repeated places (the same base named twice)."""
+    seen, unique = set(), []
+    for place in places:
+        if place.name not in seen:
+            seen.add(place.name)
+            unique.append(place)
+    return unique
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """Tell whether a wider place contains a narrower one (a country its places, a province its admin1)."""
+    if outer.country != inner.country:
+        return False
+    if outer.kind == "country":
+        return True
+    if outer.kind == "province" and outer.is_known and inner.rank > outer.rank:
+        return outer.admin1 is not None and outer.admin1 == inner.admin1
+    return False
+
+
+def places_agree(first: Place | None, second: Place | None, kind: str) -> bool:
+    """Tell whether two mentions' places can be the same event's."""
+    if first is None or second is None:
+        return True
+    if first.name == second.name:
+        return True
+    return _contains(first, second) or _contains(second, first)
+
+
+def _window(date: LocalDate) -> tuple[dt.date, dt.date]:
+    """Return the earliest and latest true date a coded date allows."""
+    if date.precision == "week":
+        return date.date - dt.timedelta(days=3), date.date + dt.timedelta(days=3)
+    if date.precision == "month":
+        start = date.date.replace(day=1)
+        following = (start + dt.timedelta(days=32)).replace(day=1)
+        return start, following - dt.timedelta(days=1)
+    return date.date, date.date
+
+
+def dates_agree(first: LocalDate, first_strength: int, second: LocalDate, second_strength: int) -> bool:
+    """Tell whether two dates can be the same event's: equal days, overlapping windows, or one a day off a weak one."""
+    if first.precision == "day" and second.precision == "day":
+        slack = 1 if min(first_strength, second_strength) <= 1 else 0
+        return abs((first.date - second.date).days) <= slack
+    (a_low, a_high), (b_low, b_high) = _window(first), _window(second)
+    return a_low <= b_high and b_low <= a_high
+
+
+def _better_date(event: Event, date: LocalDate, strength: int) -> bool:
+    """Tell whether a new reading dates an event better: a stronger source, then a finer precision."""
+    order = {"day": 0, "week": 1, "month": 2, "year": 3}
+    return (strength, -order[date.precision]) > (event.date_strength, -order[event.date.precision])
+
+
+def _merge(items: list[Item], document: Document) -> list[Event]:
+    """Merge items that describe the same event (same kind, dates and places that agree)."""
+    events: list[Event] = []
+    for item in items:
+        country = item.place.country if item.place else None
+        date = to_local(item.when, country, document.writer_zone, document.published)
+        if item.rule_note:
+            date = replace(date, basis=f"{date.basis}; {item.rule_note}")
+        same = [
+            e
+            for e in events
+            if e.kind == item.mention.kind
+            and places_agree(e.place, item.place, e.kind)
+            and dates_agree(e.date, e.date_strength, date, item.strength)
+            and (e.recap_of == item.when.day if item.is_recap or e.recap_of else True)
+            and not _weapons_differ(e, item.mention)
+        ]
+        if item.place is not None and item.place.rank <= 1 and len([e for e in same if e.place and e.place.rank > item.place.rank]) > 1:
+            continue  # 'attacks at two sites in Deir ez-Zor' when both sites have their own events
+        if same:
+            _absorb(same[0], item, date)
+        elif not item.mention.is_referential:
+            events.append(_new_event(item, date))
+    return _without_summaries(events)
+
+
+def _without_summaries(events: list[Event]) -> list[Event]:
+    """Drop an attack 'at two installations in northeast Syria' when the text gives those attacks one by one."""
+    specific = [e for e in events if e.kind == "attack" and e.place is not None and e.place.rank >= 2]
+    return [
+        e
+        for e in events
+        if not (
+            e.kind == "attack"
+            and all(m.covers_several_sites for m in e.mentions)
+            and (e.place is None or e.place.rank <= 1)
+            and len(specific) >= 2
+        )
+    ]
+
+
+def _weapon_kind(mention: Mention) -> str | None:
+    """Return 'rocket' or 'drone' when a mention names one of them."""
+    words = " ".join(mention.weapon_words).casefold()
+    is_drone = any(w in words for w in ("drone", "uav", "uas"))
+    is_rocket = "rocket" in words
+    return "drone" if is_drone and not is_rocket else ("rocket" if is_rocket and not is_drone else None)
+
+
+def _weapons_differ(event: Event, mention: Mention) -> bool:
+    """Tell whether an attack event and a new mention name different weapons (a drone and a rocket attack)."""
+    if event.kind != "attack":
+        return False
+    new = _weapon_kind(mention)
+    old = {_weapon_kind(m) for m in event.mentions} - {None}
+    return new is not None and bool(old) and new not in old
+
+
+def _new_event(item: Item, date: LocalDate) -> Event:
+    """Start an event from one item."""
+    event = Event(item.mention.kind, date, item.strength, item.place)
+    event.recap_of = item.when.day if item.is_recap else None
+    _absorb(event, item, date, first=True)
+    return event
+
+
+def _absorb(event: Event, item: Item, date: LocalDate, first: bool = False) -> None:
+    """Add an item's reading to an event: better date, more specific place, details it lacked."""
+    mention = item.mention
+    if not first:
+        better = _better_date(event, date, item.strength)
+        if better:
+            event.date, event.date_strength = date, item.strength
+        rank = event.place.rank if event.place is not None else -1
+        if item.place is not None and (item.place.rank > rank or (better and item.place.rank == rank)):
+            event.place = item.place
+            if event.date.local_time is None and date.local_time is not None:
+                event.date = date
+    if mention not in event.mentions:
+        event.mentions.append(mention)
+    for key, claim in mention.casualties.items():
+        event.casualties.setdefault(key, claim)
+    event.munitions = event.munitions or mention.munitions
+    event.intercepted = event.intercepted or mention.intercepted
+    event.claimed_by = event.claimed_by or mention.claimed_by
+    event.hedges.extend(h for h in mention.hedges if h not in event.hedges)
+
+
+def _link_responses(events: list[Event]) -> None:
+    """Link each response the text ties to attacks ('responded to', 'in response to', 'after') to the attacks it
+    describes in the fortnight before it."""
+    for index, event in enumerate(events):
+        if event.kind != "response" or not any(m.has_response_words for m in event.mentions):
+            continue
+        low, high = _window(event.date)
+        for other_index, other in enumerate(events):
+            if other.kind != "attack":
+                continue
+            other_low, other_high = _window(other.date)
+            if other_high <= high and other_low >= low - dt.timedelta(days=RESPONSE_WINDOW_DAYS):
+                event.responds_to.append(other_index)
+        if event.responds_to:
+            continue
+        del index
+
+
+def is_hedged(event: Event) -> bool:
+    """Tell whether the text does not confirm an event or its figures."""
+    return bool(event.hedges)
+
+
+def trigger_summary(event: Event) -> str:
+    """Return the words that made the event (for notes)."""
+    words = list(dict.fromkeys(m.trigger.casefold() for m in event.mentions))
+    return ", ".join(words[:4])
+
+
+def normalise_space(text: str) -> str:
+    """Collapse whitespace."""
+    return re.sub(r"\s+", " ", text).strip()
