@@ -50,8 +50,8 @@ _RELATIVE = re.compile(
 )
 _ANAPHORIC = re.compile(
     r"\b(?P<words>earlier in the day|later in the day|later (?:in )?(?:that|the) (?:day|night|evening)|"
-    r"later that night|that night|the same day|shortly (?:after|afterwards?)|minutes later|hours later|"
-    r"(?:just )?(?:hours|minutes) after|(?P<loose>before the attack|after the attack|prior to the attack))\b",
+    r"later that night|that night|the same day|shortly after(?:wards?)?(?=\s*,)|shortly afterwards?|minutes later|"
+    r"hours later|(?P<loose>before the attack|after the attack|prior to the attack))\b",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(
@@ -207,7 +207,7 @@ def _relative(match: re.Match, published: dt.date) -> When:
     elif words == "overnight":
         day, part = published - dt.timedelta(days=1), "night"
     elif words == "tonight" or words.endswith("evening"):
-        part = "night" if words == "tonight" else "evening"
+        part = "tonight"  # said the same evening: the event may fall either side of local midnight
     elif "afternoon" in words:
         part = "afternoon"
     elif "morning" in words:
@@ -261,6 +261,7 @@ class LocalDate:
     local_time: dt.time | None
     rule: str
     basis: str
+    may_be_next_day: bool = False  # a Washington date with no time: the local date may be the day after
 
 
 def to_local(when: When, country: str | None, writer_zone: str, published: dt.date) -> LocalDate:
@@ -293,7 +294,8 @@ def to_local(when: When, country: str | None, writer_zone: str, published: dt.da
         basis = f"{written}: known only to the month; coded to the 1st"
     elif zone == "eastern" and when.rule == "stated" and when.clock is None:
         basis += " (a Washington date with no time: the local date may be a day later)"
-    elif zone == "eastern" and when.part == "afternoon":
-        basis += " (an afternoon in Washington is evening or night in the region: the local date may be a day later)"
+    elif zone == "eastern" and when.part in ("afternoon", "tonight"):
+        basis += " (an afternoon or evening in Washington is night in the region: the local date may be a day later)"
     clock = when.clock if zone == "local" else None
-    return LocalDate(when.day, when.precision, clock, when.rule, basis)
+    may_be_next_day = zone == "eastern" and when.precision == "day" and when.part not in ("morning",)
+    return LocalDate(when.day, when.precision, clock, when.rule, basis, may_be_next_day)

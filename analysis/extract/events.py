@@ -67,6 +67,11 @@ class Item:
     rule_note: str = ""
 
     @property
+    def is_sequel(self) -> bool:
+        """Tell whether the item is dated as coming after or before another event (so it is not that event)."""
+        return self.rule_note.startswith("sequel")
+
+    @property
     def is_recap(self) -> bool:
         """Tell whether the item is dated only by the date of an earlier report."""
         return self.rule_note.startswith("recap")
@@ -82,14 +87,32 @@ def document_events(document: Document, gazetteer: Gazetteer) -> list[Event]:
         found = sentence_mentions(sentence, document.published, gazetteer, default_claimant)
         for mention in found:
             mention.is_title = sentence.paragraph == title_paragraph
-        if not found and mentions:
-            _attach_orphan_casualties(sentence, mentions, gazetteer, default_claimant)
         mentions.extend(found)
+        if mentions:
+            _attach_casualties(sentence, found, mentions, gazetteer, default_claimant)
+    for mention in mentions:
+        if not mention.places and not mention.is_referential:
+            mention.places = _neighbouring_country(mention.sentence, sentences, gazetteer)
     items = _dated_items(mentions, sentences, document)
     events = _merge(items, document)
     events = [e for e in events if e.place is not None and not e.absorbed]
     _link_responses(events)
     return events
+
+
+def _neighbouring_country(sentence: Sentence, sentences: list[Sentence], gazetteer: Gazetteer) -> list[Place]:
+    """Return the country of a mention that names no place, when the next (else the previous) sentence of its
+    paragraph names places in one country only ('The March 23 attack followed ... attacks ... in Syria')."""
+    for index in (sentence.index + 1, sentence.index - 1):
+        if 0 <= index < len(sentences) and sentences[index].paragraph == sentence.paragraph:
+            countries = {p.country for p in find_places(sentences[index].text, gazetteer, fuzzy=False)}
+            if len(countries) == 1:
+                country = countries.pop()
+                note = f"{country} (from the neighbouring sentence)"
+                return [Place(0, 0, note, country, "country", country, None, False, "neighbouring sentence")]
+            if countries:
+                return []
+    return []
 
 
 def _title_paragraph(sentences: list[Sentence]) -> int | None:
@@ -100,21 +123,28 @@ def _title_paragraph(sentences: list[Sentence]) -> int | None:
     return None
 
 
-def _attach_orphan_casualties(sentence: Sentence, mentions: list[Mention], gazetteer, default_claimant) -> None:
-    """Give casualties reported in a sentence without an event word to the event they belong to.
+def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[Mention], gazetteer, claimant) -> None:
+    """Give each casualty figure of a sentence to the event it belongs to.
 
-    The event at a place the sentence names, else the latest event of this or the previous paragraph.
+    Militia, civilian and unknown dead go to a strike, US and coalition losses to an attack: first among the
+    sentence's own mentions, then the latest earlier ones of this or the two paragraphs before; a mention at a
+    place the sentence names comes first.
     """
-    recent = [m for m in mentions if sentence.paragraph - m.sentence.paragraph <= 2]
-    if not recent:
-        return
-    claims = casualty_claims(sentence.text, default_claimant, recent[-1].kind)
+    kind_hint = found[0].kind if found else mentions[-1].kind
+    claims = casualty_claims(sentence.text, claimant, kind_hint)
     if not claims:
         return
+    recent = [m for m in mentions if m not in found and sentence.paragraph - m.sentence.paragraph <= 2]
+    pool = found + list(reversed(recent))
+    if not pool:
+        return
     named = {p.name for p in find_places(sentence.text, gazetteer, fuzzy=False)}
-    owner = next((m for m in reversed(recent) if {p.name for p in m.places} & named), recent[-1])
-    for key, (count, claimant) in claims.items():
-        owner.casualties.setdefault(key, (count, claimant, sentence))
+    for key, (count, who) in claims.items():
+        wanted = "attack" if key[0] in ("us", "coalition", "partner") else "response"
+        by_kind = [m for m in pool if m.kind == wanted]
+        at_place = [m for m in by_kind if {p.name for p in m.places} & named]
+        owner = (at_place or by_kind or pool)[0]
+        owner.casualties.setdefault(key, (count, who, sentence))
 
 
 def _dated_items(mentions: list[Mention], sentences: list[Sentence], document: Document) -> list[Item]:
@@ -161,15 +191,18 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
         anaphor = anaphors[0]
         when = replace(
             anchor,
-            words=f"{anaphor.words} ({anchor.words})",
+            words=f"{anaphor.words} (after {anchor.words.split(' (after ')[-1]})",
             precision=precision,
             rule="relative",
             start=anaphor.start,
             end=anaphor.end,
-            clock=anaphor.clock or anchor.clock,
+            clock=anaphor.clock,
             zone=anaphor.zone or anchor.zone,
         )
-        return [(when, 2, "dated relative to the event before it")]
+        note = "dated relative to the event before it"
+        if re.search(r"later|after|before|prior|shortly|hours|minutes", anaphor.words, re.IGNORECASE):
+            note = "sequel: " + note  # 'later that night', 'shortly after': another event than the one before
+        return [(when, 2, note)]
     if _PREVIOUSLY.search(text):
         return []
     if (_SINCE_REPORT.search(text) or mention.is_title) and mention.is_concrete:
@@ -253,6 +286,10 @@ def dates_agree(first: LocalDate, first_strength: int, second: LocalDate, second
     """Tell whether two dates can be the same event's: equal days, overlapping windows, or one a day off a weak one."""
     if first.precision == "day" and second.precision == "day":
         slack = 1 if min(first_strength, second_strength) <= 1 else 0
+        if (first.may_be_next_day and second.date - first.date == dt.timedelta(days=1)) or (
+            second.may_be_next_day and first.date - second.date == dt.timedelta(days=1)
+        ):
+            return True  # 'yesterday' in Washington and 'last night' converted to the local day
         return abs((first.date - second.date).days) <= slack
     (a_low, a_high), (b_low, b_high) = _window(first), _window(second)
     return a_low <= b_high and b_low <= a_high
@@ -261,7 +298,8 @@ def dates_agree(first: LocalDate, first_strength: int, second: LocalDate, second
 def _better_date(event: Event, date: LocalDate, strength: int) -> bool:
     """Tell whether a new reading dates an event better: a stronger source, then a finer precision."""
     order = {"day": 0, "week": 1, "month": 2, "year": 3}
-    return (strength, -order[date.precision]) > (event.date_strength, -order[event.date.precision])
+    new = (strength, -order[date.precision], not date.may_be_next_day)
+    return new > (event.date_strength, -order[event.date.precision], not event.date.may_be_next_day)
 
 
 def _merge(items: list[Item], document: Document) -> list[Event]:
@@ -283,6 +321,8 @@ def _merge(items: list[Item], document: Document) -> list[Event]:
         ]
         if item.place is not None and item.place.rank <= 1 and len([e for e in same if e.place and e.place.rank > item.place.rank]) > 1:
             continue  # 'attacks at two sites in Deir ez-Zor' when both sites have their own events
+        if item.is_sequel:
+            same = [e for e in same if item.mention in e.mentions]
         if same:
             _absorb(same[0], item, date)
         elif not item.mention.is_referential:

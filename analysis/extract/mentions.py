@@ -27,7 +27,7 @@ _ATTACK_TRIGGERS = re.compile(
     r"\b(?:drones?|UAVs?|rockets?)\s+(?:launched|fired)\s+by\b|"
     r"\b(?:fired|firing|launched)\b(?=[^.;]{0,40}?\brockets?\b)|"
     r"\b(?:UAV|drone|UAS)\b(?=[^.;]{0,40}?\b(?:was|were)\s+(?:intercepted|shot down|downed)\b)|"
-    r"\btargeted by\b|\brounds?\s+(?:fell|landed|hit)\b",
+    r"\btargeted by\b|\brounds?\s+(?:fell|falling|landed|landing|hit)\b",
     re.IGNORECASE,
 )
 _STRIKE_TRIGGERS = re.compile(
@@ -59,12 +59,15 @@ _INFINITIVE = re.compile(
 )
 _INCLUDES_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:have |has )?(?:included|include|includes|including)\b", re.IGNORECASE)
 _REFERENTIAL = re.compile(
-    r"\b(?:the|this|that|these|those|its|their|such|which)\s+(?:[\w.'’-]+\s+){0,3}$", re.IGNORECASE
+    r"\b(?:the|this|that|these|those|its|their|such)\s+"
+    r"(?:(?!(?:was|were|is|are|has|have|had|to|out|said|says|did)\b)[\w.'’-]+(?<!ed)(?<!ing)\s+){0,3}$",
+    re.IGNORECASE,
 )
 _SEVERAL_SITES = re.compile(
     r"\b(?:two|three|four|several|multiple|both)\s+(?:[\w.'’-]+\s+){0,3}?(?:installations|bases|sites|locations|facilities|positions)\b",
     re.IGNORECASE,
 )
+_CAPTION = re.compile(r"\(?(?:photo(?: credit)?|credit|image|file photo)\s*:", re.IGNORECASE)
 _SOLEIMANI = re.compile(r"Soleimani", re.IGNORECASE)
 _GENERIC = re.compile(
     r"\b(?:future|further|more|any|such|these|those|other|prior|previous|continued|continuing|ongoing|numerous|"
@@ -330,6 +333,8 @@ def munitions_and_interception(text: str) -> tuple[str | None, list[str], str | 
     """Return the count of rockets / drones fired, the weapon words, and whether they were intercepted."""
     munitions, words = None, []
     for match in _WEAPON_COUNT.finditer(text):
+        if re.search(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", match[0]):
+            continue
         count = _count_text(match["count"])
         if count is not None:
             munitions = munitions or count
@@ -359,7 +364,7 @@ def sentence_mentions(
     """Return the event mentions of one sentence, each with its own dates, places and details."""
     text = sentence.text
     triggers = find_triggers(text)
-    if not triggers:
+    if not triggers or _CAPTION.search(text):
         return []
     whens = find_whens(text, published)
     places = find_places(text, gazetteer)
@@ -375,13 +380,17 @@ def sentence_mentions(
             continue
         for position, (start, end, words) in enumerate(seg_triggers):
             kind = kind_of(text, start, end, words)
-            if kind is None or is_generic(text, start, words, kind):
+            if kind is None:
+                continue
+            if is_generic(text, start, words, kind):
+                if kind == "attack" and (instance := _instance_after(text, end, whens, places, sentence)):
+                    mentions.append(instance)
                 continue
             low = seg_triggers[position - 1][1] if position else seg_start
             high = seg_triggers[position + 1][0] if position + 1 < len(seg_triggers) else seg_end
             mention = Mention(kind, sentence, words, start)
             mention.whens = _own_whens(seg_whens, seg_triggers, start, end)
-            mention.places = _own_places(seg_places, start, end, low, high, text) or (
+            mention.places = _own_places(seg_places, start, end, low, high, text, has_previous=position > 0) or (
                 seg_places if len(seg_triggers) == 1 else []
             )
             window = text[low:high]
@@ -395,12 +404,26 @@ def sentence_mentions(
             mention.covers_several_sites = bool(_SEVERAL_SITES.search(window))
             mentions.append(mention)
             previous = mention
-    if mentions:
-        claims = casualty_claims(text, default_claimant, mentions[0].kind)
-        target = _casualty_owner(mentions, text)
-        for key, (count, claimant) in claims.items():
-            target.casualties[key] = (count, claimant, sentence)
     return mentions
+
+
+_INCLUDING = re.compile(r"\bincluding(?:,? of course,?)?\s+(?:the (?:one|attack) )?(?:at|on|in)\s+", re.IGNORECASE)
+
+
+def _instance_after(text: str, end: int, whens: list[When], places: list[Place], sentence: Sentence) -> Mention | None:
+    """Return the one attack a total names ('attacks ... including at al-Asad Air Base over the weekend'), if dated."""
+    match = _INCLUDING.search(text, end, end + 150)
+    if not match:
+        return None
+    stop = re.search(r"[—–;)]|$", text[match.end() :])
+    low, high = match.start(), match.end() + stop.start()
+    own_places = [p for p in places if low <= p.start < high]
+    own_whens = [w for w in whens if low <= w.start < high and _is_event_date(w)]
+    if not own_places or not own_whens:
+        return None
+    mention = Mention("attack", sentence, "including", match.start())
+    mention.whens, mention.places = own_whens, own_places
+    return mention
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -414,11 +437,14 @@ def _is_event_date(when: When) -> bool:
     return not when.is_report and not when.is_bound and when.anaphor is None
 
 
+OWN_DATE_REACH = 90  # characters: a date further from every trigger dates the sentence, not one event
+
+
 def _own_whens(whens: list[When], triggers, start: int, end: int) -> list[When]:
     """Give a trigger the event dates of its segment that are nearer to it than to any other trigger."""
     own = []
     for when in whens:
-        if not _is_event_date(when):
+        if not _is_event_date(when) or _distance(start, end, when.start, when.end) > OWN_DATE_REACH:
             continue
         nearest = min(triggers, key=lambda t: _distance(t[0], t[1], when.start, when.end))
         if nearest[0] == start:
@@ -432,18 +458,23 @@ def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[;—–]|\bin (?:response|retaliation)\b|\bto (?:fight|protect|defend|deter|degrade)\b|\bwhich\b|\bwho\b|"
-    r"\bbecause\b|\bin order\b|\bfollowed\b|\bfollowing\b"
+    r"[;—–]|\bin (?:response|retaliation)\b|\bto (?:fight|protect|defend|deter|degrade)\b|"
+    r"\bbecause\b|\bin order\b|\b(?:was|were) followed\b|\bfollowed by\b"
 )
 
 
-def _own_places(places: list[Place], start: int, end: int, low: int, high: int, text: str = "") -> list[Place]:
+def _own_places(
+    places: list[Place], start: int, end: int, low: int, high: int, text: str = "", has_previous: bool = False
+) -> list[Place]:
     """Give a trigger the places after it (up to the next trigger or clause), else those before it."""
     if text and (stop := _CLAUSE_BREAK.search(text, end, high)):
         high = stop.start()
     after = [p for p in places if end <= p.start < high]
     if after:
         return after
+    if text and has_previous:
+        breaks = [m.end() for m in re.finditer(r"[,;—–]", text[low:start])]
+        low = low + breaks[-1] if breaks else start
     return [p for p in places if low <= p.start < start]
 
 
@@ -455,12 +486,3 @@ def _continued(previous: Mention, sentence: Sentence, whens: list[When], places:
     mention.weapon_words = list(previous.weapon_words)
     mention.has_response_words = previous.has_response_words
     return mention
-
-
-def _casualty_owner(mentions: list[Mention], text: str) -> Mention:
-    """Pick the mention whose casualties a sentence reports: the one nearest before the first casualty word."""
-    first = re.search(r"\b(?:kill|wound|injur|hurt|died|dead|casualt)", text, re.IGNORECASE)
-    if not first:
-        return mentions[0]
-    before = [m for m in mentions if m.trigger_start <= first.start()]
-    return before[-1] if before else mentions[0]

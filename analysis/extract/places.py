@@ -22,7 +22,7 @@ FUZZY_THRESHOLD = 90
 _NOT_PLACES = re.compile(
     r"Islamic State of Iraq and (?:Syria|the Levant)|Islamic State in Iraq|al-Qa.ida in Iraq|"
     r"Islamic Resistance in Iraq|Government of (?:Iraq|Syria|Jordan)|Republic of Iran|"
-    r"(?<![-–\w])(?:Iraq|Syria|Jordan)(?:i|n|ian)?\s+border\b|^\s*[A-Z][A-Z .'-]{2,}(?:\s*\([^)]*\))?\s*[–—-]",
+    r"(?<![-–\w])(?:Iraq|Syria|Jordan)(?:i|n|ian)?\s+border\b",
     re.IGNORECASE,
 )
 _DIRECTIONAL = re.compile(
@@ -79,7 +79,9 @@ class Gazetteer:
         if key is None or len(key) < 7:
             return None
         found = process.extractOne(key, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-        return (self.table.loc[found[0]], found[1]) if found else None
+        if not found or abs(len(found[0]) - len(key)) > 3:  # a near miss is a letter or two, not a longer name
+            return None
+        return self.table.loc[found[0]], found[1]
 
 
 _GAZETTEERS: dict[int, tuple[pd.DataFrame, Gazetteer]] = {}
@@ -95,8 +97,12 @@ def gazetteer_for(places: pd.DataFrame) -> Gazetteer:
     return cached[1]
 
 
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:\s*\([^)]*\))?\s*[–—-]\s")
+
+
 def _masked(text: str) -> str:
-    """Blank out organisation names that contain a country name, keeping offsets."""
+    """Blank out a dateline ('ERBIL (Kurdistan 24) –') and organisation names that contain a country name."""
+    text = _DATELINE.sub(lambda m: " " * len(m[0]), text)
     return _NOT_PLACES.sub(lambda m: " " * len(m[0]), text)
 
 
@@ -183,7 +189,7 @@ def _fuzzy_places(text: str, words, gazetteer: Gazetteer, free) -> list[Place]:
             phrase = text[start:end].rstrip(".,")
             if not phrase[:1].isupper() or not free(start, start + len(phrase)):
                 continue
-            if sum(w[:1].isupper() for w in phrase.split()) < 2:
+            if sum(w[:1].isupper() for w in phrase.split()) < 2 or re.search(r"\s(?:in|near|of|the|and|at|on)\s", phrase):
                 continue
             hit = gazetteer.fuzzy(phrase)
             if hit is not None:
