@@ -41,7 +41,7 @@ def extract_events(
     source_url: str | None = None,
     writer_zone: str | None = None,
     reference: Reference | None = None,
-    log: pd.DataFrame | None | bool = True,
+    log: pd.DataFrame | bool | None = True,
 ) -> pd.DataFrame:
     """Return candidate incident-log rows for the events a text describes (one row per event).
 
@@ -74,7 +74,7 @@ def extract_files(
     *,
     published: dt.date | None = None,
     reference: Reference | None = None,
-    log: pd.DataFrame | None | bool = True,
+    log: pd.DataFrame | bool | None = True,
 ) -> pd.DataFrame:
     """Read text files (plain text, Markdown or HTML) and return the candidate rows of all of them."""
     documents = [read_document(Path(f), published=published) for f in files]
@@ -93,8 +93,8 @@ def candidates_for(documents: list[Document], *, reference: Reference | None = N
         ids = [_new_id(e.date.date, used_ids) for e in events]
         for event, event_id in zip(events, ids):
             rows.append(_row(event, event_id, ids, document, reference, log_events))
-    frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    return frame.fillna("").astype(str) if len(frame) else frame.astype(str)
+    cells = [{column: str(row.get(column, "")) for column in CANDIDATE_COLUMNS} for row in rows]
+    return pd.DataFrame(cells, columns=CANDIDATE_COLUMNS, dtype=object)
 
 
 def _new_id(date: dt.date, used: set[str]) -> str:
@@ -152,8 +152,8 @@ def _actor_and_target(event: Event, text: str, reference: Reference) -> tuple[st
         is_coalition = any(side == "coalition" for _, side in found) and not any(side == "us" for _, side in found)
         return militia, "Coalition forces" if is_coalition else "US forces"
     if event.kind == "response":
-        us = next((name for name, side in found if side in ("us", "coalition")), "")
-        return us, militia
+        us = next((name for name, side in found if side == "us"), "")
+        return us or next((name for name, side in found if side == "coalition"), ""), militia
     return "", ""
 
 
@@ -203,6 +203,8 @@ def _weapon(event: Event, reference: Reference) -> str:
 def _notes(event: Event) -> str:
     """Say what the extractor read: the words that made the event, hedges, places kept as written."""
     parts = [f"candidate from: {trigger_summary(event)}"]
+    if event.destroyed:
+        parts.append("destroyed: " + "; ".join(event.destroyed))
     if event.hedges:
         parts.append("not confirmed in the text: " + "; ".join(dict.fromkeys(event.hedges)))
     if event.place is not None and not event.place.is_known:
@@ -270,7 +272,9 @@ def probable_duplicates(event: Event, log_events: pd.DataFrame) -> list[str]:
         same = near["admin1"] == place.admin1
     else:
         same = pd.Series(True, index=near.index)
-    return [str(i).removeprefix("log:") for i in near.loc[same.fillna(False), "event_id"]]
+    near = near[same.fillna(False)]
+    nearest_first = (near["event_date"] - day).abs().sort_values(kind="stable").index
+    return [str(i).removeprefix("log:") for i in near.loc[nearest_first, "event_id"]]
 
 
 def write_candidates(frame: pd.DataFrame, path: Path) -> None:

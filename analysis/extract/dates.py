@@ -33,8 +33,15 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!:)(?:,?\s+{_YEAR}\b)?")
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
-_HOLIDAYS = re.compile(r"\b(?P<name>Christmas Day|Christmas Eve|New Year's Day|New Year’s Day|New Year's Eve|New Year’s Eve)\b")
-_HOLIDAY_DATES = {"christmas day": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31)}
+_HOLIDAYS = re.compile(
+    r"\b(?P<name>Christmas Day|Christmas Eve|New Year's Day|New Year’s Day|New Year's Eve|New Year’s Eve)\b"
+)
+_HOLIDAY_DATES = {
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+}
 _WEEKDAY = re.compile(
     r"\b(?P<mod>this past|last|past|early on|early|late on|late|on|by|since)?\s*"
     r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
@@ -247,7 +254,16 @@ def _attach_clocks(text: str, whens: list[When], published: dt.date) -> list[Whe
             result[result.index(nearest)] = replace(nearest, clock=clock, zone=zone or nearest.zone)
         else:
             result.append(
-                When(match.start(), match.end(), match[0], published, rule="anaphoric", clock=clock, zone=zone, anaphor="day")
+                When(
+                    match.start(),
+                    match.end(),
+                    match[0],
+                    published,
+                    rule="anaphoric",
+                    clock=clock,
+                    zone=zone,
+                    anaphor="day",
+                )
             )
     return sorted(result, key=lambda w: w.start)
 

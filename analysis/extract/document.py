@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from analysis.cleaning.cells import CellError, parse_date
 from analysis.core.errors import InputError
@@ -30,7 +31,9 @@ _DATE_LINE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\b",
     re.IGNORECASE,
 )
-_EASTERN_SOURCES = re.compile(r"whitehouse\.(?:archives\.)?gov|defense\.gov|war\.gov|state\.gov|centcom\.mil|^\s*WASHINGTON\b", re.I | re.M)
+_EASTERN_SOURCES = re.compile(
+    r"whitehouse\.(?:archives\.)?gov|defense\.gov|war\.gov|state\.gov|centcom\.mil|^\s*WASHINGTON\b", re.I | re.M
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,23 @@ class Document:
 class _TextFromHTML(HTMLParser):
     """Collect visible text and meta tags from HTML, one block element per line."""
 
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "title", "article", "section"}
-    SKIP = {"script", "style", "noscript", "head"}
+    BLOCKS: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "title",
+        "article",
+        "section",
+    }
+    SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "head"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -92,7 +92,9 @@ def evaluate(gold_documents: Path, gold_events: Path, sources: Path, reference: 
             c = candidates.loc[candidate_index] if candidate_index is not None else None
             record = {"doc": doc, "event_no": g["event_no"] if g is not None else "", "match": how}
             record |= {f"gold_{k}": g[k] if g is not None else "" for k in ("date", "date_precision", "kind", "place")}
-            record |= {f"found_{k}": c[k] if c is not None else "" for k in ("date", "date_precision", "kind", "location")}
+            record |= {
+                f"found_{k}": c[k] if c is not None else "" for k in ("date", "date_precision", "kind", "location")
+            }
             if g is not None and c is not None:
                 exact += how == "exact"
                 aligned += 1

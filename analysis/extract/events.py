@@ -16,14 +16,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from analysis.extract.dates import LocalDate, When, to_local
+from analysis.extract.dates import LocalDate, When, find_whens, to_local
 from analysis.extract.document import Document
 from analysis.extract.mentions import (
-    _PREVIOUSLY,
-    _SINCE_REPORT,
+    NO_CASUALTIES_SIDE,
+    PREVIOUSLY,
+    SINCE_REPORT,
     Mention,
     casualty_claims,
+    claimed_by,
+    destroyed,
+    hedges,
     sentence_mentions,
+    side_hit,
 )
 from analysis.extract.places import Gazetteer, Place, find_places
 from analysis.extract.sentences import Sentence, split_sentences
@@ -46,6 +51,7 @@ class Event:
     intercepted: str | None = None
     claimed_by: str | None = None
     hedges: list[str] = field(default_factory=list)
+    destroyed: list[str] = field(default_factory=list)
     responds_to: list[int] = field(default_factory=list)
     absorbed: bool = False
     recap_of: dt.date | None = None  # the report date, for an event known only from a recap
@@ -117,10 +123,9 @@ def _neighbouring_country(sentence: Sentence, sentences: list[Sentence], gazette
 
 def _title_paragraph(sentences: list[Sentence]) -> int | None:
     """Return the paragraph number of a headline: a first paragraph of one sentence without a final period."""
-    if sentences and sentences[0].paragraph == 0 and not sentences[0].text.endswith((".", "”", '"')):
-        if len([s for s in sentences if s.paragraph == 0]) == 1:
-            return 0
-    return None
+    first = sentences[0] if sentences else None
+    is_headline = first is not None and first.paragraph == 0 and not first.text.endswith((".", "”", '"'))
+    return 0 if is_headline and len([s for s in sentences if s.paragraph == 0]) == 1 else None
 
 
 def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[Mention], gazetteer, claimant) -> None:
@@ -132,18 +137,26 @@ def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[
     """
     kind_hint = found[0].kind if found else mentions[-1].kind
     claims = casualty_claims(sentence.text, claimant, kind_hint)
-    if not claims:
-        return
+    sentence_hedges = hedges(sentence.text)
     recent = [m for m in mentions if m not in found and sentence.paragraph - m.sentence.paragraph <= 2]
-    pool = found + list(reversed(recent))
+    own = [m for m in found if not m.is_referential]
+    # 'the attack', 'the strikes' without a date of their own point back to an event already mentioned
+    earlier = list(reversed(recent))
+    pool = own + [m for m in earlier if not m.is_referential] + [m for m in found + earlier if m.is_referential]
     if not pool:
         return
+    if not own:
+        pool[0].hedges.extend(h for h in sentence_hedges if h not in pool[0].hedges)
+        pool[0].claimed_by = pool[0].claimed_by or claimed_by(sentence.text)
+        pool[0].destroyed.extend(destroyed(sentence.text))
     named = {p.name for p in find_places(sentence.text, gazetteer, fuzzy=False)}
     for key, (count, who) in claims.items():
-        wanted = "attack" if key[0] in ("us", "coalition", "partner") else "response"
+        wanted = "attack" if key[0] in ("us", "coalition", "partner", NO_CASUALTIES_SIDE) else "response"
         by_kind = [m for m in pool if m.kind == wanted]
         at_place = [m for m in by_kind if {p.name for p in m.places} & named]
         owner = (at_place or by_kind or pool)[0]
+        if key[0] == NO_CASUALTIES_SIDE:
+            key = (side_hit(owner.kind, f"{owner.sentence.text} {sentence.text}"), key[1])
         owner.casualties.setdefault(key, (count, who, sentence))
 
 
@@ -165,8 +178,6 @@ def _dated_items(mentions: list[Mention], sentences: list[Sentence], document: D
 def _date_mention(mention: Mention, last_dated: list[Item], document: Document) -> list[tuple[When, int, str]]:
     """Return the (time expression, strength, note) readings that date a mention; empty when none does."""
     text = mention.sentence.text
-    from analysis.extract.dates import find_whens
-
     whens = find_whens(text, document.published)
     if mention.whens:
         return [(w, 3, "") for w in mention.whens]
@@ -203,10 +214,10 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
         if re.search(r"later|after|before|prior|shortly|hours|minutes", anaphor.words, re.IGNORECASE):
             note = "sequel: " + note  # 'later that night', 'shortly after': another event than the one before
         return [(when, 2, note)]
-    if _PREVIOUSLY.search(text):
+    if PREVIOUSLY.search(text):
         return []
-    if (_SINCE_REPORT.search(text) or mention.is_title) and mention.is_concrete:
-        why = "since the previous report" if _SINCE_REPORT.search(text) else "a headline reporting it as news"
+    if (SINCE_REPORT.search(text) or mention.is_title) and mention.is_concrete:
+        why = "since the previous report" if SINCE_REPORT.search(text) else "a headline reporting it as news"
         when = When(0, 0, why, document.published, precision="week", rule="relative")
         return [(when, 2, f"no date in the text: {why}; coded to the week of publication")]
     recent = [i for i in last_dated if 0 < mention.sentence.index - i.mention.sentence.index <= DISCOURSE_SENTENCES]
@@ -319,7 +330,11 @@ def _merge(items: list[Item], document: Document) -> list[Event]:
             and (e.recap_of == item.when.day if item.is_recap or e.recap_of else True)
             and not _weapons_differ(e, item.mention)
         ]
-        if item.place is not None and item.place.rank <= 1 and len([e for e in same if e.place and e.place.rank > item.place.rank]) > 1:
+        if (
+            item.place is not None
+            and item.place.rank <= 1
+            and len([e for e in same if e.place and e.place.rank > item.place.rank]) > 1
+        ):
             continue  # 'attacks at two sites in Deir ez-Zor' when both sites have their own events
         if item.is_sequel:
             same = [e for e in same if item.mention in e.mentions]
@@ -390,37 +405,27 @@ def _absorb(event: Event, item: Item, date: LocalDate, first: bool = False) -> N
     event.intercepted = event.intercepted or mention.intercepted
     event.claimed_by = event.claimed_by or mention.claimed_by
     event.hedges.extend(h for h in mention.hedges if h not in event.hedges)
+    event.destroyed.extend(d for d in mention.destroyed if d not in event.destroyed)
 
 
 def _link_responses(events: list[Event]) -> None:
     """Link each response the text ties to attacks ('responded to', 'in response to', 'after') to the attacks it
     describes in the fortnight before it."""
-    for index, event in enumerate(events):
+    for event in events:
         if event.kind != "response" or not any(m.has_response_words for m in event.mentions):
             continue
         low, high = _window(event.date)
-        for other_index, other in enumerate(events):
-            if other.kind != "attack":
-                continue
+        for index, other in enumerate(events):
             other_low, other_high = _window(other.date)
-            if other_high <= high and other_low >= low - dt.timedelta(days=RESPONSE_WINDOW_DAYS):
-                event.responds_to.append(other_index)
-        if event.responds_to:
-            continue
-        del index
-
-
-def is_hedged(event: Event) -> bool:
-    """Tell whether the text does not confirm an event or its figures."""
-    return bool(event.hedges)
+            if (
+                other.kind == "attack"
+                and other_high <= high
+                and other_low >= low - dt.timedelta(days=RESPONSE_WINDOW_DAYS)
+            ):
+                event.responds_to.append(index)
 
 
 def trigger_summary(event: Event) -> str:
     """Return the words that made the event (for notes)."""
     words = list(dict.fromkeys(m.trigger.casefold() for m in event.mentions))
     return ", ".join(words[:4])
-
-
-def normalise_space(text: str) -> str:
-    """Collapse whitespace."""
-    return re.sub(r"\s+", " ", text).strip()

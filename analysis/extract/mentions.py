@@ -43,7 +43,9 @@ _MILITIA_AGENT = re.compile(
     r"insurgents?)\b",
     re.IGNORECASE,
 )
-_IRAN_STATE = re.compile(r"\b(?:Iranian|Iran['’]s)\s+(?:state\s+)?(?:ballistic\s+)?missile\b|\bballistic[- ]missile\b", re.I)
+_IRAN_STATE = re.compile(
+    r"\b(?:Iranian|Iran['’]s)\s+(?:state\s+)?(?:ballistic\s+)?missile\b|\bballistic[- ]missile\b", re.I
+)
 _OUT_OF_SCOPE = re.compile(
     r"\b(?:Israel|Israeli|Houthis?|ISIS|ISIL|Daesh|al-Shabaab|Hamas|Taliban|Russian?|Turkish|Turkey|al-Qa.ida)\b"
     r"(?:['’]s)?\s*(?:\w+\s+){0,3}$",
@@ -85,8 +87,8 @@ _HYPOTHETICAL = re.compile(
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\b(?:no|not|never|neither|nor|without|denied|deny|denies)\b[^.;,]{0,20}$", re.IGNORECASE)
-_PREVIOUSLY = re.compile(r"\b(?:previously|as I have reported|in the past|historically|over the years)\b", re.I)
-_SINCE_REPORT = re.compile(r"\bsince (?:my|the|our) (?:prior|last|previous) report\b", re.IGNORECASE)
+PREVIOUSLY = re.compile(r"\b(?:previously|as I have reported|in the past|historically|over the years)\b", re.I)
+SINCE_REPORT = re.compile(r"\bsince (?:my|the|our) (?:prior|last|previous) report\b", re.IGNORECASE)
 RESPONSE_WORDS = re.compile(
     r"\b(?:respon\w+|retaliat\w+|counter-?strikes?|counter-?attacks?|in return for|those responsible|"
     r"came after|after\b|following)\b",
@@ -104,7 +106,7 @@ _PEOPLE = (
     r"contractors?|militants?|fighters?|militiamen|militia members|members|civilians?|people|persons|others|more|"
     r"Marines|sailors|airmen|citizens?)"
 )
-_MODIFIERS = r"(?P<mods>(?:[\w'’-]+\s+){0,4}?)"
+_MODIFIERS = r"(?P<mods>(?:[\w.'’-]+\s+){0,4}?)"
 _PASSIVE = re.compile(
     rf"\b(?P<count>{COUNT_WORDS})\s+{_MODIFIERS}{_PEOPLE}\b(?P<between>[^.;]{{0,60}}?)"
     r"\b(?:were|was|had been|have been|are|is|got)\s+(?:\w+ly\s+)?(?P<verb>killed|wounded|injured|hurt|died|dead)\b",
@@ -161,6 +163,7 @@ class Mention:
     has_response_words: bool = False
     is_title: bool = False
     is_concrete: bool = True
+    destroyed: list[str] = field(default_factory=list)  # 'destroying three vehicles': for the notes
     is_referential: bool = False  # 'the strike', 'that attack' without a date of its own: adds to an event, starts none
     covers_several_sites: bool = False  # 'rockets at two U.S. military installations in northeast Syria'
 
@@ -188,7 +191,15 @@ def kind_of(sentence: str, start: int, end: int, trigger: str) -> str | None:
         if militia and not reported and (not us or militia[-1] > us[-1]) and _subject_is(clause, militia_starts[-1]):
             return "attack"
         return "response"
-    if us and (not militia or us[-1] > militia[-1]) and re.search(r"\b(?:U\.S\.|US|American|coalition)\s+(?:forces\s+)?(?:counter-?)?attack", sentence[max(0, start - 30) : end], re.I):
+    if (
+        us
+        and (not militia or us[-1] > militia[-1])
+        and re.search(
+            r"\b(?:U\.S\.|US|American|coalition)\s+(?:forces\s+)?(?:counter-?)?attack",
+            sentence[max(0, start - 30) : end],
+            re.I,
+        )
+    ):
         return "response"
     return "attack"
 
@@ -229,7 +240,9 @@ def find_triggers(text: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def casualty_claims(text: str, default_claimant: str | None, kind: str | None) -> dict[tuple[str, str], tuple[str, str | None]]:
+def casualty_claims(
+    text: str, default_claimant: str | None, kind: str | None
+) -> dict[tuple[str, str], tuple[str, str | None]]:
     """Read counts of killed and wounded in a sentence, each with its side and claimant."""
     claimant = attribution(text) or default_claimant
     found: dict[tuple[str, str], tuple[str, str | None]] = {}
@@ -248,12 +261,19 @@ def casualty_claims(text: str, default_claimant: str | None, kind: str | None) -
         else:
             found[key] = (count, claimant)
     if _NO_CASUALTIES.search(text) and not found:
-        side = "coalition" if _COALITION_WORDS.search(text) else "us"
-        if kind == "response":
-            side = "militia"
-        found[(side, "killed")] = ("0", claimant)
-        found[(side, "wounded")] = ("0", claimant)
+        found[(NO_CASUALTIES_SIDE, "killed")] = ("0", claimant)
+        found[(NO_CASUALTIES_SIDE, "wounded")] = ("0", claimant)
     return found
+
+
+NO_CASUALTIES_SIDE = "target"  # 'no casualties were reported': the side that was hit, settled by the event
+
+
+def side_hit(kind: str, text: str) -> str:
+    """Return the side an event hit: militia for a strike, coalition or US for an attack (as the text says)."""
+    if kind == "response":
+        return "militia"
+    return "coalition" if _COALITION_WORDS.search(text) and not _US_WORDS.search(text) else "us"
 
 
 def _count_text(words: str) -> str | None:
@@ -333,7 +353,9 @@ def munitions_and_interception(text: str) -> tuple[str | None, list[str], str | 
     """Return the count of rockets / drones fired, the weapon words, and whether they were intercepted."""
     munitions, words = None, []
     for match in _WEAPON_COUNT.finditer(text):
-        if re.search(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", match[0]):
+        if re.search(
+            r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", match[0]
+        ):
             continue
         count = _count_text(match["count"])
         if count is not None:
@@ -349,6 +371,17 @@ def claimed_by(text: str) -> str | None:
         who = re.sub(r"^(?:The|the|An?|an?)\s+", "", match["who"].strip(" ,"))
         return who or None
     return None
+
+
+_DESTROYED = re.compile(
+    rf"\b(?:destroy(?:ing|ed|s)|damag(?:ing|ed))\s+(?P<what>(?:{COUNT_WORDS})\s+[\w\s-]{{0,40}}?)(?=[,.;]|\s+(?:used|in|at|that|which|belonging)\b|$)",
+    re.IGNORECASE,
+)
+
+
+def destroyed(text: str) -> list[str]:
+    """Return what a sentence says was destroyed ('three vehicles and equipment'), for the notes."""
+    return [" ".join(m["what"].split()) for m in _DESTROYED.finditer(text)]
 
 
 def hedges(text: str) -> list[str]:
@@ -390,13 +423,15 @@ def sentence_mentions(
             high = seg_triggers[position + 1][0] if position + 1 < len(seg_triggers) else seg_end
             mention = Mention(kind, sentence, words, start)
             mention.whens = _own_whens(seg_whens, seg_triggers, start, end)
-            mention.places = _own_places(seg_places, start, end, low, high, text, has_previous=position > 0) or (
+            reach = seg_end if words.casefold().startswith("respond") else high  # where the attacks came from
+            mention.places = _own_places(seg_places, start, end, low, reach, text, has_previous=position > 0) or (
                 seg_places if len(seg_triggers) == 1 else []
             )
             window = text[low:high]
             mention.munitions, mention.weapon_words, mention.intercepted = munitions_and_interception(window)
             mention.weapon_words.append(words)
             mention.claimed_by = claimed_by(text)
+            mention.destroyed = destroyed(text if kind == "response" else window)
             mention.hedges = hedges(text)
             mention.has_response_words = bool(RESPONSE_WORDS.search(text))
             mention.is_concrete = not words.casefold().endswith("attacks") or bool(mention.whens)

@@ -29,7 +29,9 @@ _DIRECTIONAL = re.compile(
     r"\b(?P<words>(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central)\s+(?P<country>Iraq|Syria|Jordan)\b",
     re.IGNORECASE,
 )
-_NAMED_IN_COUNTRY = re.compile(r"\b(?:in|at|near)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),\s+(?P<country>Iraq|Syria|Jordan)\b")
+_NAMED_IN_COUNTRY = re.compile(
+    r"\b(?:in|at|near)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),\s+(?P<country>Iraq|Syria|Jordan)\b"
+)
 _BORDER = re.compile(r"\b(?:Iraq|Iraqi|Syria|Syrian)[-–](?:Syria|Syrian|Iraq|Iraqi) border\b")
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
 
@@ -134,6 +136,18 @@ def find_places(text: str, gazetteer: Gazetteer, *, fuzzy: bool = True) -> list[
         elif match["words"] and free(match.start(), match.end()):
             country = match["country"].title()
             add(Place(match.start(), match.end(), match[0], match[0], "province", country, None, False, "as written"))
+    for match in _NAMED_IN_COUNTRY.finditer(text):  # 'in Karbala, Iraq': the name, with its country
+        start, end = match.start("name"), match.end()
+        if not free(start, end) or name_key(match["name"]) in ("us", "the"):
+            continue
+        row = gazetteer.exact(match["name"])
+        if row is not None:
+            place = _from_row(row, start, match.end("name"), match["name"], "gazetteer")
+        else:
+            country = match["country"]
+            place = Place(start, match.end("name"), match["name"], match["name"], "town", country, None, False, "as written")
+        found.append(place)
+        taken.append((start, end))
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     for size in range(7, 0, -1):
         for first in range(len(words) - size + 1):
@@ -149,10 +163,6 @@ def find_places(text: str, gazetteer: Gazetteer, *, fuzzy: bool = True) -> list[
                 add(_from_row(row, start, end, phrase, "gazetteer"))
             elif phrase in COUNTRIES:
                 add(Place(start, end, phrase, phrase, "country", phrase, None, False, "as written"))
-    for match in _NAMED_IN_COUNTRY.finditer(text):
-        if free(match.start("name"), match.end("name")) and name_key(match["name"]) not in ("us", "the"):
-            country = match["country"]
-            add(Place(match.start("name"), match.end("name"), match["name"], match["name"], "town", country, None, False, "as written"))
     if fuzzy:
         for place in _fuzzy_places(text, words, gazetteer, free):
             add(place)
@@ -176,7 +186,9 @@ def _border_places(text: str, gazetteer: Gazetteer) -> list[Place]:
         if row is not None:
             places.append(_from_row(row, match.start(), match.end(), match[0], "gazetteer"))
         else:
-            places.append(Place(match.start(), match.end(), match[0], name, "province", country, None, False, "as written"))
+            places.append(
+                Place(match.start(), match.end(), match[0], name, "province", country, None, False, "as written")
+            )
     return places
 
 
@@ -189,7 +201,9 @@ def _fuzzy_places(text: str, words, gazetteer: Gazetteer, free) -> list[Place]:
             phrase = text[start:end].rstrip(".,")
             if not phrase[:1].isupper() or not free(start, start + len(phrase)):
                 continue
-            if sum(w[:1].isupper() for w in phrase.split()) < 2 or re.search(r"\s(?:in|near|of|the|and|at|on)\s", phrase):
+            if sum(w[:1].isupper() for w in phrase.split()) < 2 or re.search(
+                r"\s(?:in|near|of|the|and|at|on)\s", phrase
+            ):
                 continue
             hit = gazetteer.fuzzy(phrase)
             if hit is not None:

@@ -54,7 +54,7 @@ def _pieces(paragraph: str) -> list[tuple[int, str]]:
     """Cut a paragraph at sentence ends, skipping periods of abbreviations and initials."""
     pieces, start = [], 0
     for match in _BOUNDARY.finditer(paragraph):
-        before = paragraph[start : match.start()].rstrip("\"”’)")
+        before = paragraph[start : match.start()].rstrip('"”’)')
         if _ABBREVIATIONS.search(before[-12:]) and not before.endswith(("p.m.", "a.m.")):
             continue
         if before.endswith(("p.m.", "a.m.")) and not paragraph[match.end() :][:1].isupper():
