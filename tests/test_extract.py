@@ -94,14 +94,20 @@ def test_find_whens__future_weekday_is_ignored():
 def test_to_local__eastern_clock_time_in_iraq_is_the_next_morning():
     (when,) = find_whens("The strikes began at 8:45 p.m. (EST) on Dec. 25.", dt.date(2023, 12, 27))
     local = to_local(when, "Iraq", EASTERN, dt.date(2023, 12, 27))
-    assert (local.date, local.local_time, local.rule) == (dt.date(2023, 12, 26), dt.time(4, 45), "eastern_time_converted")
+    assert (local.date, local.local_time, local.rule) == (
+        dt.date(2023, 12, 26),
+        dt.time(4, 45),
+        "eastern_time_converted",
+    )
     assert "20:45 US Eastern on 25 Dec 2023 is 04:45 on 26 Dec 2023 local (UTC+3)" in local.basis
 
 
 def test_to_local__syria_was_utc_plus_two_in_winters_before_november_2022():
     when = When(0, 0, "8:45 p.m. EST", dt.date(2021, 12, 25), clock=dt.time(20, 45), zone="eastern")
     before = to_local(when, "Syria", EASTERN, dt.date(2021, 12, 27))
-    after = to_local(when.__class__(0, 0, "x", dt.date(2023, 12, 25), clock=dt.time(20, 45)), "Syria", EASTERN, THURSDAY)
+    after = to_local(
+        when.__class__(0, 0, "x", dt.date(2023, 12, 25), clock=dt.time(20, 45)), "Syria", EASTERN, THURSDAY
+    )
     assert (before.date, before.local_time) == (dt.date(2021, 12, 26), dt.time(3, 45))
     assert (after.date, after.local_time) == (dt.date(2023, 12, 26), dt.time(4, 45))
 
@@ -118,7 +124,10 @@ def test_to_local__local_writer_keeps_the_night_on_its_day():
 
 
 def test_extract_events__last_night_in_a_washington_text_is_the_publication_day():
-    text = WH_FRONT_MATTER.format(date="2024-01-28") + "Last night, three U.S. service members were killed during a drone attack on our forces stationed in northeast Jordan."
+    text = (
+        WH_FRONT_MATTER.format(date="2024-01-28")
+        + "Last night, three U.S. service members were killed during a drone attack on our forces stationed in northeast Jordan."
+    )
     row = one(text, published=dt.date(2024, 1, 28))
     assert (row["date"], row["location"], row["country"], row["us_killed"]) == (
         "2024-01-28",
@@ -301,7 +310,9 @@ def test_extract_events__white_house_figures_are_claimed_by_the_white_house():
 
 
 def test_extract_events__no_casualties_reported_is_zero_not_blank():
-    row = one("On Wednesday, rockets landed inside the Green Village, which hosts coalition advisers. No casualties were reported.")
+    row = one(
+        "On Wednesday, rockets landed inside the Green Village, which hosts coalition advisers. No casualties were reported."
+    )
     assert (row["coalition_killed"], row["coalition_wounded"]) == ("0", "0")
 
 
@@ -390,7 +401,10 @@ def test_extract_events__columns_are_the_log_columns_plus_review_columns():
 def test_extract_events__evidence_quotes_each_sentence_with_its_offsets():
     text = "Rockets were fired. On Wednesday, rockets landed inside Mission Support Site Conoco."
     row = one(text)
-    assert row["evidence"] == '[20:84] (kind, date, location) "On Wednesday, rockets landed inside Mission Support Site Conoco."'
+    assert (
+        row["evidence"]
+        == '[20:84] (kind, date, location) "On Wednesday, rockets landed inside Mission Support Site Conoco."'
+    )
     assert text[20:84] == "On Wednesday, rockets landed inside Mission Support Site Conoco."
 
 
@@ -442,7 +456,9 @@ def test_extract_events__matches_name_the_log_events_it_probably_duplicates(tmp_
 
 def test_cli_extract__writes_candidates_from_a_file(tmp_path):
     source = tmp_path / "article.md"
-    source.write_text("# Rockets\n\nDate: 2022-08-25\n\nOn Wednesday, rockets landed inside MSS Conoco.\n", encoding="utf-8")
+    source.write_text(
+        "# Rockets\n\nDate: 2022-08-25\n\nOn Wednesday, rockets landed inside MSS Conoco.\n", encoding="utf-8"
+    )
     out = tmp_path / "candidates.csv"
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "extract", str(source), "--out", str(out), "--no-matches"],

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from analysis.extract.dates import LocalDate, When, find_whens, to_local
-from analysis.extract.document import Document
+from analysis.extract.document import LOCAL, Document
 from analysis.extract.mentions import (
     NO_CASUALTIES_SIDE,
     PREVIOUSLY,
@@ -149,7 +149,7 @@ def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[
         pool[0].hedges.extend(h for h in sentence_hedges if h not in pool[0].hedges)
         pool[0].claimed_by = pool[0].claimed_by or claimed_by(sentence.text)
         pool[0].destroyed.extend(destroyed(sentence.text))
-    named = {p.name for p in find_places(sentence.text, gazetteer, fuzzy=False)}
+    named = {p.name for p in find_places(sentence.text, gazetteer, fuzzy=False)} if claims else set()
     for key, (count, who) in claims.items():
         wanted = "attack" if key[0] in ("us", "coalition", "partner", NO_CASUALTIES_SIDE) else "response"
         by_kind = [m for m in pool if m.kind == wanted]
@@ -222,7 +222,8 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
         return [(when, 2, f"no date in the text: {why}; coded to the week of publication")]
     recent = [i for i in last_dated if 0 < mention.sentence.index - i.mention.sentence.index <= DISCOURSE_SENTENCES]
     has_specific_place = any(p.rank >= 1 for p in mention.places)
-    if recent and mention.is_concrete and has_specific_place:
+    # only news texts: an official letter dates what it reports, so an undated event there is a recap or a total
+    if recent and mention.is_concrete and has_specific_place and document.writer_zone == LOCAL:
         anchor = recent[-1].when
         return [(anchor, 1, "no date in its sentence: taken from the event mentioned just before")]
     return []

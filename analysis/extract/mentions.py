@@ -25,6 +25,8 @@ _ATTACK_TRIGGERS = re.compile(
     r"\b(?:killed|wounded|injured)\b(?=[^.;]{0,60}?\bby (?:an? |the )?(?:[\w-]+ ){0,2}(?:drones?|rockets?|UAVs?|missiles?)\b)|"
     r"\b(?:killed|wounded|injured)\b(?=[^.;]{0,40}?\bat (?:an? |the )?(?:U\.S\. |US |coalition |American )?(?:military )?(?:base|based|facility|installation|air ?base|compound|embassy)\b)|"
     r"\b(?:drones?|UAVs?|rockets?)\s+(?:launched|fired)\s+by\b|"
+    r"\b(?:killed|wounded|killing|wounding)\b(?=\s+(?:\w+\s+){1,2}(?:U\.S\.|US|American|coalition)\s+"
+    r"(?:soldiers|troops|service ?members|servicemembers|personnel|Marines|contractors?)\b)|"
     r"\b(?:fired|firing|launched)\b(?=[^.;]{0,40}?\brockets?\b)|"
     r"\b(?:UAV|drone|UAS)\b(?=[^.;]{0,40}?\b(?:was|were)\s+(?:intercepted|shot down|downed)\b)|"
     r"\btargeted by\b|\brounds?\s+(?:fell|falling|landed|landing|hit)\b",
@@ -50,6 +52,10 @@ _OUT_OF_SCOPE = re.compile(
     r"\b(?:Israel|Israeli|Houthis?|ISIS|ISIL|Daesh|al-Shabaab|Hamas|Taliban|Russian?|Turkish|Turkey|al-Qa.ida)\b"
     r"(?:['’]s)?\s*(?:\w+\s+){0,3}$",
     re.IGNORECASE,
+)
+_ON_OUR_FORCES = re.compile(
+    r"\s+(?:on|against|at)\s+(?:an?\s+|the\s+)?(?:U\.S\.|US|American|coalition|Coalition|our)\s+"
+    r"(?:military\s+)?(?:base|bases|forces|troops|facility|facilities|personnel|service)",
 )
 _OUT_OF_SCOPE_AFTER = re.compile(
     r"\s+(?:by|from)\s+(?:the\s+)?(?:Israel|Israeli|Houthis?|ISIS|ISIL|Daesh|al-Shabaab|Hamas|Taliban|Russia)", re.I
@@ -77,7 +83,7 @@ _GENERIC = re.compile(
     r"at least [\w-]+|over [\w-]+|wave of|string of|spate of|uptick in|threats? of|retaliatory|recent|several|"
     r"many|multiple|all|additional|every|each|the type of|kinds? of|lethal|deadly|past|possible|continuation of|"
     r"resumption of|campaign of|pattern of|barrage of|frequency of|number of)\b"
-    r"[\w\s'’,-]{0,25}$",
+    r"(?:,?\s+(?!(?:in|a|an|the|at|on|against|by|with|from|to|for|during)\b)[\w'’-]+){0,3}\s*$",
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(
@@ -186,6 +192,8 @@ def kind_of(sentence: str, start: int, end: int, trigger: str) -> str | None:
     if is_strike_word:
         if re.search(r"\b(?:drone|missile|rocket)\s+$", sentence[max(0, start - 10) : start], re.IGNORECASE):
             return "attack"
+        if _ON_OUR_FORCES.match(sentence[end : end + 60]):
+            return "attack"  # a strike on a coalition base
         militia_starts = [m.start() for m in _MILITIA_AGENT.finditer(clause)]
         reported = militia and re.search(r"\b(?:said|says|told|according to|claimed)\b", clause[militia[-1] :])
         if militia and not reported and (not us or militia[-1] > us[-1]) and _subject_is(clause, militia_starts[-1]):

@@ -145,7 +145,9 @@ def find_places(text: str, gazetteer: Gazetteer, *, fuzzy: bool = True) -> list[
             place = _from_row(row, start, match.end("name"), match["name"], "gazetteer")
         else:
             country = match["country"]
-            place = Place(start, match.end("name"), match["name"], match["name"], "town", country, None, False, "as written")
+            place = Place(
+                start, match.end("name"), match["name"], match["name"], "town", country, None, False, "as written"
+            )
         found.append(place)
         taken.append((start, end))
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -202,7 +204,7 @@ def _fuzzy_places(text: str, words, gazetteer: Gazetteer, free) -> list[Place]:
             if not phrase[:1].isupper() or not free(start, start + len(phrase)):
                 continue
             if sum(w[:1].isupper() for w in phrase.split()) < 2 or re.search(
-                r"\s(?:in|near|of|the|and|at|on)\s", phrase
+                r"\b(?:in|near|of|the|and|at|on|by|to)\b", phrase
             ):
                 continue
             hit = gazetteer.fuzzy(phrase)
