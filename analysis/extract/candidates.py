@@ -8,6 +8,7 @@ already in the log's format (data/raw/README.md), so the incident-log reader tak
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -152,15 +153,15 @@ def _actor_and_target(event: Event, text: str, reference: Reference) -> tuple[st
         is_coalition = any(side == "coalition" for _, side in found) and not any(side == "us" for _, side in found)
         return militia, "Coalition forces" if is_coalition else "US forces"
     if event.kind == "response":
-        us = next((name for name, side in found if side == "us"), "")
+        us = next((name for name, side in found if side == "us" and "diplomatic" not in name), "")
+        if not us and re.search(r"\b(?:U\.S\.|US|United States|American)\b", text):
+            us = "US forces"
         return us or next((name for name, side in found if side == "coalition"), ""), militia
     return "", ""
 
 
 def _actors_in(text: str, reference: Reference) -> list[tuple[str, str]]:
     """Return (canonical name, side) of every actors.csv alias in a text, longest phrases first."""
-    import re
-
     words = [m for m in re.finditer(r"[\w'’.-]+", text)]
     found, taken = [], []
     for size in range(6, 0, -1):
@@ -205,8 +206,12 @@ def _notes(event: Event) -> str:
     parts = [f"candidate from: {trigger_summary(event)}"]
     if event.destroyed:
         parts.append("destroyed: " + "; ".join(event.destroyed))
-    if event.hedges:
-        parts.append("not confirmed in the text: " + "; ".join(dict.fromkeys(event.hedges)))
+    doubts = [h for h in event.hedges if not h.startswith("denial: ")]
+    denials = [h.removeprefix("denial: ") for h in event.hedges if h.startswith("denial: ")]
+    if doubts:
+        parts.append("not confirmed in the text: " + "; ".join(dict.fromkeys(doubts)))
+    if denials:
+        parts.append("denied: " + "; ".join(dict.fromkeys(denials)))
     if event.place is not None and not event.place.is_known:
         parts.append(f"place kept as written ({event.place.words!r}; not in places.csv)")
     elif event.place is not None and event.place.how.startswith("fuzzy"):
@@ -237,7 +242,7 @@ def confidence(event: Event) -> float:
     if event.place is not None:
         score -= {3: 0.0, 2: 0.05, 1: 0.1, 0: 0.15}[event.place.rank]
         score -= 0.05 if not event.place.is_known else 0.0
-    score -= 0.3 if event.hedges else 0.0
+    score -= 0.3 if any(not h.startswith("denial: ") for h in event.hedges) else 0.0
     return round(min(0.99, max(0.05, score)), 2)
 
 

@@ -146,9 +146,9 @@ def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[
     if not pool:
         return
     if not own:
-        pool[0].hedges.extend(h for h in sentence_hedges if h not in pool[0].hedges)
         pool[0].claimed_by = pool[0].claimed_by or claimed_by(sentence.text)
         pool[0].destroyed.extend(destroyed(sentence.text))
+    hedged = None
     named = {p.name for p in find_places(sentence.text, gazetteer, fuzzy=False)} if claims else set()
     for key, (count, who) in claims.items():
         wanted = "attack" if key[0] in ("us", "coalition", "partner", NO_CASUALTIES_SIDE) else "response"
@@ -158,6 +158,9 @@ def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[
         if key[0] == NO_CASUALTIES_SIDE:
             key = (side_hit(owner.kind, f"{owner.sentence.text} {sentence.text}"), key[1])
         owner.casualties.setdefault(key, (count, who, sentence))
+        hedged = hedged or owner
+    hedged = hedged or (own or pool)[0]
+    hedged.hedges.extend(h for h in sentence_hedges if h not in hedged.hedges)
 
 
 def _dated_items(mentions: list[Mention], sentences: list[Sentence], document: Document) -> list[Item]:
@@ -202,7 +205,7 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
         anaphor = anaphors[0]
         when = replace(
             anchor,
-            words=f"{anaphor.words} (after {anchor.words.split(' (after ')[-1]})",
+            words=anaphor.words,
             precision=precision,
             rule="relative",
             start=anaphor.start,
@@ -210,16 +213,18 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
             clock=anaphor.clock,
             zone=anaphor.zone or anchor.zone,
         )
-        note = "dated relative to the event before it"
+        note = f"dated by the event before it ({anchor.words!r})"
         if re.search(r"later|after|before|prior|shortly|hours|minutes", anaphor.words, re.IGNORECASE):
             note = "sequel: " + note  # 'later that night', 'shortly after': another event than the one before
         return [(when, 2, note)]
     if PREVIOUSLY.search(text):
         return []
     if (SINCE_REPORT.search(text) or mention.is_title) and mention.is_concrete:
-        why = "since the previous report" if SINCE_REPORT.search(text) else "a headline reporting it as news"
-        when = When(0, 0, why, document.published, precision="week", rule="relative")
-        return [(when, 2, f"no date in the text: {why}; coded to the week of publication")]
+        since = SINCE_REPORT.search(text)
+        words = since[0] if since else "headline"
+        when = When(0, 0, words, document.published, precision="week", rule="relative")
+        why = "no day of its own" if since else "no date; the headline reports it as news"
+        return [(when, 2, f"the text gives {why}")]
     recent = [i for i in last_dated if 0 < mention.sentence.index - i.mention.sentence.index <= DISCOURSE_SENTENCES]
     has_specific_place = any(p.rank >= 1 for p in mention.places)
     # only news texts: an official letter dates what it reports, so an undated event there is a recap or a total

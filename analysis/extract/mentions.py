@@ -133,7 +133,9 @@ _HEDGES = re.compile(
     r"I can['’]t confirm|cannot confirm)\b",
     re.IGNORECASE,
 )
-_DENIAL = re.compile(r"(?P<who>[A-Z][\w'’ -]{2,60}?)\s+(?:has |have |had )?(?:denied|denies|deny)\b[^.;]*", re.UNICODE)
+_DENIAL = re.compile(
+    r"(?P<who>[A-Z][\w'’ -]{2,60}?)\s+(?:has |have |had )?(?:denied|denies|deny)\b(?:[^.;]|\.(?=\S))*", re.UNICODE
+)
 _CLAIM = re.compile(
     r"(?P<who>(?:[A-Z][\w'’.-]*|an?|the|and|of|affiliated|Iranian-backed|Iran-backed|militia|group|groups)"
     r"(?:\s+(?:[A-Z][\w'’.-]*|an?|the|and|of|affiliated|Iranian-backed|Iran-backed|militia|umbrella|group|groups|"
@@ -395,7 +397,7 @@ def destroyed(text: str) -> list[str]:
 def hedges(text: str) -> list[str]:
     """Return the hedging and denial phrases of a sentence ('could not be confirmed', 'denied any involvement')."""
     found = [m[0] for m in _HEDGES.finditer(text)]
-    found += [m[0].strip() for m in _DENIAL.finditer(text)]
+    found += ["denial: " + m[0].strip() for m in _DENIAL.finditer(text)]
     return found
 
 
@@ -439,8 +441,7 @@ def sentence_mentions(
             mention.munitions, mention.weapon_words, mention.intercepted = munitions_and_interception(window)
             mention.weapon_words.append(words)
             mention.claimed_by = claimed_by(text)
-            mention.destroyed = destroyed(text if kind == "response" else window)
-            mention.hedges = hedges(text)
+            mention.destroyed = destroyed(text) if kind == "response" else []
             mention.has_response_words = bool(RESPONSE_WORDS.search(text))
             mention.is_concrete = not words.casefold().endswith("attacks") or bool(mention.whens)
             mention.is_referential = not mention.whens and bool(_REFERENTIAL.search(text[max(0, start - 40) : start]))
