@@ -35,6 +35,7 @@ from analysis.extract.sentences import Sentence, split_sentences
 
 RESPONSE_WINDOW_DAYS = 14
 DISCOURSE_SENTENCES = 3
+SHORT_TEXT_SENTENCES = 60  # about a news story: one event of a kind is what an undated, unplaced mention means
 
 
 @dataclass
@@ -100,7 +101,7 @@ def document_events(document: Document, gazetteer: Gazetteer) -> list[Event]:
         if not mention.places and not mention.is_referential:
             mention.places = _neighbouring_country(mention.sentence, sentences, gazetteer)
     items = _dated_items(mentions, sentences, document)
-    events = _merge(items, document)
+    events = _merge(items, document, is_short=len(sentences) <= SHORT_TEXT_SENTENCES)
     events = [e for e in events if e.place is not None and not e.absorbed]
     _link_responses(events)
     return events
@@ -319,8 +320,12 @@ def _better_date(event: Event, date: LocalDate, strength: int) -> bool:
     return new > (event.date_strength, -order[event.date.precision], not event.date.may_be_next_day)
 
 
-def _merge(items: list[Item], document: Document) -> list[Event]:
-    """Merge items that describe the same event (same kind, dates and places that agree)."""
+def _merge(items: list[Item], document: Document, is_short: bool = False) -> list[Event]:
+    """Merge items that describe the same event (same kind, dates and places that agree).
+
+    A mention without a place joins an event only a few sentences away, or, in a short text (a news story),
+    the one event of its kind ('Friday's strikes killed at least one fighter').
+    """
     events: list[Event] = []
     for item in items:
         country = item.place.country if item.place else None
@@ -335,7 +340,12 @@ def _merge(items: list[Item], document: Document) -> list[Event]:
             and dates_agree(e.date, e.date_strength, date, item.strength)
             and (e.recap_of == item.when.day if item.is_recap or e.recap_of else True)
             and not _weapons_differ(e, item.mention)
+            and (_is_near(e, item.mention) if e.place is None or item.place is None else True)
         ]
+        if not same and item.place is None and is_short:
+            of_kind = [e for e in events if e.kind == item.mention.kind]
+            if len(of_kind) == 1 and dates_agree(of_kind[0].date, of_kind[0].date_strength, date, item.strength):
+                same = of_kind
         if (
             item.place is not None
             and item.place.rank <= 1
@@ -364,6 +374,11 @@ def _without_summaries(events: list[Event]) -> list[Event]:
             and len(specific) >= 2
         )
     ]
+
+
+def _is_near(event: Event, mention: Mention) -> bool:
+    """Tell whether a mention is within a few sentences of an event's (needed when either names no place)."""
+    return any(abs(m.sentence.index - mention.sentence.index) <= DISCOURSE_SENTENCES for m in event.mentions)
 
 
 def _weapon_kind(mention: Mention) -> str | None:

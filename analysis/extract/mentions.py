@@ -76,6 +76,10 @@ _SEVERAL_SITES = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(r"\(?(?:photo(?: credit)?|credit|image|file photo)\s*:", re.IGNORECASE)
+_OTHER_ACTORS = re.compile(
+    r"\b(?:Israel|Israeli|Israelis|Houthis?|ISIS|ISIL|Daesh|al-Shabaab|Hamas|Taliban|Russia|Russian|Ukraine|"
+    r"Turkey|Turkish|North Korea\w*)\b"
+)
 _SOLEIMANI = re.compile(r"Soleimani", re.IGNORECASE)
 _GENERIC = re.compile(
     r"\b(?:future|further|more|any|such|these|those|other|prior|previous|continued|continuing|ongoing|numerous|"
@@ -184,6 +188,11 @@ def kind_of(sentence: str, start: int, end: int, trigger: str) -> str | None:
         return "other"
     if _OUT_OF_SCOPE.search(clause[-60:]) or _OUT_OF_SCOPE_AFTER.match(sentence[end : end + 40]):
         return None
+    others = [m.end() for m in _OTHER_ACTORS.finditer(clause)]
+    ours = [m.end() for m in _US_AGENT.finditer(clause)] + [m.end() for m in _MILITIA_AGENT.finditer(clause)]
+    if others and (not ours or others[-1] > max(ours)):
+        return None  # 'Russia launched missiles into Ukraine ... in its overnight aerial attack'
+
     if _IRAN_STATE.search(sentence[max(0, start - 60) : end + 10]):
         return "other"
     us = [m.end() for m in _US_AGENT.finditer(clause)]
@@ -217,7 +226,10 @@ def kind_of(sentence: str, start: int, end: int, trigger: str) -> str | None:
 def _subject_is(clause: str, militia_start: int) -> bool:
     """Tell whether the militia term before a strike word is its doer (not its target: 'strikes on militias')."""
     before = clause[max(0, militia_start - 60) : militia_start]
-    return not re.search(r"\b(?:on|against|at|targeting|hit|struck|of)\s+(?:[\w'’-]+\s+){0,4}[\w'’-]*$", before)
+    return not re.search(
+        r"\b(?:on|against|at|targeting|hit|hitting|struck|of|after|killing|killed)\s+(?:[\w'’-]+\s+){0,4}[\w'’-]*$",
+        before,
+    )
 
 
 def is_generic(sentence: str, start: int, trigger: str, kind: str) -> bool:
