@@ -506,3 +506,49 @@ def test_cli_extract__published_overrides_and_is_checked(tmp_path):
     )
     assert good.returncode == 0 and "2022-01-05-a,2022-01-05,day" in good.stdout
     assert bad.returncode == 2 and "'06/01/2022' is not a date written as YYYY-MM-DD" in bad.stderr
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def test_place_key__gold_and_candidate_spellings_of_one_place_agree():
+    from analysis.extract.evaluation import place_key
+
+    reference = load_reference()
+    assert place_key("Bashur Air Base", reference) == place_key("Harir Air Base", reference) == "harirairbase"
+    assert place_key("northeast Jordan", reference) == "northeastjordan"  # not in the gazetteer: as written
+
+
+def test_casualty_claims_key__compares_counts_and_claimants_not_spelling():
+    from analysis.extract.evaluation import casualty_claims_key
+
+    assert casualty_claims_key("two or three [US Central Command]") == casualty_claims_key("2-3 [US central command]")
+    assert casualty_claims_key("at least 1 [militia official]") != casualty_claims_key("1 [militia official]")
+    assert casualty_claims_key("") == frozenset()
+
+
+def test_align__exact_matches_first_then_near_ones_then_the_rest_alone():
+    from analysis.extract.evaluation import align
+
+    gold = pd.DataFrame(
+        {
+            "date": ["2022-08-24", "2022-08-23", "2022-08-20"],
+            "kind": ["attack", "response", "attack"],
+            "place": ["Mission Support Site Conoco", "Eastern Syria", "Erbil"],
+            "country": ["Syria", "Syria", "Iraq"],
+        }
+    )
+    candidates = pd.DataFrame(
+        {
+            "date": ["2022-08-22", "2022-08-24", "2022-08-01"],
+            "kind": ["response", "attack", "attack"],
+            "location": ["Eastern Syria", "MSS Conoco", "Al-Asad Air Base"],
+            "country": ["Syria", "Syria", "Iraq"],
+        }
+    )
+    assert align(gold, candidates, load_reference()) == [
+        (0, 1, "exact"),
+        (1, 0, "near"),
+        (2, None, "missed"),
+        (None, 2, "extra"),
+    ]
