@@ -206,10 +206,13 @@ def _notes(event: Event) -> str:
     parts = [f"candidate from: {trigger_summary(event)}"]
     if event.destroyed:
         parts.append("destroyed: " + "; ".join(event.destroyed))
-    doubts = [h for h in event.hedges if not h.startswith("denial: ")]
+    figures = [h.removeprefix("figures: ") for h in event.hedges if h.startswith("figures: ")]
+    doubts = [h for h in event.hedges if not h.startswith(("denial: ", "figures: "))]
     denials = [h.removeprefix("denial: ") for h in event.hedges if h.startswith("denial: ")]
     if doubts:
         parts.append("not confirmed in the text: " + "; ".join(dict.fromkeys(doubts)))
+    if figures:
+        parts.append("casualty figures not confirmed in the text: " + "; ".join(dict.fromkeys(figures)))
     if denials:
         parts.append("denied: " + "; ".join(dict.fromkeys(denials)))
     if event.place is not None and not event.place.is_known:
@@ -242,7 +245,8 @@ def confidence(event: Event) -> float:
     if event.place is not None:
         score -= {3: 0.0, 2: 0.05, 1: 0.1, 0: 0.15}[event.place.rank]
         score -= 0.05 if not event.place.is_known else 0.0
-    score -= 0.3 if any(not h.startswith("denial: ") for h in event.hedges) else 0.0
+    score -= 0.3 if any(not h.startswith(("denial: ", "figures: ")) for h in event.hedges) else 0.0
+    score -= 0.1 if any(h.startswith("figures: ") for h in event.hedges) else 0.0
     return round(min(0.99, max(0.05, score)), 2)
 
 

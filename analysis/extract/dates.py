@@ -94,6 +94,7 @@ class When:
     is_report: bool = False  # the date a report was made ('as reported on ...'), not the event's
     is_bound: bool = False  # the edge of a period ('since October 17'), not an event's date
     anaphor: str | None = None  # 'day' (same day as the previous event) or 'week' (near it)
+    dated_by: str | None = None  # for an anaphoric date: the words that dated the event it refers to
 
 
 def _month(name: str) -> int:

@@ -34,6 +34,7 @@ from analysis.extract.places import Gazetteer, Place, find_places
 from analysis.extract.sentences import Sentence, split_sentences
 
 RESPONSE_WINDOW_DAYS = 14
+_ABOUT_FIGURES = re.compile(r"\b(?:toll|figures?|casualt\w*|deaths?|dead|killed|wounded|injur\w*)\b", re.IGNORECASE)
 DISCOURSE_SENTENCES = 3
 SHORT_TEXT_SENTENCES = 60  # about a news story: one event of a kind is what an undated, unplaced mention means
 
@@ -103,8 +104,24 @@ def document_events(document: Document, gazetteer: Gazetteer) -> list[Event]:
     items = _dated_items(mentions, sentences, document)
     events = _merge(items, document, is_short=len(sentences) <= SHORT_TEXT_SENTENCES)
     events = [e for e in events if e.place is not None and not e.absorbed]
+    _adopt_orphan_casualties(mentions, events, short=len(sentences) <= SHORT_TEXT_SENTENCES)
     _link_responses(events)
     return events
+
+
+def _adopt_orphan_casualties(mentions: list[Mention], events: list[Event], short: bool) -> None:
+    """Give the figures of a mention that did not become an event ('a coordinated counterattack' with no date
+    or place) to the event of its kind a few sentences away, or to the one event of its kind in a short text."""
+    kept = {id(m) for e in events for m in e.mentions}
+    for mention in mentions:
+        if id(mention) in kept or not mention.casualties:
+            continue
+        of_kind = [e for e in events if e.kind == mention.kind]
+        near = [e for e in of_kind if _is_near(e, mention)]
+        owner = near[0] if near else (of_kind[0] if short and len(of_kind) == 1 else None)
+        if owner is not None:
+            for key, claim in mention.casualties.items():
+                owner.casualties.setdefault(key, claim)
 
 
 def _neighbouring_country(sentence: Sentence, sentences: list[Sentence], gazetteer: Gazetteer) -> list[Place]:
@@ -161,6 +178,8 @@ def _attach_casualties(sentence: Sentence, found: list[Mention], mentions: list[
         owner.casualties.setdefault(key, (count, who, sentence))
         hedged = hedged or owner
     hedged = hedged or (own or pool)[0]
+    if claims or _ABOUT_FIGURES.search(sentence.text):
+        sentence_hedges = [h if h.startswith("denial: ") else f"figures: {h}" for h in sentence_hedges]
     hedged.hedges.extend(h for h in sentence_hedges if h not in hedged.hedges)
 
 
@@ -207,6 +226,7 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
         when = replace(
             anchor,
             words=anaphor.words,
+            dated_by=anchor.dated_by or anchor.words,
             precision=precision,
             rule="relative",
             start=anaphor.start,
@@ -214,7 +234,7 @@ def _date_mention(mention: Mention, last_dated: list[Item], document: Document) 
             clock=anaphor.clock,
             zone=anaphor.zone or anchor.zone,
         )
-        note = f"dated by the event before it ({anchor.words!r})"
+        note = f"dated by the event before it ({anchor.dated_by or anchor.words!r})"
         if re.search(r"later|after|before|prior|shortly|hours|minutes", anaphor.words, re.IGNORECASE):
             note = "sequel: " + note  # 'later that night', 'shortly after': another event than the one before
         return [(when, 2, note)]

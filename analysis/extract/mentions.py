@@ -149,6 +149,7 @@ _WEAPON_COUNT = re.compile(
     rf"\b(?P<count>{COUNT_WORDS})\s+(?:(?:[\w'’-]+)\s+){{0,3}}?(?P<noun>rockets?|drones?|UAVs?|UAS|missiles?|mortars?|mortar rounds|rounds)\b",
     re.IGNORECASE,
 )
+_WEAPON_NOUN = re.compile(r"\b(?:rockets?|drones?|UAVs?|UAS|mortars?|missiles?|IEDs?)\b", re.IGNORECASE)
 _INTERCEPTED = re.compile(r"\b(?:intercepted|shot down|downed|destroyed in flight)\b", re.IGNORECASE)
 _MISSED = re.compile(r"\b(?:fell short|missed|landed outside|fell outside)\b", re.IGNORECASE)
 _US_WORDS = re.compile(r"\b(?:U\.\s?S\.|US|United States|American|Americans|our)\b")
@@ -373,7 +374,8 @@ def _tidy_claimant(phrase: str) -> str | None:
 
 def munitions_and_interception(text: str) -> tuple[str | None, list[str], str | None]:
     """Return the count of rockets / drones fired, the weapon words, and whether they were intercepted."""
-    munitions, words = None, []
+    munitions = None
+    words = [m[0] for m in _WEAPON_NOUN.finditer(text)]
     for match in _WEAPON_COUNT.finditer(text):
         if re.search(
             r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", match[0]
