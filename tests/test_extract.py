@@ -12,6 +12,7 @@ import pytest
 
 import analysis as an
 from analysis.cleaning.reference import load_reference
+from analysis.cli import main
 from analysis.core.errors import InputError
 from analysis.extract.candidates import CANDIDATE_COLUMNS, LOG_COLUMNS, extract_events, write_candidates
 from analysis.extract.dates import When, find_whens, to_local
@@ -460,22 +461,17 @@ def test_extract_events__matches_name_the_log_events_it_probably_duplicates(tmp_
 # ---------------------------------------------------------------- command line
 
 
-def test_cli_extract__writes_candidates_from_a_file(tmp_path):
+def test_cli_extract__writes_candidates_from_a_file(tmp_path, capsys):
     source = tmp_path / "article.md"
     source.write_text(
         "# Rockets\n\nDate: 2022-08-25\n\nOn Wednesday, rockets landed inside MSS Conoco.\n", encoding="utf-8"
     )
     out = tmp_path / "candidates.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", "extract", str(source), "--out", str(out), "--no-matches"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-    )
-    assert result.returncode == 0, result.stderr
+    status = main(["extract", str(source), "--out", str(out), "--no-matches"])
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert status == 0
     assert frame[["id", "location", "kind"]].values.tolist() == [["2022-08-24-a", "MSS Conoco", "attack"]]
-    assert "1 candidate events from 1 file(s)" in result.stderr
+    assert "1 candidate events from 1 file(s)" in capsys.readouterr().err
 
 
 def test_cli_extract__refuses_a_file_without_a_date_with_exit_status_2(tmp_path):
@@ -489,23 +485,15 @@ def test_cli_extract__refuses_a_file_without_a_date_with_exit_status_2(tmp_path)
     assert "Traceback" not in result.stderr
 
 
-def test_cli_extract__published_overrides_and_is_checked(tmp_path):
+def test_cli_extract__published_overrides_and_is_checked(tmp_path, capsys):
     source = tmp_path / "article.txt"
     source.write_text("On Wednesday, rockets landed inside MSS Conoco.\n", encoding="utf-8")
-    good = subprocess.run(
-        [sys.executable, "-m", "analysis", "extract", str(source), "--published", "2022-01-06", "--no-matches"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-    )
-    bad = subprocess.run(
-        [sys.executable, "-m", "analysis", "extract", str(source), "--published", "06/01/2022"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-    )
-    assert good.returncode == 0 and "2022-01-05-a,2022-01-05,day" in good.stdout
-    assert bad.returncode == 2 and "'06/01/2022' is not a date written as YYYY-MM-DD" in bad.stderr
+    assert main(["extract", str(source), "--published", "2022-01-06", "--no-matches"]) == 0
+    assert "2022-01-05-a,2022-01-05,day" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        main(["extract", str(source), "--published", "06/01/2022"])
+    assert refused.value.code == 2
+    assert "'06/01/2022' is not a date written as YYYY-MM-DD" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- evaluation
@@ -552,3 +540,13 @@ def test_align__exact_matches_first_then_near_ones_then_the_rest_alone():
         (2, None, "missed"),
         (None, 2, "extra"),
     ]
+
+
+def test_read_document__plain_text_offsets_point_into_the_file(tmp_path):
+    path = tmp_path / "article.txt"
+    raw = "Rockets *hit* [Conoco](x)\n\nOn Wednesday, rockets landed inside Mission Support Site Conoco.\n"
+    path.write_text(raw, encoding="utf-8")
+    document = read_document(path, published=THURSDAY)
+    (sentence,) = [s for s in split_sentences(document.text) if "Wednesday" in s.text]
+    assert document.text == raw
+    assert raw[sentence.start : sentence.end] == sentence.text

@@ -109,6 +109,16 @@ class _TextFromHTML(HTMLParser):
             self.parts.append(data)
 
 
+def text_form(raw: str, path: Path | None) -> str:
+    """Return 'html', 'markdown' or 'plain': from the file name, else from the text (tags, front matter, links)."""
+    suffix = path.suffix.casefold() if path is not None else ""
+    if suffix in (".html", ".htm") or looks_like_html(raw):
+        return "html"
+    if suffix in (".md", ".markdown") or _FRONT_MATTER.match(raw) or (not suffix and _MARKDOWN_LINK.search(raw)):
+        return "markdown"
+    return "plain"
+
+
 def looks_like_html(text: str) -> bool:
     """Tell whether a text is an HTML page (a doctype or html / body / p tags)."""
     head = text[:2000].casefold()
@@ -178,10 +188,13 @@ def read_document(path: Path, published: dt.date | None = None, zone: str | None
 
 def parse_document(raw: str, *, path: Path | None = None, published: dt.date | None = None, zone=None) -> Document:
     """Turn raw file text into a Document (see read_document)."""
-    if looks_like_html(raw):
+    form = text_form(raw, path)
+    if form == "html":
         text, meta = html_to_text(raw)
-    else:
+    elif form == "markdown":
         text, meta = markdown_to_text(raw)
+    else:
+        text, meta = raw, {}  # plain text as it is, so evidence offsets point into the file itself
     basis = "given"
     if published is None:
         found = _meta_date(meta) or _date_line(text)
