@@ -89,9 +89,15 @@ def parser() -> argparse.ArgumentParser:
     )
     extract_parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="text, Markdown or HTML files")
     extract_parser.add_argument(
-        "--published", type=_iso_date, default=None, help="publication date of the texts (YYYY-MM-DD)"
+        "--published",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="publication date of the texts (YYYY-MM-DD)",
     )
-    extract_parser.add_argument("--out", type=Path, default=None, help="candidates CSV (default: standard output)")
+    extract_parser.add_argument(
+        "--out", type=Path, default=None, metavar="CSV", help="candidates CSV (default: standard output)"
+    )
     extract_parser.add_argument(
         "--no-matches", action="store_true", help="do not look for duplicates in data/raw/incidents.csv"
     )

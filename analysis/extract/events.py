@@ -4,9 +4,9 @@ mentions of the same event merged, responses linked to the attacks they answer.
 Dates, in order of preference (each recorded in date_basis): the mention's own date; another date of its sentence;
 for a recap ('as reported on 27 October, strikes were conducted ...'), the report date with week precision (with
 month precision for 'as reported in June 2021'); an anaphoric date ('later that night', 'shortly after') from the
-previous dated event; 'since my prior report' or a headline in the present tense: the week of publication; a
-concrete mention at a named place takes the date of an event in the three sentences before it. A mention with none
-of these, or with no country, is not an event. A strike wave is one event per country; attacks on several bases
+previous dated event; 'since my prior report' or a headline: the week of publication; in a news text, a concrete
+mention at a named place takes the date of an event in the three sentences before it. A mention with none of
+these, or with no country, is not an event. A strike wave is one event per country; attacks on several bases
 are one event per base.
 """
 
@@ -55,13 +55,7 @@ class Event:
     hedges: list[str] = field(default_factory=list)
     destroyed: list[str] = field(default_factory=list)
     responds_to: list[int] = field(default_factory=list)
-    absorbed: bool = False
     recap_of: dt.date | None = None  # the report date, for an event known only from a recap
-
-    @property
-    def country(self) -> str | None:
-        """The event's country (from its place)."""
-        return self.place.country if self.place else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +97,7 @@ def document_events(document: Document, gazetteer: Gazetteer) -> list[Event]:
             mention.places = _neighbouring_country(mention.sentence, sentences, gazetteer)
     items = _dated_items(mentions, sentences, document)
     events = _merge(items, document, is_short=len(sentences) <= SHORT_TEXT_SENTENCES)
-    events = [e for e in events if e.place is not None and not e.absorbed]
+    events = [e for e in events if e.place is not None]
     _adopt_orphan_casualties(mentions, events, short=len(sentences) <= SHORT_TEXT_SENTENCES)
     _link_responses(events)
     return events
