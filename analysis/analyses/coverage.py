@@ -68,9 +68,8 @@ def official_coverage(data, official: pd.DataFrame | None = None, *, measures=No
     return table.sort_values(["statement_date", "measure"], kind="stable").reset_index(drop=True)
 
 
-def coverage_of_selection(
-    data, start=None, end=None, *, measure: str = "attacks_on_us_forces", official: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def coverage_of_selection(data, start=None, end=None, *, measure: str = "attacks_on_us_forces",
+                          official: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the official figures whose window lies inside the selection [start, end], the widest window first.
 
     A page states the first row: the largest official count it can be set against. Empty when no official

@@ -13,9 +13,8 @@ def _day(value: pd.Timestamp) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def coverage_sentence(
-    data, start=None, end=None, *, measure: str = "attacks_on_us_forces", official: pd.DataFrame | None = None
-) -> str:
+def coverage_sentence(data, start=None, end=None, *, measure: str = "attacks_on_us_forces",
+                      official: pd.DataFrame | None = None) -> str:
     """Say how many of the officially counted events of the selection's widest official window the data holds.
 
     >>> coverage_sentence(None, "2030-01-01", "2030-12-31", official=pd.DataFrame(columns=["measure"]))
