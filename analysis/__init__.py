@@ -52,11 +52,13 @@ _EXPORTS = {
     "interrupted_time_series": "analyses.trends",
     "granger_causality": "analyses.trends",
     "seasonal_decomposition": "analyses.trends",
+    # assisted coding
+    "extract_events": "extract.candidates",
     # reports
     "run_reports": "reporting.runner",
 }
 # The layers, reachable as attributes (an.present.casualties.casualty_figure, an.analyses.quality, ...).
-LAYERS = ("core", "cleaning", "sources", "pipeline", "analyses", "fetch", "present", "notebook", "reporting")
+LAYERS = ("core", "cleaning", "sources", "pipeline", "analyses", "fetch", "extract", "present", "notebook", "reporting")
 
 __all__ = sorted(_EXPORTS)
 

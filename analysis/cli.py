@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis build`, `report` and `fetch` (each with --help)."""
+"""Command line: `python -m analysis build`, `report`, `fetch` and `extract` (each with --help)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,35 @@ def _build(args: argparse.Namespace) -> int:
     manifest = build(args.raw, args.out)
     print(format_summary(manifest, args.out))
     return 0 if manifest["totals"]["unaccounted"] == 0 else 1
+
+
+def _extract(args: argparse.Namespace) -> int:
+    """Write candidate incident-log rows for the events the given texts describe."""
+    from analysis.extract.candidates import extract_files, write_candidates
+
+    frame = extract_files(args.files, published=args.published, log=not args.no_matches)
+    if args.out is None:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        write_candidates(frame, args.out)
+    duplicates = int((frame["matches"] != "").sum()) if len(frame) else 0
+    where = args.out or "standard output"
+    print(
+        f"{len(frame)} candidate events from {len(args.files)} file(s) written to {where}; "
+        f"{duplicates} probably already in the log (see 'matches'). Review each row against its evidence.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _iso_date(text: str):
+    """Read a --published date (YYYY-MM-DD)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -63,6 +92,29 @@ def parser() -> argparse.ArgumentParser:
     fetch_parser = commands.add_parser("fetch", help="pull ACLED or UCDP GED from their APIs into data/raw")
     add_fetch_arguments(fetch_parser)
     fetch_parser.set_defaults(handler=_fetch)
+    extract_parser = commands.add_parser(
+        "extract",
+        help="propose incident-log rows from news articles or official statements",
+        description="Read texts (plain text, Markdown or HTML) and write one candidate incident-log row per event "
+        "they describe, with the evidence for each field, a confidence and the ids of log events it probably "
+        "duplicates. Relative dates are resolved against the publication date: --published, else the file's "
+        "date metadata or date line; a file with none is refused.",
+    )
+    extract_parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="text, Markdown or HTML files")
+    extract_parser.add_argument(
+        "--published",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="publication date of the texts (YYYY-MM-DD)",
+    )
+    extract_parser.add_argument(
+        "--out", type=Path, default=None, metavar="CSV", help="candidates CSV (default: standard output)"
+    )
+    extract_parser.add_argument(
+        "--no-matches", action="store_true", help="do not look for duplicates in data/raw/incidents.csv"
+    )
+    extract_parser.set_defaults(handler=_extract)
     try:
         from analysis.reporting.cli import add_report_arguments
     except ImportError:  # the report runner is optional until its module exists
