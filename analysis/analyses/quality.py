@@ -54,8 +54,9 @@ def quarantine_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:
 def unknown_name_counts(unknown_names: pd.DataFrame) -> pd.DataFrame:
     """Count each name the reference tables do not know, per column (add it to data/raw/reference/ to fix)."""
     if unknown_names.empty:
-        return pd.DataFrame(columns=["column", "value", "rows", "example_rows"])
-    grouped = unknown_names.groupby(["column", "value"], dropna=False, sort=False)["source_row"]
+        return pd.DataFrame(columns=["column", "value", "did_you_mean", "rows", "example_rows"])
+    named = unknown_names.assign(did_you_mean=unknown_names.get("suggestion", pd.NA)).fillna({"did_you_mean": ""})
+    grouped = named.groupby(["column", "value", "did_you_mean"], dropna=False, sort=False)["source_row"]
     table = grouped.agg(rows="size", example_rows=lambda rows: ", ".join(map(str, sorted(rows.dropna())[:5])))
     return (
         table.reset_index()

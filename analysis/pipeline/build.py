@@ -28,6 +28,18 @@ def is_stale(raw_dir: Path | None = None, out_dir: Path | None = None) -> bool:
     return manifest.get("data_fingerprint") != fingerprint(current)
 
 
+def did_you_mean_lines(unknown_names: pd.DataFrame, limit: int = 10) -> list[str]:
+    """Say, for the first unknown names that have one, which known name they probably mean."""
+    if "suggestion" not in unknown_names:
+        return []
+    hinted = unknown_names[unknown_names["suggestion"].notna()].drop_duplicates(["column", "value"]).head(limit)
+    return [
+        f"{row.source_file}, row {row.source_row}, column '{row.column}': {row.value!r} is unknown; did you mean "
+        f"{row.suggestion!r}? (add it as an alias in data/raw/reference/)"
+        for row in hinted.itertuples()
+    ]
+
+
 def accounting_totals(data: EventData) -> dict[str, int]:
     """Sum the row accounting and check that every raw row landed somewhere."""
     totals = {k: int(data.accounting[k].sum()) for k in ("raw_rows", "events", "merged", "quarantined")}
@@ -72,6 +84,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             "totals": accounting_totals(data),
             "stores": stores,
             "unknown_names": len(data.unknown_names),
+            "did_you_mean": did_you_mean_lines(data.unknown_names),
             "corrections_applied": len(data.corrections),
         }
         write_json(staging / "manifest.json", manifest)
@@ -98,6 +111,7 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
         lines.append(f"  {manifest['corrections_applied']} corrections applied from reference/corrections.csv")
     if manifest["unknown_names"]:
         lines.append(f"  {manifest['unknown_names']} names not in the reference tables: see unknown_names.csv")
+        lines.extend(f"    {hint}" for hint in manifest.get("did_you_mean", []))
     if manifest.get("stores"):
         lines.append("Fetched stores (only each store's current snapshot is read):")
         lines.extend(f"  {describe_store(record)}" for record in manifest["stores"])

@@ -98,11 +98,13 @@ def load_events(
     reference = load_reference(reference_dir)
     files = _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)
     from analysis.cleaning.merging import drop_superseded_records
+    from analysis.cleaning.suggestions import with_suggestions
 
     data = EventData.concat(drop_superseded_records([load_file(path, reference) for path in files]))
     if len(files) > 1:  # within one file, each reader already quarantines a repeated id
         check_unique_event_ids(data.events)
     data.events["source_records"] = data.events["source_records"].fillna(data.events["event_id"])
+    data.unknown_names = with_suggestions(data.unknown_names, reference)
     if merge_duplicates:
         data = _merged(data)
     data.events = _sorted_events(data.events)
