@@ -66,7 +66,9 @@ def raw_folder(folder: Path, acled: Path | None, with_log: bool) -> Path:
 
 def build_seconds(raw: Path, out: Path) -> float:
     """Time `python -m analysis build` in a fresh process."""
-    seconds, _ = run([PYTHON, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out)], stdout=subprocess.DEVNULL)
+    seconds, _ = run(
+        [PYTHON, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out)], stdout=subprocess.DEVNULL
+    )
     return seconds
 
 
@@ -100,7 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="work in this folder and keep it (default: a temporary one)"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-reports-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -110,8 +114,19 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run([PYTHON, str(PROJECT_DIR / "benchmarks" / "generate_acled.py"), str(acled), "--rows",
                             str(args.rows)], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-            print(f"generated {args.rows:,} rows ({acled.stat().st_size / 1024**2:.0f} MB) in {time.perf_counter() - started:.1f} s")
-        for name in ("raw-acled", "raw-both", "raw-log", "built-acled", "built-both", "built-log", "reports-big", "reports-log"):
+            print(
+                f"generated {args.rows:,} rows ({acled.stat().st_size / 1024**2:.0f} MB) in {time.perf_counter() - started:.1f} s"
+            )
+        for name in (
+            "raw-acled",
+            "raw-both",
+            "raw-log",
+            "built-acled",
+            "built-both",
+            "built-log",
+            "reports-big",
+            "reports-log",
+        ):
             shutil.rmtree(work / name, ignore_errors=True)
         alone = raw_folder(work / "raw-acled", acled, with_log=False)
         both = raw_folder(work / "raw-both", acled, with_log=True)

@@ -177,3 +177,18 @@ def test_report__a_cell_over_the_timeout_fails_its_page_and_stops_its_kernel(tmp
     assert (
         not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     )
+
+
+def test_report__a_second_custom_run_the_same_day_keeps_its_own_folder(tmp_path, tiny_raw):
+    notebooks = tmp_path / "notebooks"
+    write_notebook(notebooks / "fine.ipynb")
+    config = write_config(tmp_path / "reports.yml", ["fine"], {"data": str(tiny_raw)})
+    for _ in range(2):
+        result = run_report("--config", config, "--notebooks", notebooks, "--out", tmp_path / "out",
+                            "--start", "2022-01-01", "--end", "2022-12-31", "--countries", "Syria")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    runs = sorted(p.name for p in (tmp_path / "out" / "custom").iterdir() if p.is_dir() and not p.is_symlink())
+    assert len(runs) == 2 and runs[1] == runs[0] + "-2"
+    assert (tmp_path / "out" / "custom" / "latest").resolve().name == runs[1]
+    index = (tmp_path / "out" / "custom" / runs[1] / "index.html").read_text()
+    assert "Custom report: 1 Jan 2022 to 31 Dec 2022, Syria" in index and "start=" not in index

@@ -373,10 +373,19 @@ def deadliest_incidents(
     n = check_whole_number("n", n, minimum=1, unit="incidents")
     casualties = data.casualties[data.casualties["outcome"] == outcome]
     if sides is not None:
-        unknown = sorted(set(check_names("sides", sides)) - set(SIDES))
+        wanted = [side.casefold() for side in check_names("sides", sides)]  # 'US' and 'us' are one side
+        unknown = sorted(set(wanted) - set(SIDES))
         if unknown:
             raise ParameterError(f"sides {unknown} are not sides; sides are {', '.join(SIDES)}")
-        casualties = casualties[casualties["side"].isin(check_names("sides", sides))]
+        casualties = casualties[casualties["side"].isin(wanted)]
+    # an event whose every claim is 0 cannot rank: leave it out before choosing claims (most ACLED rows)
+    figure = (
+        casualties["high"]
+        .astype("Float64")
+        .fillna(casualties["best"].astype("Float64"))
+        .fillna(casualties["low"].astype("Float64"))
+    )
+    casualties = casualties[is_in(casualties["event_id"], casualties.loc[(figure > 0).fillna(False), "event_id"])]
     per_view = [
         sum_ranges(select_claims(casualties, view, exclude_claimants=exclude_claimants), ["event_id"]).rename(
             columns={m: f"{view}_{m}" for m in MEASURES}

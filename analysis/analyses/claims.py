@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis.core.arrays import pa_array
 from analysis.core.errors import ParameterError, check_names
 from analysis.core.text import name_key
 
@@ -73,6 +74,17 @@ def _view_order(claims: pd.DataFrame, cells: np.ndarray, view: str) -> np.ndarra
     return np.lexsort(keys)
 
 
+def _is_only_claim_of_its_event(event_ids: pd.Series) -> np.ndarray:
+    """Flag the rows whose event has no other claim row (one hash pass, no sort)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa_array(event_ids)
+    codes = pc.dictionary_encode(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array).indices
+    codes = np.asarray(codes.to_numpy(zero_copy_only=False))
+    return np.bincount(codes, minlength=codes.max(initial=-1) + 1)[codes] == 1 if len(codes) else np.zeros(0, bool)
+
+
 def select_claims(
     casualties: pd.DataFrame,
     view: str = "conservative",
@@ -101,6 +113,14 @@ def select_claims(
     if claimants is not None:
         keep &= folded.isin(claimant_keys(claimants, "claimant"))
     claims = claims[keep.to_numpy()].reset_index(drop=True)
+    alone = _is_only_claim_of_its_event(claims["event_id"])
+    if alone.all():  # one claim per event, as ACLED and GED give: nothing to choose, no sort of a million ids
+        return claims.assign(claims=pd.array(np.ones(len(claims), dtype="int64"), dtype="Int64"), is_disputed=False)
+    if alone.any():
+        single = claims[alone].assign(claims=pd.array(np.ones(int(alone.sum()), dtype="int64"), dtype="Int64"),
+                                      is_disputed=False)  # fmt: skip
+        several = select_claims(claims[~alone], view, per_claimant=per_claimant)
+        return pd.concat([single, several], ignore_index=True)
     cells = _cell_codes(claims, CELL_KEYS + (["claimant"] if per_claimant else []))
     order = _view_order(claims, cells, view)
     is_first = np.ones(len(order), dtype=bool)

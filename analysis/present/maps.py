@@ -21,6 +21,7 @@ from analysis.present.style import ROLE_STYLES
 
 BOUNDARIES_PATH = paths.PACKAGE_DIR / "assets" / "boundaries.geojson"
 DEFAULT_COUNTRIES = ("Iraq", "Syria", "Jordan")
+MAX_MAP_PLACES = 1_500  # above this many distinct places, events are counted per 0.1-degree cell
 AREA_PRECISION = 3  # ACLED's geo_precision: 3 = a province or wider area (drawn hollow: not an exact place)
 LAND_COLOUR, SELECTED_COLOUR, SEA_COLOUR, BORDER_COLOUR = "#f1efe9", "#e2dccd", "#dce9f2", "#8c8577"
 
@@ -84,10 +85,18 @@ def place_counts(events: pd.DataFrame) -> pd.DataFrame:
     """
     located = events[events["latitude"].notna() & events["longitude"].notna()]
     place = located["site"].fillna(located["location"]).fillna("unnamed place").astype(str)
+    latitude, longitude = located["latitude"].astype(float), located["longitude"].astype(float)
+    digits = 3
+    if len(pd.unique(latitude.round(3) * 1000 + longitude.round(3))) > MAX_MAP_PLACES:
+        digits = 1  # thousands of places: count per cell of 0.1 degree (about 10 km), so the map stays light
+        cell = latitude.round(1).astype(str) + "," + longitude.round(1).astype(str)
+        top = place.groupby(cell).agg(lambda names: names.value_counts().index[0])
+        many = place.groupby(cell).nunique()
+        place = cell.map(top) + cell.map(many).map(lambda n: "" if n == 1 else f" and {n - 1} places nearby")
     frame = pd.DataFrame(
         {
-            "latitude": located["latitude"].astype(float).round(3),
-            "longitude": located["longitude"].astype(float).round(3),
+            "latitude": latitude.round(digits),
+            "longitude": longitude.round(digits),
             "place": place,
             "role": located["role"].fillna("other").astype(str),
             "event_date": located["event_date"],

@@ -46,7 +46,7 @@ def readable_header(name) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
-DOWNLOAD_MAX_ROWS = 2_000  # a page embeds at most this many rows in a table's CSV download (pages stay small)
+DOWNLOAD_MAX_ROWS = 1_000  # a page embeds at most this many rows in a table's CSV download (pages stay small)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.core.errors import ParameterError
+from analysis.present.text import selection_title
 
 SET_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TOP_LEVEL_KEYS = {"default_set", "pages", "sets"}
@@ -172,8 +173,8 @@ def custom_set(parameters: Mapping[str, Any], pages: tuple[Page, ...], name: str
     """Make a set from command-line parameters (--start / --end / --countries) and the default pages."""
     if not SET_NAME_PATTERN.match(name):
         raise ParameterError(f"--name {name!r}: a set name is used as a folder name: letters, digits, _ - . only")
-    described = ", ".join(f"{k}={v!r}" for k, v in parameters.items())
-    return ReportSet(name, f"Custom report ({described})" if described else "Custom report", dict(parameters), pages)
+    title = f"Custom report: {selection_title(parameters)}" if parameters else "Custom report"
+    return ReportSet(name, title, dict(parameters), pages)
 
 
 def select_pages(report_set: ReportSet, names: list[str] | None) -> ReportSet:

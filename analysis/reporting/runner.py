@@ -247,6 +247,20 @@ def remove_leftovers(set_dir: Path) -> None:
         _remove_tree(folder)
 
 
+def unique_run_name(set_dir: Path, day: str) -> str:
+    """Name a run by its day; a second run the same day gets its own folder (day-2, day-3, ...), never replacing one.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp()); (folder / "2024-01-05").mkdir()
+    >>> unique_run_name(folder, "2024-01-05"), unique_run_name(folder, "2024-01-06")
+    ('2024-01-05-2', '2024-01-06')
+    """
+    name, number = day, 1
+    while (Path(set_dir) / name).exists():
+        number += 1
+        name = f"{day}-{number}"
+    return name
+
+
 def publish(staging: Path, set_dir: Path, run_name: str) -> Path:
     """Move a finished staging folder to <set>/<run_name>, replacing an earlier run of the same name."""
     final = set_dir / run_name
@@ -461,13 +475,14 @@ def run_reports(
     stagings: list[Path] = []  # removed at the end: published ones have moved, the others are half-made
     try:
         data = resolve_data(report_sets, options, progress)
-        run_name = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+        day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
         results, plans, previous_seconds = [], [], {}
         for report_set in report_sets:
             fingerprint, data_path = data[report_set.name]
             set_dir = Path(options.out_dir) / report_set.name
             set_dir.mkdir(parents=True, exist_ok=True)
             remove_leftovers(set_dir)
+            run_name = unique_run_name(set_dir, day)
             staging = Path(tempfile.mkdtemp(prefix=f".staging-{run_name}-", dir=set_dir))
             stagings.append(staging)
             (kernel_dir / report_set.name).mkdir()
@@ -486,11 +501,11 @@ def run_reports(
             for page in (previous or {}).get("pages", []):
                 previous_seconds[(report_set.name, page["name"])] = page.get("seconds") or 0.0
             progress(f"set {report_set.name}: {len(jobs)} pages -> {set_dir / run_name}")
-            plans.append((report_set, jobs, key, fingerprint, staging, set_dir))
+            plans.append((report_set, jobs, key, fingerprint, staging, set_dir, run_name))
         all_jobs = order_longest_first([job for plan in plans for job in plan[1]], previous_seconds)
         workers = options.jobs or default_jobs()
         outcomes = execute_jobs(all_jobs, workers, progress) if all_jobs else {}
-        for report_set, jobs, key, fingerprint, staging, set_dir in plans:
+        for report_set, jobs, key, fingerprint, staging, set_dir, run_name in plans:
             results.append(
                 finish_set(
                     report_set,
