@@ -23,6 +23,7 @@ _EXPORTS = {
     "load_data": "pipeline.load",
     "load_weekly_counts": "sources.weekly",
     "build": "pipeline.build",
+    "export": "pipeline.export",
     "filter_events": "core.selection",
     "filter_data": "core.selection",
     "find_duplicates": "cleaning.merging",

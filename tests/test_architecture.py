@@ -14,6 +14,7 @@ PUBLIC = {
     "load_data",
     "load_weekly_counts",
     "build",
+    "export",
     "filter_events",
     "filter_data",
     "find_duplicates",

@@ -39,3 +39,24 @@ def column_key(name) -> str:
     """Return a header as snake_case so 'Local time', 'local_time' and 'LOCAL TIME' match."""
     text = clean_text(name) or ""
     return re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
+
+
+# What a spreadsheet may run as a formula when a cell starts with it (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix with ' every text cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return).
+
+    >>> neutralise_formulas(pd.DataFrame({"v": ["=HYPERLINK(1)", "ok", "-3 km"]}))["v"].tolist()
+    ["'=HYPERLINK(1)", 'ok', "'-3 km"]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
+            text = values.astype("string")
+            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
+            if risky.any():
+                out[column] = text.mask(risky, "'" + text)
+    return out

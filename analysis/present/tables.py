@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from analysis.core.text import neutralise_formulas
+
 # inline, so the boxes look the same in JupyterLab (no report style sheet there) and in the HTML pages
 _BOX_STYLE = "border:1px solid #d5d0c4;border-radius:4px;padding:0.4em 0.8em;min-width:8em;background:#faf9f6"
 
@@ -45,25 +47,7 @@ def readable_header(name) -> str:
     return str(name).replace("_", " ")
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
 DOWNLOAD_MAX_ROWS = 1_000  # a page embeds at most this many rows in a table's CSV download (pages stay small)
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix with ' every text cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return).
-
-    >>> neutralise_formulas(pd.DataFrame({"v": ["=HYPERLINK(1)", "ok", "-3 km"]}))["v"].tolist()
-    ["'=HYPERLINK(1)", 'ok', "'-3 km"]
-    """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
-            text = values.astype("string")
-            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
-            if risky.any():
-                out[column] = text.mask(risky, "'" + text)
-    return out
 
 
 def csv_download_link(frame: pd.DataFrame, name: str) -> str:
