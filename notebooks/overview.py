@@ -25,6 +25,7 @@ from analysis.notebook.page import (
     open_report,
     show_context,
     show_findings,
+    show_html,
     show_table,
     show_text,
 )
@@ -38,6 +39,7 @@ from analysis.present.findings import (
 )
 from analysis.present.maps import event_map, missing_coordinates, us_sites
 from analysis.present.overview import LATEST_EVENT_LABELS, activity_figures
+from analysis.present.small_multiples import country_small_multiples
 
 parameters = {"data": data, "start": start, "end": end, "countries": countries, "latest_rows": latest_rows}
 everything, data, manifest = open_report("Overview", parameters)
@@ -52,6 +54,7 @@ show_findings(
     )
 )
 show_context(everything, data, parameters)
+show_html(country_small_multiples(events, start, end))
 
 # %% [markdown]
 # ## Attacks and strikes by country <a id="by-country"></a>

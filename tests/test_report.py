@@ -488,3 +488,26 @@ def test_remove_leftovers__only_hidden_staging_folders(tmp_path):
         (tmp_path / name).mkdir()
     runner.remove_leftovers(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["2024-01-01"]
+
+
+def test_index_body__leads_with_each_pages_key_findings_and_the_set_summary():
+    findings = '<section class="key-findings"><h2>Key findings</h2><ul><li>3 attacks <a href="overview.html#where">details</a></li></ul></section>'
+    summary = '<section class="set-summary"><h2>Attacks per month</h2><svg></svg></section>'
+    run = {
+        "set": "s", "set_title": "S", "parameters": {}, "data_fingerprint": "abc", "package_version": "0.1.0",
+        "made_at": "2024-01-01T00:00:00+00:00", "seconds": 3.0, "run_date": "2024-01-01",
+        "pages": [{"title": "Overview", "html": "overview.html", "status": "ok", "seconds": 1.0, "error": None,
+                   "highlights": findings + summary}],
+    }  # fmt: skip
+    body = pages.index_body(run)
+    assert body.index("Key findings of this set") < body.index("<table class='pages'>")
+    assert '<li>3 attacks <a href="overview.html#where">details</a></li>' in body and "set-summary" in body
+
+
+def test_page_highlights__keep_findings_and_point_their_links_into_the_page():
+    from analysis.reporting.worker import page_highlights
+
+    body = '<p>x</p><section class="key-findings"><ul><li>a <a href="#lags">details</a></li></ul></section><p>y</p>'
+    assert page_highlights(body, "lags.html") == (
+        '<section class="key-findings"><ul><li>a <a href="lags.html#lags">details</a></li></ul></section>'
+    )

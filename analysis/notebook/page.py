@@ -175,7 +175,7 @@ def show_findings(findings) -> None:
 
     items = "".join(
         f"<li>{html.escape(f.text)}"
-        + (f" <a class='finding-link' href='#{html.escape(f.section, quote=True)}'>see below</a>" if f.section else "")
+        + (f" <a class='finding-link' href='#{html.escape(f.section, quote=True)}'>details</a>" if f.section else "")
         + "</li>"
         for f in findings
     )
@@ -209,3 +209,10 @@ def show_context(everything, selection, parameters: Mapping[str, object], *, not
     start, end, countries = parameters.get("start"), parameters.get("end"), parameters.get("countries")
     show_coverage(coverage_sentence(everything, start, end, countries))
     show_about([*coverage_caveats(everything.events, start, end), *notes])
+
+
+def show_html(markup: str) -> None:
+    """Display markup made by the presentation layer (already escaped there)."""
+    from IPython.display import HTML, display
+
+    display(HTML(markup))

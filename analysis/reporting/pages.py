@@ -165,6 +165,25 @@ def duration_text(seconds: float | None) -> str:
     return f"{int(seconds // 60)} min {int(round(seconds % 60))} s"
 
 
+def highlights_html(page_records) -> str:
+    """Lead the index with the set's headline figures: each page's key findings, the first page's summary and
+    caveats (shown once here, folded away on each page)."""
+    import re
+
+    parts, summary, caveats = [], "", ""
+    for page in page_records:
+        found = page.get("highlights") or ""
+        findings = re.search(r"<section class=[\"']key-findings[\"']>.*?</section>", found, re.S)
+        if findings:
+            items = findings.group(0).replace("<h2>Key findings</h2>", "")
+            parts.append(f"<h3><a href='{escape(page['html'])}'>{escape(page['title'])}</a></h3>{items}")
+        summary = summary or "".join(re.findall(r"<section class=[\"']set-summary[\"']>.*?</section>", found, re.S))
+        caveats = caveats or "".join(re.findall(r"<details class=[\"']about-data[\"']>.*?</details>", found, re.S))
+    if not parts:
+        return ""
+    return f"<h2>Key findings of this set</h2>{''.join(parts)}{summary}{caveats}"
+
+
 def index_body(run: Mapping[str, Any]) -> str:
     """Render a run's index: the set, its parameters and data, and every page with its status."""
     rows = []
@@ -192,7 +211,8 @@ def index_body(run: Mapping[str, Any]) -> str:
     }
     description = f"<p>{escape(run['description'])}</p>" if run.get("description") else ""
     return (
-        f"<h1>{escape(run['set_title'])}</h1>{description}<p class='run-summary'>{escape(summary)}</p>"
+        f"<h1>{escape(run['set_title'])}</h1>{description}{highlights_html(run['pages'])}"
+        f"<h2>Pages</h2><p class='run-summary'>{escape(summary)}</p>"
         "<table class='pages'><thead><tr><th>Page</th><th>Status</th><th>Time</th><th>Problem</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         f"<h2>About this report</h2>{facts_table(facts)}"

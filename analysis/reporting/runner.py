@@ -395,6 +395,7 @@ def run_record(
                 "parameters": job.parameters,
                 "messages": outcome.messages,
                 "made_at": outcome.made_at,
+                "highlights": outcome.highlights,
             }
         )
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import threading
 import time
@@ -107,6 +108,21 @@ class PageOutcome:
     notebook: str | None = None
     made_at: str = ""
     messages: int = 0
+    highlights: str = ""  # the page's key findings and set summary, for the set's index
+
+
+# What a page shows that its set's index repeats: the key findings list and the set summary (small multiples),
+# as the presentation layer rendered them (escaped there). Matched by class, from the page's own output.
+HIGHLIGHT_PATTERN = re.compile(
+    r"<section class=[\"'](?:key-findings|set-summary)[\"']>.*?</section>|<details class=[\"']about-data[\"']>.*?</details>",
+    re.S,
+)
+
+
+def page_highlights(body: str, page_html: str) -> str:
+    """Return the page's key findings, set summary and caveats, their section links pointing into the page."""
+    found = HIGHLIGHT_PATTERN.findall(body)
+    return re.sub(r"href=([\"'])#", lambda m: f"href={m.group(1)}{page_html}#", "".join(found))
 
 
 def kernel_environment() -> dict[str, str]:
@@ -343,4 +359,5 @@ def run_page(job: PageJob, on_start: Callable[[PageJob], None] | None = None) ->
         notebook=f"notebooks/{output_notebook.name}" if keep else None,
         made_at=made_at,
         messages=messages,
+        highlights=page_highlights(body, html_name) if status == "ok" else "",
     )
