@@ -41,6 +41,7 @@ from analysis.present.casualties import (
     format_tally,
 )
 from analysis.present.findings import Finding, deadliest_finding, findings, us_casualties_finding
+from analysis.present.text import count_text
 
 parameters = {
     "data": data,
@@ -59,7 +60,8 @@ show_findings(
         deadliest_finding(data, "deadliest"),
         Finding(
             f"The claimants disagree on {coverage['disputed_cells']} of the {coverage['incident_cells']} incidents "
-            f"that carry a casualty claim; {coverage['open_ended_claims']} claims give no upper bound.",
+            f"that carry a casualty claim; {count_text(coverage['open_ended_claims'], 'claim gives', 'claims give')} no "
+            "upper bound.",
             "by-claimant",
         )
         if coverage["claims"]

@@ -31,6 +31,7 @@ from analysis.analyses.quality import (
     unknown_name_counts,
 )
 from analysis.notebook.page import open_report, show_context, show_findings, show_table, show_text
+from analysis.present.coverage import describe
 from analysis.present.findings import Finding, findings
 from analysis.present.quality import OFFICIAL_LABELS, accounting_note, count_note, coverage_figure, readable_coverage
 
@@ -40,6 +41,8 @@ events = data.events
 accounting = accounting_table(data.accounting)
 unknown = unknown_name_counts(data.unknown_names)
 official = official_coverage(everything)
+attack_counts = official[official["measure"] == "attacks_on_us_forces"]
+latest_attacks = attack_counts.iloc[-1] if len(attack_counts) else None
 show_findings(
     findings(
         Finding(accounting_note(accounting), "accounting"),
@@ -53,9 +56,8 @@ show_findings(
             "unknown-names",
         ),
         Finding(
-            f"{len(official)} official tallies are set against the data; the latest count of attacks "
-            f"({official[official['measure'] == 'attacks_on_us_forces'].iloc[-1]['official_count']}) is "
-            f"{official[official['measure'] == 'attacks_on_us_forces'].iloc[-1]['share']:.0%} covered.",
+            f"{len(official)} official tallies are set against the data; of the latest official count of attacks "
+            f"({describe(latest_attacks)}), the data hold {latest_attacks['share']:.0%}.",
             "official",
         )
         if (official["measure"] == "attacks_on_us_forces").any()

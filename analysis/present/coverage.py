@@ -39,3 +39,9 @@ def coverage_sentence(
         f"{int(figure['official_count'])} {what} that {figure['issuer']} counted in {countries} from "
         f"{_day(figure['window_start'])} to {_day(figure['window_end'])} ({figure['share']:.0%})."
     )
+
+
+def describe(figure) -> str:
+    """Write an official figure with its qualifier and window: 'more than 180 from 1 Oct 2023 to 30 Nov 2024'."""
+    return (f"{QUALIFIERS[figure['qualifier']]}{int(figure['official_count'])} from {_day(figure['window_start'])} "
+            f"to {_day(figure['window_end'])}")  # fmt: skip

@@ -138,9 +138,19 @@ def deadliest_finding(data, section: str = "") -> Finding | None:
     return Finding(
         f"The deadliest incident: {what} at {row['location']} on {day_text(row['event_date'])} "
         f"({range_text(row['conservative_low'], row['conservative_best'], row['conservative_high'])} killed in the "
-        f"lowest claim, {int(row['maximal_best'])} in the highest).",
+        f"lowest claim, {range_text(row['maximal_low'], row['maximal_best'], row['maximal_high'])} in the highest).",
         section,
     )
+
+
+def ratio_text(value: float) -> str:
+    """Write a rate ratio for readers: two significant digits, never in scientific notation.
+
+    >>> ratio_text(183.4), ratio_text(0.0162), ratio_text(1.84)
+    ('180', '0.016', '1.8')
+    """
+    digits = f"{value:.2g}"
+    return f"{float(digits):,.0f}" if value >= 10 else f"{float(digits):f}".rstrip("0").rstrip(".")
 
 
 def rate_change_finding(result, section: str = "", freq: str = "W") -> Finding | None:
@@ -151,7 +161,7 @@ def rate_change_finding(result, section: str = "", freq: str = "W") -> Finding |
     levels = result.table[result.table["term"].str.startswith("level_")]
     parts = [
         f"at {day_text(term.removeprefix('level_'))} the {rate} attack rate changed by a factor of "
-        f"{row.rate_ratio:.2g} (95% interval {row.rate_ratio_low:.2g} to {row.rate_ratio_high:.2g})"
+        f"{ratio_text(row.rate_ratio)} (95% interval {ratio_text(row.rate_ratio_low)} to {ratio_text(row.rate_ratio_high)})"
         for term, row in zip(levels["term"], levels.itertuples())
     ]
     return Finding("Trend model: " + "; ".join(parts) + "." if parts else result.method, section) if parts else None
