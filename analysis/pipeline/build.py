@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import platform
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +10,7 @@ import pandas as pd
 from analysis import __version__, paths
 from analysis.cleaning.reference import load_reference
 from analysis.core.tables import EventData
+from analysis.core.versions import library_versions
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
@@ -56,8 +56,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             outputs[file_name] = {"sha256": file_sha256(staging / file_name), "rows": len(getattr(data, name))}
         manifest = {
             "package_version": __version__,
-            "python": platform.python_version(),
-            "pandas": pd.__version__,
+            "versions": library_versions(),  # Python, this package and the libraries that computed the tables
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "raw_dir": str(raw_dir),
             "inputs": hashes,

@@ -33,6 +33,7 @@ from typing import Any
 
 from analysis import __version__, paths
 from analysis.core.errors import AnalysisError, ParameterError
+from analysis.core.versions import library_versions, version_changes
 from analysis.pipeline.fingerprint import data_fingerprint
 from analysis.reporting import pages
 from analysis.reporting.config import ReportSet
@@ -187,6 +188,7 @@ def run_key(fingerprint: str, jobs: list[PageJob]) -> str:
     described = {
         "data_fingerprint": fingerprint,
         "package_version": __version__,
+        "versions": jobs[0].versions if jobs else {},  # other library versions may give other pages
         "pages": [
             [job.page_name, {k: v for k, v in job.parameters.items() if k != "data"}, file_digest(job.notebook)]
             for job in jobs
@@ -345,9 +347,17 @@ def execute_jobs(
 
 
 def run_record(
-    report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, fingerprint: str, run_name: str, seconds: float
+    report_set: ReportSet,
+    jobs: list[PageJob],
+    outcomes,
+    key: str,
+    fingerprint: str,
+    run_name: str,
+    seconds: float,
+    previous: dict | None = None,
 ) -> dict[str, Any]:
-    """Describe a finished run (written as run.json and shown by the indexes)."""
+    """Describe a finished run (written as run.json and shown by the indexes), with what changed since `previous`."""
+    versions = jobs[0].versions if jobs else library_versions()
     page_records = []
     for job in jobs:
         outcome = outcomes[(job.set_name, job.page_name)]
@@ -375,6 +385,12 @@ def run_record(
         "seconds": round(seconds, 2),
         "data_fingerprint": fingerprint,
         "package_version": __version__,
+        "versions": versions,
+        "previous_run": previous["run_date"] if previous else None,
+        # None: no earlier run that recorded its versions, so nothing to compare
+        "versions_changed": version_changes(previous["versions"], versions)
+        if (previous or {}).get("versions")
+        else None,
         "run_key": key,
         "pages": page_records,
     }
@@ -385,6 +401,7 @@ def plan_jobs(
 ) -> list[PageJob]:
     """Make one PageJob per page of a set."""
     navigation = tuple((page.name, page.title) for page in report_set.pages)
+    versions = library_versions()
     jobs = []
     for page in report_set.pages:
         notebook = notebook_path(options.notebooks_dir, page.name).resolve()
@@ -405,6 +422,7 @@ def plan_jobs(
                 kernel_name=options.kernel_name,
                 timeout_seconds=options.timeout_seconds,
                 keep_notebook=options.keep_notebooks,
+                versions=versions,
             )
         )
     return jobs
@@ -507,7 +525,7 @@ def finish_set(
     notebooks_dir = staging / "notebooks"
     if notebooks_dir.is_dir() and not any(notebooks_dir.iterdir()):
         notebooks_dir.rmdir()
-    record = run_record(report_set, jobs, outcomes, key, fingerprint, run_name, seconds)
+    record = run_record(report_set, jobs, outcomes, key, fingerprint, run_name, seconds, latest_run(set_dir))
     write_json(staging / "run.json", record)
     navigation = pages.navigation_html(report_set.title, [(p.name, p.title) for p in report_set.pages], None)
     write_text_atomic(

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,7 @@ class PageJob:
     kernel_name: str = "python3"
     timeout_seconds: int = 600
     keep_notebook: bool = False
+    versions: dict[str, str] = field(default_factory=dict)  # analysis.core.versions.library_versions()
 
 
 @dataclass
@@ -228,6 +229,7 @@ def page_facts(job: PageJob, made_at: str) -> dict[str, Any]:
         "parameters": job.parameters,
         "data_fingerprint": job.data_fingerprint,
         "package_version": job.package_version,
+        "versions": job.versions,
         "made_at": made_at,
         "notebook": notebook,
     }
