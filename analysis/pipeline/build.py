@@ -13,6 +13,7 @@ from analysis.core.tables import EventData
 from analysis.core.versions import library_versions
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
+from analysis.pipeline.progress import BuildProgress, silent_progress
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
 
 
@@ -42,12 +43,26 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
         frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
-    """Read every event table in raw_dir, validate, write the processed tables and return the manifest."""
+def build(raw_dir: Path | None = None, out_dir: Path | None = None, *, progress: BuildProgress | None = None) -> dict:
+    """Read every event table in raw_dir, validate, write the processed tables and return the manifest.
+
+    ``progress`` (analysis.pipeline.progress.BuildProgress) shows large files being read; silent by default.
+    """
     raw_dir, out_dir = Path(raw_dir or paths.RAW_DIR), Path(out_dir or paths.PROCESSED_DIR)
+    progress = progress or silent_progress()
     reference_dir = raw_dir / "reference"
     load_reference(reference_dir)  # fail early, naming the reference file, before reading any input
-    data = load_events(raw_files(raw_dir), reference_dir=reference_dir)
+    try:
+        data = load_events(raw_files(raw_dir), reference_dir=reference_dir, progress=progress)
+        progress.step("writing the processed tables")
+        manifest = _write_outputs(data, raw_dir, reference_dir, out_dir)
+    finally:
+        progress.close()
+    return manifest
+
+
+def _write_outputs(data: EventData, raw_dir: Path, reference_dir: Path, out_dir: Path) -> dict:
+    """Write the processed tables and manifest.json atomically; return the manifest."""
     hashes = input_hashes(raw_dir, reference_dir)
     with staged_directory(out_dir) as staging:
         outputs = {}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Open the report notebooks in JupyterLab: set up .venv with the lab extra if needed (requirements/locked-lab.txt),
+# then start JupyterLab from it on notebooks/ (`python -m analysis lab`). Arguments go to JupyterLab, e.g.
+#   bash scripts/lab.sh --port 8890 --no-browser
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --lab
+exec .venv/bin/python -m analysis lab -- "$@"
