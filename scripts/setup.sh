@@ -14,9 +14,9 @@ if [ "${1:-}" = "--lab" ] || [ -f .venv/.with-lab ]; then lock=requirements/lock
 stamp=".venv/.installed-$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)"
 [ -f "$stamp" ] && exit 0
 
-uv=""
+uv="" why="SETUP_WITH_PIP=1"
 if [ "${SETUP_WITH_PIP:-0}" != 1 ]; then
-  uv="$(PYTHON="$PYTHON" bash scripts/uv.sh 2>/dev/null)" || uv=""
+  uv="$(PYTHON="$PYTHON" bash scripts/uv.sh 2>/dev/null)" || { uv=""; why="uv could not be installed from PyPI with $PYTHON -m pip"; }
 fi
 if [ -n "$uv" ]; then
   echo "Installing the locked dependencies into .venv with uv ($lock)..."
@@ -25,7 +25,7 @@ if [ -n "$uv" ]; then
   "$uv" pip sync --quiet --python .venv/bin/python "$lock"
   "$uv" pip install --quiet --python .venv/bin/python --no-deps -e .
 else
-  echo "uv could not be installed from PyPI (or SETUP_WITH_PIP=1): installing with pip instead, which is slower ($lock)..."
+  echo "$why: installing with pip instead, which is slower ($lock)..."
   [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$lock"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
