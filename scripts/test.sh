@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Keep the venv's bytecode (.pyc): where PYTHONDONTWRITEBYTECODE is set, as on some machine images, every process
-# would compile pandas, statsmodels, ... from source again (a report run took 50 s instead of 16 s).
+# would compile pandas, statsmodels, ... from source again (build and reports took 50 s instead of 16 s).
 unset PYTHONDONTWRITEBYTECODE
 bash scripts/setup.sh
 # The layers (import-linter contracts in pyproject.toml) and the lint rules are part of the tests.
