@@ -1,4 +1,5 @@
-"""Command line: `python -m analysis build`, `report`, `fetch` and `extract` (each with --help)."""
+"""Command line: `python -m analysis build`, `report`, `fetch`, `extract` and `lab` (each with --help); the same as
+`militia-analysis`."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def _build(args: argparse.Namespace) -> int:
     """Run the build and print its row accounting."""
     from analysis.pipeline.build import build, format_summary
+    from analysis.pipeline.progress import BuildProgress
 
-    manifest = build(args.raw, args.out)
+    manifest = build(args.raw, args.out, progress=BuildProgress(sys.stderr))
     print(format_summary(manifest, args.out))
     return 0 if manifest["totals"]["unaccounted"] == 0 else 1
 
@@ -68,11 +70,28 @@ def _fetch(args: argparse.Namespace) -> int:
     return run_from_cli(args)
 
 
+def _lab(args: argparse.Namespace) -> int:
+    """Start JupyterLab on the notebooks (see analysis.notebook.lab)."""
+    from analysis.notebook.lab import start_lab
+
+    return start_lab(args.notebooks, args.jupyter_args)
+
+
+CONSOLE_SCRIPT = "militia-analysis"  # [project.scripts] in pyproject.toml
+
+
+def program_name() -> str:
+    """Name the command the way it was typed: the console script, or `python -m analysis`."""
+    return CONSOLE_SCRIPT if Path(sys.argv[0]).name == CONSOLE_SCRIPT else "python -m analysis"
+
+
 def parser() -> argparse.ArgumentParser:
     """Describe the command line."""
     main_parser = argparse.ArgumentParser(
-        prog="python -m analysis",
+        prog=program_name(),
         description="Clean event tables of militia attacks and US responses, and report on them.",
+        epilog=f"`{program_name()} COMMAND --help` describes a command. `python -m analysis` and the console script "
+        f"`{CONSOLE_SCRIPT}` (installed with the package) run the same commands.",
     )
     commands = main_parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser(
@@ -127,6 +146,21 @@ def parser() -> argparse.ArgumentParser:
         )
         add_report_arguments(report_parser)
         report_parser.set_defaults(handler=_report)
+    lab_parser = commands.add_parser(
+        "lab",
+        help="open the notebooks in JupyterLab",
+        description="Start JupyterLab (from this environment) on the report notebooks, each listed once (the jupytext "
+        ".py pairs are hidden; saving a notebook updates its pair). As root, adds --allow-root and says so. Needs the "
+        "lab extra: `bash scripts/lab.sh` installs it and runs this command.",
+        epilog=f"example: {program_name()} lab -- --port 8890 --no-browser",
+    )
+    lab_parser.add_argument(
+        "--notebooks", type=Path, default=paths.NOTEBOOKS_DIR, help="notebook folder (default: %(default)s)"
+    )
+    lab_parser.add_argument(
+        "jupyter_args", nargs="*", metavar="JUPYTER_OPTION", help="more options for JupyterLab, after --"
+    )
+    lab_parser.set_defaults(handler=_lab)
     return main_parser
 
 

@@ -139,6 +139,10 @@ def test_manifest__is_json_with_version_and_hashes(small_raw, tmp_path):
     an.build(small_raw, tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["package_version"] == an.__version__
+    assert (
+        manifest["versions"]["pandas"] == pd.__version__
+        and manifest["versions"]["militia-response-analysis"] == an.__version__
+    )
     assert all(len(h) == 64 for h in manifest["inputs"].values())
     assert pd.read_csv(tmp_path / "out" / "accounting.csv")["raw_rows"].tolist() == [3]
 

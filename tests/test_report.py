@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -24,7 +25,7 @@ from analysis.reporting.parameters import (
     parameter_problems,
     parameters_cell_source,
 )
-from analysis.reporting.worker import PageJob, needs_plotlyjs, strip_for_page
+from analysis.reporting.worker import PageJob, PageOutcome, needs_plotlyjs, strip_for_page
 from tests.conftest import PROJECT_DIR
 from tests.factories import COMMON, notebook_json, write_notebook
 
@@ -199,6 +200,28 @@ def test_run_key__changes_with_data_parameters_and_notebook_but_not_data_path(tm
     assert runner.run_key("f1", [job_for(tmp_path, notebook, start="2020-01-01", data="/x")]) != base
 
 
+def test_run_key__changes_with_library_versions(tmp_path):
+    notebook = write_notebook(tmp_path / "a.ipynb")
+    job = job_for(tmp_path, notebook)
+    newer = dataclasses.replace(job, versions={"pandas": "3.0.0"})
+    assert runner.run_key("f1", [dataclasses.replace(job, versions={"pandas": "2.3.1"})]) != runner.run_key(
+        "f1", [newer]
+    )
+
+
+def test_run_record__names_the_versions_that_changed_since_the_previous_run(tmp_path):
+    notebook = write_notebook(tmp_path / "a.ipynb")
+    job = dataclasses.replace(job_for(tmp_path, notebook), versions={"pandas": "3.0.0", "numpy": "2.3.0"})
+    outcomes = {("s", "a"): PageOutcome("s", "a", "T", "ok", 1.0, "a.html")}
+    report_set = report_config.ReportSet("s", "S", {}, ())
+    previous = {"run_date": "2024-01-01", "versions": {"pandas": "2.3.1", "numpy": "2.3.0"}}
+    record = runner.run_record(report_set, [job], outcomes, "k", "f", "2024-02-01", 1.0, previous)
+    assert record["versions"] == {"pandas": "3.0.0", "numpy": "2.3.0"}
+    assert record["previous_run"] == "2024-01-01" and record["versions_changed"] == {"pandas": ("2.3.1", "3.0.0")}
+    first = runner.run_record(report_set, [job], outcomes, "k", "f", "2024-02-01", 1.0, None)
+    assert first["previous_run"] is None and first["versions_changed"] is None
+
+
 def test_unchanged_since__same_key_and_all_pages_built_only():
     ok = {"run_key": "k", "pages": [{"status": "ok"}]}
     assert runner.unchanged_since(ok, "k")
@@ -285,6 +308,32 @@ def test_index_body__lists_pages_with_status_and_facts():
     body = pages.index_body(run)
     assert "1 of 2 pages failed" in body and "href='lags.html'" in body and "ValueError: x" in body
     assert "abc" in body and "<th>countries</th><td>Syria</td>" in body  # as a person writes it, not a Python repr
+    assert "Computed with" not in body and "previous run" not in body  # a run made before versions were recorded
+    run.update(
+        versions={"pandas": "3.0.0", "numpy": "2.3.0"},
+        previous_run="2023-12-01",
+        versions_changed={"pandas": ["2.3.1", "3.0.0"]},
+    )
+    body = pages.index_body(run)
+    assert "<code class='library-versions'>pandas 3.0.0, numpy 2.3.0</code>" in body
+    assert (
+        "<span class='versions-changed'>changed since the previous run (2023-12-01): pandas 2.3.1 -&gt; 3.0.0</span>"
+        in body
+    )
+
+
+def test_page_facts_html__states_the_library_versions():
+    facts = {
+        "set_title": "S",
+        "page_title": "P",
+        "parameters": {},
+        "data_fingerprint": "abc",
+        "package_version": "0.1.0",
+        "versions": {"python": "3.11.7", "pandas": "2.3.1"},
+        "made_at": "2024-01-01T00:00:00+00:00",
+        "notebook": "notebooks/p.ipynb",
+    }
+    assert "<code class='library-versions'>python 3.11.7, pandas 2.3.1</code>" in pages.page_facts_html(facts)
 
 
 def test_strip_for_page__removes_stderr_tagged_cells_and_error_outputs():

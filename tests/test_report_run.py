@@ -44,7 +44,15 @@ def test_report__default_set_on_shipped_data_every_page_offline_with_figures_and
         assert page_html.count("Plotly.newPlot(") >= 1, f"{page.name} shows no figure"
         assert page_html.count("* plotly.js v") == 1, f"{page.name} must carry plotly.js exactly once"
         assert "this page failed" not in page_html
-        for value in ("1 Jan 2019", "31 Dec 2024", "Jordan", manifest["data_fingerprint"], manifest["package_version"]):
+        computed_with = f"pandas {manifest['versions']['pandas']}, numpy {manifest['versions']['numpy']}"
+        for value in (
+            "1 Jan 2019",
+            "31 Dec 2024",
+            "Jordan",
+            manifest["data_fingerprint"],
+            manifest["package_version"],
+            computed_with,
+        ):
             assert value in page_html, f"{page.name} does not show {value}"
         assert not EXTERNAL.search(page_html), f"{page.name} loads {EXTERNAL.search(page_html).group(0)!r}"
     assert not EXTERNAL.search(index)

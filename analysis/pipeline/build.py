@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import platform
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +10,10 @@ import pandas as pd
 from analysis import __version__, paths
 from analysis.cleaning.reference import load_reference
 from analysis.core.tables import EventData
+from analysis.core.versions import library_versions
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest, reference_dir_for
+from analysis.pipeline.progress import BuildProgress, silent_progress
 from analysis.pipeline.storage import file_sha256, staged_directory, write_json
 from analysis.pipeline.stores import describe_store, store_records
 
@@ -55,12 +56,26 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
         frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
-    """Read every event table in raw_dir, validate, write the processed tables and return the manifest."""
+def build(raw_dir: Path | None = None, out_dir: Path | None = None, *, progress: BuildProgress | None = None) -> dict:
+    """Read every event table in raw_dir, validate, write the processed tables and return the manifest.
+
+    ``progress`` (analysis.pipeline.progress.BuildProgress) shows large files being read; silent by default.
+    """
     raw_dir, out_dir = Path(raw_dir or paths.RAW_DIR), Path(out_dir or paths.PROCESSED_DIR)
+    progress = progress or silent_progress()
     reference_dir = reference_dir_for(raw_dir)
     load_reference(reference_dir)  # fail early, naming the reference file, before reading any input
-    data = load_events(raw_files(raw_dir), reference_dir=reference_dir)
+    try:
+        data = load_events(raw_files(raw_dir), reference_dir=reference_dir, progress=progress)
+        progress.step("writing the processed tables")
+        manifest = _write_outputs(data, raw_dir, reference_dir, out_dir)
+    finally:
+        progress.close()
+    return manifest
+
+
+def _write_outputs(data: EventData, raw_dir: Path, reference_dir: Path, out_dir: Path) -> dict:
+    """Write the processed tables and manifest.json atomically; return the manifest."""
     hashes = input_hashes(raw_dir, reference_dir)
     stores = store_records(raw_dir)  # the fetched snapshots read, with their pull dates (what reports cite)
     with staged_directory(out_dir) as staging:
@@ -70,8 +85,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
             outputs[file_name] = {"sha256": file_sha256(staging / file_name), "rows": len(getattr(data, name))}
         manifest = {
             "package_version": __version__,
-            "python": platform.python_version(),
-            "pandas": pd.__version__,
+            "versions": library_versions(),  # Python, this package and the libraries that computed the tables
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "raw_dir": str(raw_dir),
             "reference_dir": str(reference_dir),

@@ -21,6 +21,7 @@ from analysis.core.tables import (
     EventData,
     conform,
 )
+from analysis.pipeline.progress import BuildProgress, silent_progress
 from analysis.pipeline.storage import file_sha256
 
 PROCESSED_TABLES = {
@@ -77,7 +78,12 @@ def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
 
 
 def load_events(
-    paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True, merge_duplicates: bool = True
+    paths_or_dirs=None,
+    *,
+    reference_dir: Path | None = None,
+    validate: bool = True,
+    merge_duplicates: bool = True,
+    progress: BuildProgress | None = None,
 ) -> EventData:
     """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
 
@@ -85,6 +91,7 @@ def load_events(
     ``merge_duplicates`` (the default) the same incident found in two sources becomes one event listing
     every record in ``source_records``, and ``data.merges`` says what was merged and why
     (analysis.cleaning.merging); pass False to keep them apart (``an.find_duplicates(data.events)`` still lists them).
+    ``progress`` (analysis.pipeline.progress.BuildProgress) shows large files being read, as the build does.
 
     >>> data = load_events()
     >>> bool(len(data.events)), data.quarantine.empty
@@ -95,20 +102,30 @@ def load_events(
     from analysis.pipeline.validation import validate as validate_tables
     from analysis.sources.registry import load_file
 
+    progress = progress or silent_progress()
     reference = load_reference(reference_dir)
     files = _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)
     from analysis.cleaning.merging import drop_superseded_records
     from analysis.cleaning.suggestions import with_suggestions
 
-    data = EventData.concat(drop_superseded_records([load_file(path, reference) for path in files]))
+    parts = []
+    for path in files:
+        progress.file_started(path)
+        parts.append(load_file(path, reference))
+        progress.file_done(path, int(parts[-1].accounting["raw_rows"].sum()))
+    data = EventData.concat(drop_superseded_records(parts))
     if len(files) > 1:  # within one file, each reader already quarantines a repeated id
         check_unique_event_ids(data.events)
     data.events["source_records"] = data.events["source_records"].fillna(data.events["event_id"])
     data.unknown_names = with_suggestions(data.unknown_names, reference)
     if merge_duplicates:
+        progress.step("merging records of the same incident")
         data = _merged(data)
     data.events = _sorted_events(data.events)
-    return validate_tables(data) if validate else data
+    if not validate:
+        return data
+    progress.step("validating the tables")
+    return validate_tables(data)
 
 
 def _merged(data: EventData) -> EventData:

@@ -51,13 +51,42 @@ def parameters_table(parameters: Mapping[str, Any]) -> str:
     return f"<table class='parameters'>{rows}</table>" if rows else "<p>none (the notebook's defaults)</p>"
 
 
+def versions_text(versions: Mapping[str, str]) -> str:
+    """List library versions as one line.
+
+    >>> versions_text({"pandas": "2.3.1", "numpy": "2.1.0"})
+    'pandas 2.3.1, numpy 2.1.0'
+    """
+    return ", ".join(f"{name} {version}" for name, version in versions.items())
+
+
 def provenance_rows(facts: Mapping[str, Any]) -> dict[str, str]:
-    """Return the facts rows (as HTML) that say which data, package version and time made a page or run."""
-    return {
+    """Return the facts rows (as HTML) that say which data, package and library versions and time made a page or run."""
+    rows = {
         "Data fingerprint_html": f"<code class='data-fingerprint'>{escape(facts['data_fingerprint'])}</code>",
         "Package version_html": f"<code class='package-version'>{escape(facts['package_version'])}</code>",
-        "Made_html": f"<time datetime='{escape(facts['made_at'])}'>{escape(facts['made_at'])}</time>",
     }
+    if facts.get("versions"):  # runs made before versions were recorded have none
+        rows["Computed with_html"] = f"<code class='library-versions'>{escape(versions_text(facts['versions']))}</code>"
+    rows["Made_html"] = f"<time datetime='{escape(facts['made_at'])}'>{escape(facts['made_at'])}</time>"
+    return rows
+
+
+def version_change_text(run: Mapping[str, Any]) -> str:
+    """Say whether the libraries changed since the set's previous run (empty when there is nothing to compare).
+
+    >>> version_change_text({"previous_run": "2024-01-01", "versions_changed": {"pandas": ["2.2.3", "2.3.1"]}})
+    'changed since the previous run (2024-01-01): pandas 2.2.3 -> 2.3.1'
+    >>> version_change_text({"previous_run": "2024-01-01", "versions_changed": {}})
+    'the same as in the previous run (2024-01-01)'
+    """
+    if run.get("versions_changed") is None:
+        return ""
+    previous = run.get("previous_run")
+    if not run["versions_changed"]:
+        return f"the same as in the previous run ({previous})"
+    changes = ", ".join(f"{name} {before} -> {now}" for name, (before, now) in run["versions_changed"].items())
+    return f"changed since the previous run ({previous}): {changes}"
 
 
 def vintage_rows(facts: Mapping[str, Any]) -> dict[str, str]:
@@ -209,6 +238,9 @@ def index_body(run: Mapping[str, Any]) -> str:
         **vintage_rows(run),
         "Took": duration_text(run.get("seconds")),
     }
+    if version_change_text(run):
+        changed = "changed" if run["versions_changed"] else "same"
+        facts["Library versions_html"] = f"<span class='versions-{changed}'>{escape(version_change_text(run))}</span>"
     description = f"<p>{escape(run['description'])}</p>" if run.get("description") else ""
     return (
         f"<h1>{escape(run['set_title'])}</h1>{description}{highlights_html(run['pages'])}"

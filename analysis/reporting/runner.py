@@ -33,6 +33,7 @@ from typing import Any
 
 from analysis import __version__, paths
 from analysis.core.errors import AnalysisError, ParameterError
+from analysis.core.versions import library_versions, version_changes
 from analysis.fetch.vintage import changes_text, run_stores, stores_behind, vintage_text
 from analysis.pipeline.fingerprint import data_fingerprint
 from analysis.reporting import pages
@@ -205,6 +206,7 @@ def run_key(fingerprint: str, jobs: list[PageJob]) -> str:
     described = {
         "data_fingerprint": fingerprint,
         "package_version": __version__,
+        "versions": jobs[0].versions if jobs else {},  # other library versions may give other pages
         "pages": [
             [job.page_name, {k: v for k, v in job.parameters.items() if k != "data"}, file_digest(job.notebook)]
             for job in jobs
@@ -377,9 +379,17 @@ def execute_jobs(
 
 
 def run_record(
-    report_set: ReportSet, jobs: list[PageJob], outcomes, key: str, fingerprint: str, run_name: str, seconds: float
+    report_set: ReportSet,
+    jobs: list[PageJob],
+    outcomes,
+    key: str,
+    fingerprint: str,
+    run_name: str,
+    seconds: float,
+    previous: dict | None = None,
 ) -> dict[str, Any]:
-    """Describe a finished run (written as run.json and shown by the indexes)."""
+    """Describe a finished run (written as run.json and shown by the indexes), with what changed since `previous`."""
+    versions = jobs[0].versions if jobs else library_versions()
     page_records = []
     for job in jobs:
         outcome = outcomes[(job.set_name, job.page_name)]
@@ -408,6 +418,12 @@ def run_record(
         "seconds": round(seconds, 2),
         "data_fingerprint": fingerprint,
         "package_version": __version__,
+        "versions": versions,
+        "previous_run": previous["run_date"] if previous else None,
+        # None: no earlier run that recorded its versions, so nothing to compare
+        "versions_changed": version_changes(previous["versions"], versions)
+        if (previous or {}).get("versions")
+        else None,
         "run_key": key,
         "pages": page_records,
     }
@@ -424,6 +440,7 @@ def plan_jobs(
 ) -> list[PageJob]:
     """Make one PageJob per page of a set."""
     navigation = tuple((page.name, page.title) for page in report_set.pages)
+    versions = library_versions()
     jobs = []
     for page in report_set.pages:
         notebook = notebook_path(options.notebooks_dir, page.name).resolve()
@@ -445,6 +462,7 @@ def plan_jobs(
                 timeout_seconds=options.timeout_seconds,
                 keep_notebook=options.keep_notebooks,
                 data_vintage=data_vintage,
+                versions=versions,
             )
         )
     return jobs
@@ -549,7 +567,7 @@ def finish_set(
     notebooks_dir = staging / "notebooks"
     if notebooks_dir.is_dir() and not any(notebooks_dir.iterdir()):
         notebooks_dir.rmdir()
-    record = run_record(report_set, jobs, outcomes, key, fingerprint, run_name, seconds)
+    record = run_record(report_set, jobs, outcomes, key, fingerprint, run_name, seconds, latest_run(set_dir))
     # latest_run is still the previous run here: this one is published below
     record.update(vintage_facts(data_stores(report_set, options), latest_run(set_dir)))
     write_json(staging / "run.json", record)

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,7 @@ class PageJob:
     keep_notebook: bool = False
     # "data vintage: ACLED pulled 2025-01-06" when the data hold fetched stores (analysis.fetch.vintage)
     data_vintage: str = ""
+    versions: dict[str, str] = field(default_factory=dict)  # analysis.core.versions.library_versions()
 
 
 @dataclass
@@ -246,6 +247,7 @@ def page_facts(job: PageJob, made_at: str) -> dict[str, Any]:
         "parameters": job.parameters,
         "data_fingerprint": job.data_fingerprint,
         "package_version": job.package_version,
+        "versions": job.versions,
         "made_at": made_at,
         "notebook": notebook,
         "data_vintage": job.data_vintage,
