@@ -68,7 +68,12 @@ def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
 
 
 def load_events(
-    paths_or_dirs=None, *, reference_dir: Path | None = None, validate: bool = True, merge_duplicates: bool = True
+    paths_or_dirs=None,
+    *,
+    reference_dir: Path | None = None,
+    validate: bool = True,
+    merge_duplicates: bool = True,
+    place_rule_km: float | None = None,
 ) -> EventData:
     """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
 
@@ -76,6 +81,8 @@ def load_events(
     ``merge_duplicates`` (the default) the same incident found in two sources becomes one event listing
     every record in ``source_records``, and ``data.merges`` says what was merged and why
     (analysis.cleaning.merging); pass False to keep them apart (``an.find_duplicates(data.events)`` still lists them).
+    ``place_rule_km`` sets how close to a US / coalition site unattributed fire in ACLED and GED rows must land
+    to be presumed a militia attack (default ``analysis.cleaning.roles.PLACE_RULE_KM``, 5 km; docs/sources.md).
 
     >>> data = load_events()
     >>> bool(len(data.events)), data.quarantine.empty
@@ -87,6 +94,14 @@ def load_events(
     from analysis.sources.registry import load_file
 
     reference = load_reference(reference_dir)
+    if place_rule_km is not None:
+        from dataclasses import replace
+
+        from analysis.core.errors import ParameterError
+
+        if not place_rule_km >= 0:
+            raise ParameterError(f"place_rule_km={place_rule_km!r}: give a distance in km, 0 or more")
+        reference = replace(reference, place_rule_km=float(place_rule_km))
     files = _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)
     from analysis.cleaning.merging import drop_superseded_records
 
