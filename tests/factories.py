@@ -320,3 +320,14 @@ def write_config(path: Path, pages: list[str], parameters: dict) -> Path:
     """Write a reports.yml with one set, 'test'."""
     path.write_text(json.dumps({"pages": pages, "sets": {"test": {"title": "Test set", "parameters": parameters}}}))
     return path
+
+
+ROLE_LABELS_DIR = PROJECT_DIR / "tests" / "data"
+
+
+def role_labels(name: str) -> pd.DataFrame:
+    """Read a hand-labelled roles file of tests/data (event_id_cnty, label, reason) as event_id, label, reason."""
+    table = pd.read_csv(ROLE_LABELS_DIR / name, dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {"event_id": "acled:" + table["event_id_cnty"], "label": table["label"], "reason": table["reason"]}
+    )

@@ -109,7 +109,8 @@ _US = r"(?:U\.?S\.?|US-led|American|United States|[Cc]oalition|CENTCOM)"
 _TARGET_NOUN = (
     r"(?:forces|troops|soldiers?|military|army|personnel|bases?|outposts?|garrison|convoys?|patrols?|positions?|"
     r"embassy|installations?|facilit(?:y|ies)|airbase|air base|airport|contractors?|vehicles?|headquarters|"
-    r"compound|camp|service ?members?|servicemen|presence|logistics|observation post|post)"
+    r"compound|camp|service ?members?|servicemen|presence|logistics|observation post|post|helicopters?|"
+    r"aircraft|warplanes?|jets|drones?|MQ-9s?)"
 )
 # A site named without saying whose ("the K1 base", "Ain al Asad air base", "Erbil airport").
 _SITE_NOUN = (
@@ -140,12 +141,13 @@ CONTEXT = (
 )
 ATTACK_STATEMENTS = [
     re.compile(
-        rf"\b(?:fired|launched|lobbed|shot|sent|flew|aimed)\b[^.;]{{0,80}}?\b(?:at|on|towards?|against|into)\s+"
+        rf"\b(?:fire[sd]?|launch(?:es|ed)|lob(?:s|bed)|shoots|shot|sen[dt]s?|flew|flies|aim(?:s|ed))\b[^.;]{{0,80}}?\b"
+        rf"(?:at|on|towards?|against|into)\s+"
         rf"{_TARGET}",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing|s)?|struck|hit|shelled|bombed|rocketed|ambushed|stormed)\s+"
+        rf"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing|s)?|struck|hits?|shell(?:s|ed)|bombed|rocketed|ambushed|stormed)\s+"
         rf"(?:on\s+|against\s+)?{_TARGET}",
         re.IGNORECASE,
     ),
@@ -179,7 +181,7 @@ INTERCEPT_STATEMENTS = [
         re.IGNORECASE,
     ),
 ]
-RESPONSE_STATEMENTS = [
+ACTIVE_RESPONSE_STATEMENTS = [
     re.compile(
         rf"{_US}[\s-]+(?:(?:[\w-]+\s+){{0,2}}?{_STRIKER}{_AT_PLACE}{_FILLER}\s+|(?:led\s+)?(?:coalition\s+)?)"
         rf"{_STRIKE_VERB}\b",
@@ -191,12 +193,16 @@ RESPONSE_STATEMENTS = [
         r"strikes?|strikes?|raids?|bombing|missiles?)\b",
         re.IGNORECASE,
     ),
+]
+# The passive voice: "hit by a US drone", "destroyed in US bombing".
+PASSIVE_RESPONSE_STATEMENTS = [
     re.compile(
         r"\b(?:hit|struck|targeted|destroyed|bombed|flattened|killed|levelled|leveled|damaged|shelled)\s+(?:by|in)"
         rf"\s+(?:an?\s+|the\s+)?(?:(?:wave|series|round|string|barrage) of\s+)?{_US}(?:[\s-]+[\w-]+){{0,2}}",
         re.IGNORECASE,
     ),
 ]
+RESPONSE_STATEMENTS = ACTIVE_RESPONSE_STATEMENTS + PASSIVE_RESPONSE_STATEMENTS
 # The US owning a strike that the source gives to an unidentified force (rule 9); an accusation is not a claim.
 US_CLAIMS = [
     re.compile(
@@ -223,6 +229,13 @@ LAUNCH_TIES = [
         re.IGNORECASE,
     ),
 ]
+# Rule 6: fire aimed at a site the gazetteer names: "fired two rockets at Erbil airport", "targeted Ain al Asad
+# air base", "fell short of Ain al-Asad" (the site's spellings follow these words).
+SITE_AIM = (
+    r"(?:\b(?:fire[sd]?|launch(?:es|ed)|lob(?:s|bed)|aim(?:s|ed)|direct(?:s|ed))\b[^.;]{0,60}?\b(?:at|towards?|"
+    r"against|on|into)|\b(?:target(?:s|ed|ing)|shell(?:s|ed)|struck|hits?|attack(?:s|ed))|\bfell short of|"
+    r"\b(?:landed|fell|crashed) (?:near|inside|in|on))"
+)
 # Rule 5's veto: the notes say no US / coalition forces were at the place, or that they had left it.
 US_ABSENT = [
     re.compile(
@@ -647,8 +660,9 @@ def read_directions(notes: pd.Series) -> pd.DataFrame:
     """Read who fired at whom from a column of notes: role (attack / response / NA), quoted words, is_intercepted.
 
     Context clauses (CONTEXT: "in retaliation for ...", "after ...") are blanked out first. An interception
-    ("shot down a drone") makes an attack whatever comes first; otherwise the earliest statement wins. Each
-    pattern is one pass of pyarrow's regular-expression engine over the column.
+    ("shot down a drone") makes an attack whatever comes first; otherwise the earliest statement wins (at the
+    same place, the passive "hit by a US drone" before an attack on one). Each pattern is one pass of pyarrow's
+    regular-expression engine over the column.
     """
 
     text = _without_context(notes)
@@ -657,10 +671,13 @@ def read_directions(notes: pd.Series) -> pd.DataFrame:
     role = np.full(count, None, dtype=object)
     words = np.full(count, None, dtype=object)
     intercepted = np.zeros(count, dtype=bool)
+    # equal positions go to the group looked at first: "hit by an American drone" is the passive response,
+    # not an attack on a US drone
     for label, patterns in (
         ("intercepted", INTERCEPT_STATEMENTS),
+        ("response", PASSIVE_RESPONSE_STATEMENTS),
         ("attack", ATTACK_STATEMENTS),
-        ("response", RESPONSE_STATEMENTS),
+        ("response", ACTIVE_RESPONSE_STATEMENTS),
     ):
         for pattern in patterns:
             where = _first_match(text, pattern)
@@ -735,6 +752,9 @@ def notes_at(notes, rows: np.ndarray) -> pd.Series:
 class SitePlaces:
     """The gazetteer's US / coalition sites and a way to fetch where given rows are (rules 5-7).
 
+    ``bases`` holds the sites rule 5 measures distances to: those placed better than to their province
+    (geo_precision 1 or 2); every site counts when the location names it, and in rule 6's statements.
+
     ``at(rows)`` returns a frame of latitude, longitude and location_site (the base the location names, else
     NA) for the rows at these positions; a reader may fetch them lazily, for the few rows the rules look at.
     """
@@ -743,14 +763,16 @@ class SitePlaces:
     at: Callable[[np.ndarray], pd.DataFrame]
     radius_km: float = PLACE_RULE_KM
     spellings: pd.DataFrame | None = None  # every spelling of a site, indexed by name_key: name, country
-    spelling_pattern: re.Pattern | None = None  # any of those spellings in a text, separators loose
+    aim_pattern: re.Pattern | None = None  # rule 6: fire aimed at one of those spellings
 
     @classmethod
     def from_reference(cls, reference, at, radius_km: float | None = None) -> SitePlaces:
         """Build the sites from a Reference's gazetteer (kind=base with coordinates)."""
         places = reference.places
         bases = places[places["kind"] == "base"]
-        located = bases[bases["latitude"].notna() & bases["longitude"].notna()].drop_duplicates("name")
+        # a site placed only to its province (geo_precision 3, e.g. MSS Euphrates) counts by name, not by distance
+        precise = bases["geo_precision"].fillna(3).lt(3).to_numpy(dtype=bool)
+        located = bases[bases["latitude"].notna() & bases["longitude"].notna() & precise].drop_duplicates("name")
         table = pd.DataFrame(
             {
                 "name": located["name"].astype(str).to_numpy(),
@@ -761,9 +783,7 @@ class SitePlaces:
         )
         spellings = _site_spellings(bases.drop_duplicates("name"))
         radius = getattr(reference, "place_rule_km", None) if radius_km is None else radius_km
-        return cls(
-            table, at, PLACE_RULE_KM if radius is None else float(radius), spellings, _spelling_pattern(spellings)
-        )
+        return cls(table, at, PLACE_RULE_KM if radius is None else float(radius), spellings, _aim_pattern(spellings))
 
 
 def site_places_of(reference, latitude: pd.Series, longitude: pd.Series, location_site: pd.Series) -> SitePlaces:
@@ -781,13 +801,11 @@ def site_places_of(reference, latitude: pd.Series, longitude: pd.Series, locatio
     return SitePlaces.from_reference(reference, at)
 
 
-def _nearest_sites(
-    places: SitePlaces, where: pd.DataFrame, countries: list[str | None]
-) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_sites(places: SitePlaces, where: pd.DataFrame, countries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (site name or None, km) of the site each row is at or near (rule 5), once per distinct place.
 
-    A location that names a site is at it (0 km); otherwise the nearest site in the row's country within
-    ``places.radius_km``.
+    A location that names a site is at it (0 km); otherwise the nearest site in the row's country (``countries``:
+    name_keys) within ``places.radius_km``.
     """
     from analysis.cleaning.merging import distance_km
 
@@ -797,9 +815,7 @@ def _nearest_sites(
     named = pd.notna(where["location_site"]).to_numpy()
     site[named], km[named] = where["location_site"].to_numpy(dtype=object)[named], 0.0
     bases = places.bases
-    keys = pd.DataFrame(
-        {"latitude": where["latitude"], "longitude": where["longitude"], "country": [name_key(c) for c in countries]}
-    )
+    keys = pd.DataFrame({"latitude": where["latitude"], "longitude": where["longitude"], "country": countries})
     todo = ~named & keys["latitude"].notna().to_numpy() & keys["longitude"].notna().to_numpy()
     if bases.empty or not todo.any():
         return site, km
@@ -837,39 +853,53 @@ def _site_spellings(bases: pd.DataFrame) -> pd.DataFrame:
     return table.drop_duplicates("key").set_index("key")
 
 
-def _spelling_pattern(spellings: pd.DataFrame) -> re.Pattern | None:
-    """Compile a pattern matching any spelling, longest first, with loose separators ("Ain al Asad air base")."""
+def _aim_pattern(spellings: pd.DataFrame) -> re.Pattern | None:
+    """Compile rule 6's statement: fire aimed at a site, any of its spellings (longest first, loose separators)."""
     if spellings.empty:
         return None
     ordered = sorted(set(spellings["spelling"]), key=len, reverse=True)
     parts = [r"[\s'’.-]*".join(re.escape(t) for t in re.split(r"[\s'’.-]+", s) if t) for s in ordered]
-    return re.compile(r"\b(?:" + "|".join(p for p in parts if p) + r")\b", re.IGNORECASE)
+    site = r"(?P<site>" + "|".join(p for p in parts if p) + r")\b"
+    return re.compile(rf"{SITE_AIM}\s+(?:the\s+)?{site}", re.IGNORECASE)
 
 
-def _site_named(words: np.ndarray, countries: list[str | None], places: SitePlaces) -> np.ndarray:
-    """Return the site a statement names (a gazetteer spelling in the quoted words, same country), else None."""
-    found = np.full(len(words), None, dtype=object)
-    if places.spelling_pattern is None:
+def _sites_aimed_at(notes: pd.Series, countries, places: SitePlaces) -> list[tuple[str | None, str | None]]:
+    """Return, per note, (quoted words, site) where it says fire was aimed at a site of its row's country (rule 6).
+
+    A statement such as "rockets fired at Erbil airport", "targeted Ain al Asad air base" or "aimed at
+    Ain al-Asad fell short"; context clauses (CONTEXT) are skipped first. (None, None) where there is none.
+    """
+    found: list[tuple[str | None, str | None]] = [(None, None)] * len(notes)
+    pattern, table = places.aim_pattern, places.spellings
+    if pattern is None or not len(notes):
         return found
-    table = places.spellings
-    for i, (text, country) in enumerate(zip(words, countries)):
-        for match in places.spelling_pattern.finditer(text or ""):
-            key = name_key(match.group(0))
-            if key in table.index and table.at[key, "country"] == name_key(country):
-                found[i] = table.at[key, "name"]
+    # pyarrow's engine picks the notes with such a statement (most have none); Python reads which site it names
+    stripped = _without_context(notes)
+    import pyarrow.compute as pc
+
+    has = pc.fill_null(pc.match_substring_regex(stripped, pattern.pattern, ignore_case=True), False).to_numpy(
+        zero_copy_only=False
+    )
+    picked = np.flatnonzero(has)
+    for i, text in zip(picked, stripped.take(picked).to_pylist()):
+        for match in pattern.finditer(text):
+            key = name_key(match.group("site"))
+            if key in table.index and table.at[key, "country"] == countries[i]:
+                found[i] = (match.group(0)[:120], table.at[key, "name"])
                 break
     return found
 
 
 def _site_decisions(
-    rows: np.ndarray,
-    chosen: list[Decision],
-    notes: pd.Series,
-    where: pd.DataFrame,
-    countries: list[str | None],
-    places: SitePlaces,
-) -> list[Decision | None]:
-    """Apply rules 5-7 to candidate rows (their decisions in ``chosen``): a decision per row, None where none applies."""
+    rows: np.ndarray, slots: np.ndarray, made: _Decisions, notes: pd.Series, countries: np.ndarray, places: SitePlaces
+) -> np.ndarray:
+    """Apply rules 5-7 to candidate rows (``slots``: their decisions in ``made``): per row, the position of the
+    decision a rule made, or -1 where none applies.
+
+    ``countries`` holds each row's country as a name_key; the rows' places are fetched (places.at) only for
+    the rows rules 5-6 look at.
+    """
+    chosen = [made.table[i] for i in slots]
     rule = np.array([d.site_rule for d in chosen], dtype=object)
     either = rule == "either"
     if either.any():  # no sub-event: the weapons the notes name tell fire from roadside bombs
@@ -877,37 +907,47 @@ def _site_decisions(
         fire = text.str.contains(FIRE_WORDS.pattern, case=False, regex=True, na=False).to_numpy()
         ied = text.str.contains(WEAPON_WORDS["ied"].pattern, case=False, regex=True, na=False).to_numpy()
         rule[either] = np.where(fire, "fire", np.where(ied, "ied", None))
-    out: list[Decision | None] = [None] * len(rows)
-    site, km = _nearest_sites(places, where, countries)
+    out = np.full(len(rows), -1, dtype=np.int64)
     is_fire = rule == "fire"
+    site, km = np.full(len(rows), None, dtype=object), np.full(len(rows), np.nan)
+    if is_fire.any():
+        site[is_fire], km[is_fire] = _nearest_sites(places, places.at(rows[is_fire]), countries[is_fire])
     near = is_fire & (site != None)  # noqa: E711 (element-wise)
     if near.any():
         vetoed = first_statement(notes[near], US_ABSENT, skip_context=False)
         for i, veto in zip(np.flatnonzero(near), vetoed):
             where_words = f"at {site[i]} (the location names it)" if km[i] == 0 else f"near {site[i]} ({km[i]:.1f} km)"
             if veto is not None:
-                out[i] = replace(
-                    chosen[i],
-                    basis=f'{where_words}, but the notes say US/coalition forces were not there: "{veto}"',
-                    site_rule=None,
+                basis = f'{where_words}, but the notes say US/coalition forces were not there: "{veto}"'
+                out[i] = made.slot(
+                    (id(chosen[i]), "veto", basis), lambda c=chosen[i], b=basis: replace(c, basis=b, site_rule=None)
                 )
             else:
-                out[i] = _site_attack(chosen[i], f"{where_words}, {_who(chosen[i])}", site[i], "base")
+                basis = f"{where_words}, {_who(chosen[i])}"
+                out[i] = made.slot(
+                    (id(chosen[i]), "site", basis),
+                    lambda c=chosen[i], b=basis, s=site[i]: _site_attack(c, b, s, "base"),
+                )
     far = is_fire & ~near
     if far.any():
-        words = np.full(len(rows), None, dtype=object)
-        found = read_directions(notes[far])
-        words[far] = np.where(found["role"].eq("attack").fillna(False).to_numpy(), found["words"].to_numpy(), None)
-        named = _site_named(words, countries, places)
-        for i in np.flatnonzero(far & (named != None)):  # noqa: E711
-            out[i] = _site_attack(chosen[i], f'notes: "{words[i]}" ({named[i]}), {_who(chosen[i])}', named[i], "base")
+        for i, (words, named) in zip(np.flatnonzero(far), _sites_aimed_at(notes[far], countries[far], places)):
+            if named is not None:
+                basis = f'notes: "{words}" ({named}), {_who(chosen[i])}'
+                out[i] = made.slot(
+                    (id(chosen[i]), "site", basis), lambda c=chosen[i], b=basis, s=named: _site_attack(c, b, s, "base")
+                )
     convoy = rule == "ied"
     if convoy.any():
         statements = first_statement(notes[convoy], COALITION_CONVOYS, skip_context=False)
         for i, words in zip(np.flatnonzero(convoy), statements):
             if words is not None:
                 basis = f'notes: "{words}": a convoy carrying US/coalition supplies, {_who(chosen[i])}'
-                out[i] = _site_attack(chosen[i], basis, None, "convoy", target="US/coalition supply convoy")
+                out[i] = made.slot(
+                    (id(chosen[i]), "convoy", basis),
+                    lambda c=chosen[i], b=basis: _site_attack(
+                        c, b, None, "convoy", target="US/coalition supply convoy"
+                    ),
+                )
     return out
 
 
@@ -975,21 +1015,13 @@ def infer_roles(
             )
         decisions.append(decision)
     chosen = _rows_decided(frame, frame["notes"] if notes is None else notes, decisions, combination, places)
-    fields = (
-        "role",
-        "basis",
-        "initiator",
-        "initiator_side",
-        "target",
-        "target_side",
-        "intercepted",
-        "site",
-        "target_kind",
-    )
+    fields = ("role", "basis", "initiator", "initiator_side", "target", "target_side", "intercepted")
     index, table = chosen
     columns = {
         field: pd.array([getattr(d, field) for d in table] or [None], dtype="string").take(index) for field in fields
     }
+    for field in ("site", "target_kind"):  # set by rules 5-7 on a few rows only: not a million-row take each
+        columns[field] = _sparse_strings(len(index), index, [getattr(d, field) for d in table])
     # copy=False: the columns were just made; a dict of arrays is otherwise copied, a million rows each
     out = pd.DataFrame(columns, index=frame.index, copy=False).rename(columns={"basis": "role_basis"})
     out.attrs["unlisted"] = [
@@ -999,6 +1031,19 @@ def infer_roles(
         for name in summaries[k].unlisted
     ]
     return out
+
+
+def _sparse_strings(count: int, index: np.ndarray, values: list[str | None]) -> pd.api.extensions.ExtensionArray:
+    """Return values[index[i]] for i in range(count) as a string array, built fast when nearly all are missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    has = np.array([value is not None for value in values] + [False], dtype=bool)[index]
+    picked = [values[i] for i in index[has]]
+    empty = pa.nulls(count, pa.large_string())
+    if not picked:
+        return pd.arrays.ArrowStringArray(empty)
+    return pd.arrays.ArrowStringArray(pc.replace_with_mask(empty, pa.array(has), pa.array(picked, pa.large_string())))
 
 
 def _site_template(decision: Decision, parties, row: int) -> Decision:
@@ -1017,19 +1062,38 @@ def _site_template(decision: Decision, parties, row: int) -> Decision:
     )
 
 
+class _Decisions:
+    """The decisions rows point at: the per-combination ones, then those refined from a row's place or notes.
+
+    A refined decision is made once per distinct ingredient (its base decision, what was found, the quoted
+    words), however many rows share it: ten thousand militia-versus-US rows quote a few hundred phrases.
+    """
+
+    def __init__(self, decisions: list[Decision]):
+        self.table = list(decisions)
+        self.made: dict = {}
+
+    def slot(self, key: tuple, make: Callable[[], Decision]) -> int:
+        """Return the position of the decision made by ``make`` for ``key`` (made on first use)."""
+        if key not in self.made:
+            self.made[key] = len(self.table)
+            self.table.append(make())
+        return self.made[key]
+
+
 def _rows_decided(frame, notes, decisions: list[Decision], combination: np.ndarray, places) -> tuple[np.ndarray, list]:
     """Refine the per-combination decisions row by row where a rule needs the place or the notes.
 
     Returns (index, table): row i's decision is table[index[i]]; rows no rule refined share their
-    combination's decision, each refined row has its own (its basis quotes its notes).
+    combination's decision.
     """
     index = combination.copy()
-    table = list(decisions)
+    made = _Decisions(decisions)
     settled = np.zeros(len(index), dtype=bool)
 
-    def settle(rows: np.ndarray, new: list[Decision]) -> None:
-        index[rows] = len(table) + np.arange(len(rows))
-        table.extend(new)
+    def settle(rows, slots) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        index[rows] = np.asarray(slots, dtype=np.int64)
         settled[rows] = True
 
     def waiting(condition) -> np.ndarray:
@@ -1038,65 +1102,73 @@ def _rows_decided(frame, notes, decisions: list[Decision], combination: np.ndarr
 
     rows = waiting(lambda d: d.site_rule is not None) if places is not None else np.array([], dtype=np.int64)
     if len(rows):
-        countries = [clean_text(c) for c in frame["country"].iloc[rows].to_numpy(dtype=object, na_value=None)]
-        found = _site_decisions(
-            rows, [table[i] for i in index[rows]], _reindexed(notes_at(notes, rows)), places.at(rows), countries, places
-        )
-        has = np.array([d is not None for d in found], dtype=bool)
-        settle(rows[has], [d for d in found if d is not None])
+        countries = _per_distinct(frame["country"].iloc[rows], name_key)
+        found = _site_decisions(rows, index[rows], made, _reindexed(notes_at(notes, rows)), countries, places)
+        has = found >= 0
+        settle(rows[has], found[has])
     rows = waiting(lambda d: d.read_notes == "direction")
     if len(rows):
         found = read_directions(_reindexed(notes_at(notes, rows)))
-        texts = found["words"].to_numpy(dtype=object)
         role = found["role"].to_numpy(dtype=object)
         need_tie = np.array(
-            [r == "response" and table[i].found("untied_response") is not None for r, i in zip(role, index[rows])]
+            [r == "response" and made.table[i].found("untied_response") is not None for r, i in zip(role, index[rows])]
         )
         tied = np.zeros(len(rows), dtype=bool)
         if need_tie.any():
             tied[need_tie] = first_statement(_reindexed(notes_at(notes, rows[need_tie])), LAUNCH_TIES) != None  # noqa: E711
-        new, where = [], []
-        for k, (r, words, is_intercepted) in enumerate(zip(role, texts, found["is_intercepted"].to_numpy())):
-            if r is None:
-                continue
-            key = "untied_response" if need_tie[k] and not tied[k] else r
-            chosen = table[index[rows[k]]].found(key)
-            if chosen is None:
-                continue
-            chosen = replace(chosen, basis=chosen.basis.format(words=words))
-            if is_intercepted and chosen.role == "attack":
-                chosen = replace(chosen, intercepted="yes")
-            new.append(chosen)
-            where.append(rows[k])
-        settle(np.array(where, dtype=np.int64), new)
+        where, slots = [], []
+        for k, (r, words, is_intercepted) in enumerate(
+            zip(role, found["words"].to_numpy(dtype=object), found["is_intercepted"].to_numpy())
+        ):
+            base = made.table[index[rows[k]]]
+            chosen = base.found("untied_response" if need_tie[k] and not tied[k] else r) if r else None
+            if chosen is not None:
+                intercepted = "yes" if is_intercepted and chosen.role == "attack" else chosen.intercepted
+                slots.append(
+                    made.slot(
+                        (id(chosen), words, intercepted),
+                        lambda c=chosen, w=words, i=intercepted: replace(
+                            c, basis=c.basis.format(words=w), intercepted=i
+                        ),
+                    )
+                )
+                where.append(rows[k])
+        settle(where, slots)
     rows = waiting(lambda d: d.read_notes == "us_action")
     if len(rows):
         statements = first_statement(_reindexed(notes_at(notes, rows)), RESPONSE_STATEMENTS + US_CLAIMS)
         has = statements != None  # noqa: E711
-        new = []
+        slots = []
         for row, words in zip(rows[has], statements[has]):
-            chosen = table[index[row]].found("us_action")
-            new.append(replace(chosen, basis=chosen.basis.format(words=words)))
-        settle(rows[has], new)
+            chosen = made.table[index[row]].found("us_action")
+            slots.append(
+                made.slot((id(chosen), words), lambda c=chosen, w=words: replace(c, basis=c.basis.format(words=w)))
+            )
+        settle(rows[has], slots)
     # an unidentified attacker: the notes may name the militia behind it
     wanted = np.array(
-        [d.names_militia and d.role == "attack" and d.initiator_side == "unknown" for d in table], dtype=bool
+        [d.names_militia and d.role == "attack" and d.initiator_side == "unknown" for d in made.table], dtype=bool
     )
     rows = np.flatnonzero(wanted[index])
     if len(rows):
         mentions = first_statement(_reindexed(notes_at(notes, rows)), [MILITIA_MENTION], skip_context=False)
         has = mentions != None  # noqa: E711
-        new = [
-            replace(
-                table[index[row]],
-                initiator_side="militia",
-                basis=f'{table[index[row]].basis}; notes name a militia: "{words}"',
+        for row, words in zip(rows[has], mentions[has]):
+            base = made.table[index[row]]
+            index[row] = made.slot(
+                (id(base), "militia", words),
+                lambda b=base, w=words: replace(
+                    b, initiator_side="militia", basis=f'{b.basis}; notes name a militia: "{w}"'
+                ),
             )
-            for row, words in zip(rows[has], mentions[has])
-        ]
-        index[rows[has]] = len(table) + np.arange(int(has.sum()))
-        table.extend(new)
-    return index, table
+    return index, made.table
+
+
+def _per_distinct(values: pd.Series, function) -> np.ndarray:
+    """Apply function to each distinct value once (a coded column is not factorised again); NA stays None."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([function(value) for value in uniques] + [None], dtype=object)
+    return mapped[np.where(codes < 0, len(uniques), codes)]
 
 
 def _reindexed(notes: pd.Series) -> pd.Series:
