@@ -495,7 +495,7 @@ def decide(first: Party, second: Party, sub_event, event_type, *, first_label: s
     if set(kinds) == {"iran", "western"}:
         return _iran_and_western(first, second, order)
     if set(kinds) == {"unidentified", "western"}:
-        return _unidentified_and_western(first, second, sub_event, order)
+        return _unidentified_and_western(first, second, sub_event)
     if kinds[0] in ("unidentified", "militia") and kinds[1] in SITE_RULE_TARGETS:
         fallback = _partner_and_militia(first, second) if kinds == ("militia", "partner") else _other(first, second)
         site_rule = _site_rule(sub_event, event_type, kinds[1])
@@ -539,7 +539,7 @@ def _iran_and_western(first: Party, second: Party, order: str) -> Decision:
     return replace(fallback, basis=basis, read_notes="direction", if_found=found)
 
 
-def _unidentified_and_western(first: Party, second: Party, sub_event, order: str) -> Decision:
+def _unidentified_and_western(first: Party, second: Party, sub_event) -> Decision:
     """Rule 4: an unidentified group and US / coalition forces: the notes, else its remote fire is an attack."""
     shooter, victim = (first, second) if first.kind == "unidentified" else (second, first)
     attack = Decision(
@@ -664,7 +664,6 @@ def read_directions(notes: pd.Series) -> pd.DataFrame:
     same place, the passive "hit by a US drone" before an attack on one). Each pattern is one pass of pyarrow's
     regular-expression engine over the column.
     """
-
     text = _without_context(notes)
     count = len(notes)
     earliest = np.full(count, np.iinfo(np.int64).max)
