@@ -414,3 +414,14 @@ def ged_api_rows(
         numbers = {key: int(row[key]) for key in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")}
         rows.append({**row, **numbers, "id": first_id + i, "country_id": int(place["gw"]), "active_year": True})
     return rows
+
+
+ROLE_LABELS_DIR = PROJECT_DIR / "tests" / "data"
+
+
+def role_labels(name: str) -> pd.DataFrame:
+    """Read a hand-labelled roles file of tests/data (event_id_cnty, label, reason) as event_id, label, reason."""
+    table = pd.read_csv(ROLE_LABELS_DIR / name, dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {"event_id": "acled:" + table["event_id_cnty"], "label": table["label"], "reason": table["reason"]}
+    )

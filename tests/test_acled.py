@@ -287,7 +287,7 @@ def test_infer_roles__unidentified_group_firing_at_us_forces_is_a_presumed_milit
     plain, named = load_acled(
         [
             acled_row(
-                actor1="Unidentified Armed Group (Syria)", assoc_actor_1="", notes="Rockets landed near the base."
+                actor1="Unidentified Armed Group (Syria)", assoc_actor_1="", notes="Explosions were heard at night."
             ),
             acled_row(
                 event_id_cnty="SYR2",

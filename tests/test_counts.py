@@ -12,6 +12,7 @@ from analysis.analyses.counts import (
     infer_frequency,
     militia_group,
     period_start,
+    site_provinces,
 )
 from analysis.analyses.response_times import answered_attacks, response_share
 from analysis.cleaning.rows import date_bounds
@@ -274,23 +275,48 @@ def test_event_counts__reads_a_log_through_load_events(load_log):
 # ---------------------------------------------------------------- counts_from_weekly
 
 
-def test_counts_from_weekly__maps_sub_event_types_to_proxies():
+def test_counts_from_weekly__names_each_series_for_the_events_it_counts():
     weekly = make_weekly(
         ("2024-01-06", "Iraq", "Anbar", "Shelling/artillery/missile attack", 3),
         ("2024-01-06", "Iraq", "Anbar", "Disrupted weapons use", 2),
         ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
+        ("2024-01-06", "Iraq", "Anbar", "Armed clash", 5),
         ("2024-01-06", "Iraq", "Anbar", "Peaceful protest", 4),
     )
-    row = counts_from_weekly(weekly).iloc[0]
-    assert (row["events"], row["attacks"], row["responses"], row["intercepted_attacks"]) == (10, 5, 1, 2)
-    assert pd.isna(row["partly_intercepted_attacks"])
-    assert "by any actor" in counts_from_weekly(weekly).attrs["basis"]
+    counts = counts_from_weekly(weekly)
+    row = counts.iloc[0]
+    assert row[["events", "remote_violence_events", "battles"]].tolist() == [15, 4, 5]
+    assert row[["shelling_missile_attacks", "air_drone_strikes", "disrupted_weapons_use"]].tolist() == [3, 1, 2]
+    assert counts.attrs["headline"] == "remote_violence_events"
+    assert counts.attrs["series"]["air_drone_strikes"] == "air or drone strikes, by any actor"
 
 
-def test_counts_from_weekly__has_the_shape_of_event_counts():
+def test_counts_from_weekly__never_calls_a_series_attacks_or_responses():
     weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1))
-    events = make_events(response("2024-01-06"))
-    assert list(counts_from_weekly(weekly, by="country").columns) == list(event_counts(events, by="country").columns)
+    for counts in (counts_from_weekly(weekly), counts_from_weekly(weekly, campaign_view=True), event_counts(weekly)):
+        assert not {"attacks", "responses", "intercepted_attacks"} & set(counts.columns)
+        basis = counts.attrs["basis"]
+        assert "by any actor" in basis and "attacks on US forces" not in basis and "responses" not in basis
+
+
+def test_counts_from_weekly__campaign_view_keeps_the_provinces_with_us_sites():
+    weekly = make_weekly(
+        ("2024-01-06", "Iraq", "Al Anbar", "Air/drone strike", 2),  # ACLED's spelling of the gazetteer's Anbar
+        ("2024-01-06", "Iraq", "Duhok", "Air/drone strike", 7),  # Turkish strikes on the PKK: no US site
+        ("2024-01-06", "Syria", "Deir ez Zor", "Shelling/artillery/missile attack", 3),
+        ("2024-01-06", "Syria", "Idleb", "Shelling/artillery/missile attack", 9),
+    )
+    everywhere, campaign = counts_from_weekly(weekly), counts_from_weekly(weekly, campaign_view=True)
+    assert (everywhere["remote_violence_events"].tolist(), campaign["remote_violence_events"].tolist()) == ([21], [5])
+    assert "Anbar (Iraq)" in campaign.attrs["provinces"] and "Deir ez-Zor (Syria)" in campaign.attrs["provinces"]
+    assert "militia-campaign view" in campaign.attrs["basis"]
+    assert everywhere.attrs["provinces"] is None
+
+
+def test_site_provinces__every_spelling_of_each_province_with_a_base(raw_dir):
+    provinces = site_provinces(raw_dir / "reference")
+    assert sorted(set(provinces["admin1"])) == ["Anbar", "Deir ez-Zor", "Mafraq"]
+    assert {"deirezzor", "anbar", "mafraq"} <= set(provinces["key"])
 
 
 def test_counts_from_weekly__weeks_line_up_with_event_counts():
@@ -301,12 +327,14 @@ def test_counts_from_weekly__weeks_line_up_with_event_counts():
     events = make_events({"event_date": "2023-10-17"}, {"event_date": "2023-10-20"}, {"event_date": "2023-11-03"})
     from_weekly, from_events = counts_from_weekly(weekly), event_counts(events)
     pd.testing.assert_series_equal(from_weekly["period_start"], from_events["period_start"])
-    assert from_weekly["attacks"].tolist() == from_events["attacks"].tolist() == [2, 0, 1]
+    assert from_weekly["shelling_missile_attacks"].tolist() == from_events["attacks"].tolist() == [2, 0, 1]
 
 
 def test_event_counts__passes_a_weekly_table_on():
     weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 2))
-    assert event_counts(weekly, by="admin1")["responses"].tolist() == [2]
+    assert event_counts(weekly, by="admin1")["air_drone_strikes"].tolist() == [2]
+    with pytest.raises(ParameterError, match="weekly file has no targets"):
+        event_counts(weekly, include_convoys=False)
 
 
 def test_counts_from_weekly__zero_fills_missing_weeks_per_province():
@@ -347,7 +375,7 @@ def test_counts_from_weekly__monthly_counts_a_week_in_the_month_of_its_saturday(
         ("2024-02-03", "Iraq", "Anbar", "Air/drone strike", 1),
     )
     counts = counts_from_weekly(weekly, freq="M")
-    assert counts["responses"].tolist() == [2, 1]
+    assert counts["air_drone_strikes"].tolist() == [2, 1]
     assert counts["coarse_dated_events"].tolist() == [2, 0]
     assert counts["period_days"].tolist() == [7, 7]
 
@@ -364,15 +392,9 @@ def test_counts_from_weekly__filters_countries_and_refuses_unknown_ones():
         ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 1),
         ("2024-01-06", "Syria", "Deir ez Zor", "Air/drone strike", 5),
     )
-    assert counts_from_weekly(weekly, countries=["Syria"])["responses"].tolist() == [5]
+    assert counts_from_weekly(weekly, countries=["Syria"])["air_drone_strikes"].tolist() == [5]
     with pytest.raises(ParameterError, match="Lebanon"):
         counts_from_weekly(weekly, countries=["Lebanon"])
-
-
-def test_counts_from_weekly__custom_sub_event_mapping():
-    weekly = make_weekly(("2024-01-06", "Iraq", "Anbar", "Armed clash", 3))
-    counts = counts_from_weekly(weekly, attack_sub_events=["armed clash"])
-    assert counts["attacks"].tolist() == [3]
 
 
 # ---------------------------------------------------------------- answered attacks and response shares
@@ -433,15 +455,22 @@ def test_response_share__bad_confidence_raises_parameter_error():
 # ---------------------------------------------------------------- summaries
 
 
-def test_counts_summary__totals_per_group_keep_unknown_counts_unknown():
+def test_counts_summary__totals_per_group_of_weekly_series():
     weekly = make_weekly(
         ("2024-01-06", "Iraq", "Anbar", "Air/drone strike", 2),
         ("2024-01-13", "Syria", "Deir ez Zor", "Shelling/artillery/missile attack", 3),
     )
     summary = counts_summary(counts_from_weekly(weekly, by="country")).set_index("country")
-    assert summary.loc["Iraq", ["periods", "responses", "attacks"]].tolist() == [2, 2, 0]
-    assert summary.loc["Syria", "periods_with_attacks"] == 1
-    assert summary["partly_intercepted_attacks"].isna().all()
+    assert summary.loc["Iraq", ["periods", "air_drone_strikes", "shelling_missile_attacks"]].tolist() == [2, 2, 0]
+    assert summary.loc["Syria", "periods_with_remote_violence_events"] == 1
+
+
+def test_counts_summary__keeps_a_count_unknown_in_a_period_unknown():
+    counts = event_counts(make_events({"event_date": "2024-01-06"}, {"event_date": "2024-01-13"}))
+    counts.loc[0, "partly_intercepted_attacks"] = pd.NA
+    summary = counts_summary(counts)
+    assert summary[["attacks", "periods_with_attacks"]].iloc[0].tolist() == [2, 2]
+    assert pd.isna(summary["partly_intercepted_attacks"].iloc[0])
 
 
 def test_headline_counts__labels_and_totals():
@@ -465,6 +494,20 @@ def test_infer_frequency__from_spacing_when_attrs_are_lost():
     weekly.attrs.clear()
     monthly.attrs.clear()
     assert (infer_frequency(weekly), infer_frequency(monthly)) == ("W", "M")
+
+
+def test_event_counts__include_convoys_false_leaves_convoy_attacks_out_and_says_so():
+    events = make_events(
+        {"event_date": "2024-01-06", "target_kind": "convoy"},
+        {"event_date": "2024-01-07", "target_kind": "base"},
+        response("2024-01-08"),
+    )
+    with_convoys, without = event_counts(events), event_counts(events, include_convoys=False)
+    assert (with_convoys["attacks"].sum(), without["attacks"].sum()) == (2, 1)
+    assert (with_convoys["events"].sum(), without["events"].sum(), without["responses"].sum()) == (3, 2, 1)
+    assert "convoy attacks (target_kind = convoy, 1) included" in with_convoys.attrs["basis"]
+    assert without.attrs["basis"].endswith("convoy attacks (target_kind = convoy) left out: 1")
+    assert (with_convoys.attrs["include_convoys"], without.attrs["include_convoys"]) == (True, False)
 
 
 def test_public_names__exported_lazily():

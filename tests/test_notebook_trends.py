@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
+from analysis.analyses.counts import counts_from_weekly
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.notebooks
@@ -243,27 +244,36 @@ def weekly_run(tmp_path_factory):
 def test_notebook_trends__runs_on_an_acled_weekly_file(weekly_run):
     assert errors(weekly_run) == []
     text = page_text(weekly_run)
-    assert "by any actor" in text  # the proxies are named on the page
+    assert "by any actor" in text  # the series are named for what they are on the page
+    assert "the militia-campaign view" in text  # only provinces that host a US / coalition site, by default
     assert "cannot say which attacks were answered" in text
     assert "Share of attacks answered, by militia group" not in text
+    assert "Interrupted time series of attacks" not in text  # a weekly file has no attacks, only events by type
     assert figures(weekly_run) >= 4
 
 
 def test_notebook_trends__weekly_models_find_the_synthetic_surge(weekly_run):
-    counts = an.event_counts(
+    counts = counts_from_weekly(
         an.load_weekly_counts(SAMPLE),
-        freq="W",
+        "W",
         start=WEEKLY_PARAMETERS["start"],
         end=WEEKLY_PARAMETERS["end"],
         countries=WEEKLY_PARAMETERS["countries"],
+        campaign_view=True,
     )
-    its = an.interrupted_time_series(counts, break_dates=["2023-10-17", "2024-02-05"])  # the episode calendar's
+    headline = "remote_violence_events"
+    assert counts.attrs["headline"] == headline
+    # the episode calendar's break dates
+    its = an.interrupted_time_series(counts, column=headline, break_dates=["2023-10-17", "2024-02-05"])
     assert its.ok, its.refusal
-    rows = {row[0]: row for row in table_with_caption(weekly_run, "Interrupted time series of attacks: rate ratios")}
+    caption = "Interrupted time series of remote violence events: rate ratios"
+    rows = {row[0]: row for row in table_with_caption(weekly_run, caption)}
     assert float(rows["level_2023-10-17"][3]) > 1.5 and float(rows["level_2024-02-05"][4]) < 1.0
-    stl = an.seasonal_decomposition(counts)
-    assert stl.ok and shows_result(weekly_run, stl, "Seasonal-trend decomposition of attacks")
-    assert shows_result(weekly_run, an.granger_causality(counts, lags=3), "Granger tests, both directions")
+    stl = an.seasonal_decomposition(counts, column=headline)
+    assert stl.ok and shows_result(weekly_run, stl, "Seasonal-trend decomposition of remote violence events")
+    # no Granger test: strikes and shelling by any actor are not US responses and militia attacks
+    assert "a Granger test on it would test other actors' fire" in page_text(weekly_run)
+    assert "Granger tests, both directions" not in page_text(weekly_run)
 
 
 def test_notebook_trends__has_one_parameters_cell_with_the_common_names():

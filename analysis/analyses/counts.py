@@ -1,11 +1,19 @@
-"""Regular, zero-filled count series (weekly or monthly) of attacks, responses and intercepted attacks.
+"""Regular, zero-filled count series (weekly or monthly): attacks, responses and intercepted attacks from event
+tables; events by type from ACLED's weekly aggregates.
 
-Two inputs give the same table shape, so every trend helper and chart reads either:
+Two inputs, one table layout (period_start, groups, period_days, counts), so every trend helper and chart reads
+either:
 
-* ``event_counts(events, freq, by)`` counts the canonical event table (incident log, ACLED, UCDP GED);
-* ``counts_from_weekly(weekly, freq, by)`` re-shapes ACLED's aggregated weekly counts
-  (``load_weekly_counts``), which carry no actors: its attacks and responses are proxies read from the
-  sub-event type (see ``ACLED_ATTACK_SUB_EVENTS``) and say so in ``counts.attrs["basis"]``.
+* ``event_counts(events, freq, by)`` counts the canonical event table (incident log, ACLED, UCDP GED): events,
+  attacks, responses, intercepted attacks (COUNT_COLUMNS); ``include_convoys=False`` leaves attacks on supply
+  convoys out;
+* ``counts_from_weekly(weekly, freq, by)`` counts ACLED's aggregated weekly files (``load_weekly_counts``),
+  which carry no actors: their series are named for what they are, events by type (WEEKLY_SERIES: remote
+  violence events, battles, air / drone strikes, shelling, ...), never attacks on US forces or responses;
+  ``campaign_view=True`` keeps only the provinces that host a US / coalition site.
+
+Each table says what it counted in ``counts.attrs["basis"]``; ``attrs["headline"]`` names its main series
+(attacks, or remote violence events), which the trend models use by default.
 
 Weeks run Saturday to Friday and are labelled by their Saturday, as in ACLED's weekly files (pandas
 period "W-FRI"), so the two sources line up week for week. Months are calendar months.
@@ -34,14 +42,35 @@ COUNT_COLUMNS = (
     "partly_intercepted_attacks",
     "coarse_dated_events",
 )
-# ACLED sub-event types read as proxies when a weekly file has no actors (matched with name_key).
-ACLED_ATTACK_SUB_EVENTS = (
-    "Shelling/artillery/missile attack",
-    "Remote explosive/landmine/IED",
-    "Disrupted weapons use",
-)
-ACLED_RESPONSE_SUB_EVENTS = ("Air/drone strike",)
-ACLED_INTERCEPTED_SUB_EVENTS = ("Disrupted weapons use",)
+# The series of an ACLED weekly file: column -> (weekly column, values it counts, what the series is).
+WEEKLY_SERIES = {
+    "remote_violence_events": (
+        "event_type",
+        ("Explosions/Remote violence",),
+        "remote violence events (air / drone strikes, shelling, missiles, IEDs), by any actor",
+    ),
+    "battles": ("event_type", ("Battles",), "battles (armed clashes), by any actor"),
+    "air_drone_strikes": ("sub_event_type", ("Air/drone strike",), "air or drone strikes, by any actor"),
+    "shelling_missile_attacks": (
+        "sub_event_type",
+        ("Shelling/artillery/missile attack",),
+        "shelling, artillery, rocket and missile fire, by any actor",
+    ),
+    "remote_explosive_events": (
+        "sub_event_type",
+        ("Remote explosive/landmine/IED",),
+        "remote explosives, landmines and IEDs, by any actor",
+    ),
+    "disrupted_weapons_use": (
+        "sub_event_type",
+        ("Disrupted weapons use",),
+        "disrupted weapons use (intercepted or foiled attacks), by any actor",
+    ),
+}
+WEEKLY_COUNT_COLUMNS = ("events", *WEEKLY_SERIES, "coarse_dated_events")
+WEEKLY_HEADLINE = "remote_violence_events"
+# Every count column either table can have (group_columns takes the rest for groups).
+MEASURE_COLUMNS = tuple(dict.fromkeys(COUNT_COLUMNS + WEEKLY_COUNT_COLUMNS))
 WEEKLY_REQUIRED_COLUMNS = ("week_start", "country", "sub_event_type", "events")
 WEEKLY_GROUP_COLUMNS = ("region", "country", "admin1", "event_type", "sub_event_type", "disorder_type")
 
@@ -64,7 +93,17 @@ def infer_frequency(counts: pd.DataFrame) -> str:
 
 def group_columns(counts: pd.DataFrame) -> list[str]:
     """Return the grouping columns of a counts table (everything but the period and the counts)."""
-    return [c for c in counts.columns if c not in ("period_start", "period_days", *COUNT_COLUMNS)]
+    return [c for c in counts.columns if c not in ("period_start", "period_days", *MEASURE_COLUMNS)]
+
+
+def measure_columns(counts: pd.DataFrame) -> list[str]:
+    """Return the count columns a counts table has (attacks, responses, ... or the weekly series)."""
+    return [c for c in MEASURE_COLUMNS if c in counts.columns]
+
+
+def headline_column(counts: pd.DataFrame) -> str:
+    """Return the main series of a counts table: attacks (event tables) or remote violence events (weekly files)."""
+    return counts.attrs.get("headline") or ("attacks" if "attacks" in counts.columns else WEEKLY_HEADLINE)
 
 
 def militia_group(events: pd.DataFrame) -> pd.Series:
@@ -129,12 +168,17 @@ def event_counts(
     start=None,
     end=None,
     countries: Iterable[str] | None = None,
+    *,
+    include_convoys: bool = True,
 ) -> pd.DataFrame:
     """Count events, attacks, responses and intercepted attacks per week or month, zero-filled, per group.
 
     events is an event table (data.events) or, equally, an ACLED weekly table from load_weekly_counts, which
-    is passed on to counts_from_weekly (read its caveats: no actors). countries (None: all) keeps only events
-    in those countries.
+    is passed on to counts_from_weekly (read its caveats: no actors, so its series are events by type, not
+    attacks). countries (None: all) keeps only events in those countries. include_convoys=False leaves out
+    attacks on supply convoys (target_kind = convoy: roadside bombs on Iraqi contractors' trucks carrying
+    coalition supplies, which dominate 2020-2021 and which many analysts count apart); ``attrs["basis"]`` says
+    which was done and how many convoy attacks were counted or left out.
 
     by: None, an event column (country, weapon, initiator, target, site, ...) or 'group' (the militia group:
     the initiator of an attack, the target of a response), or a list of them. start / end (inclusive) bound
@@ -147,11 +191,19 @@ def event_counts(
     """
     events = events_of(events)
     if "week_start" in events.columns and "event_date" not in events.columns:
+        if not include_convoys:
+            raise ParameterError(
+                "include_convoys=False needs event tables: an ACLED weekly file has no targets, so convoy attacks "
+                "cannot be told apart in it"
+            )
         return counts_from_weekly(events, freq, by, start, end, countries)
     freq = check_freq(freq)
     by = check_names("by", by)
     if countries:
         events = filter_events(events, countries=countries)
+    is_convoy = _is_convoy_attack(events)
+    if not include_convoys:
+        events = events[~is_convoy]
     undated = events.loc[events["event_date"].isna(), "event_id"]
     if len(undated):
         raise AnalysisError(
@@ -194,15 +246,32 @@ def event_counts(
     counts = _tally(rows, by, list(COUNT_COLUMNS), grid)
     counts.insert(len(by) + 1, "period_days", covered_days(counts["period_start"], freq, start, end))
     counts = counts.reset_index(drop=True)
+    convoys = int(is_convoy.sum())
+    convoy_words = (
+        f"convoy attacks (target_kind = convoy, {convoys}) included; pass include_convoys=False to leave them out"
+        if include_convoys
+        else f"convoy attacks (target_kind = convoy) left out: {convoys}"
+    )
     counts.attrs.update(
         freq=freq,
         by=by,
+        headline="attacks",
+        include_convoys=include_convoys,
         basis=(
             "event table: attacks and responses are the events' roles; intercepted attacks are attacks coded "
-            "intercepted = yes"
+            f"intercepted = yes; {convoy_words}"
         ),
     )
     return counts
+
+
+def _is_convoy_attack(events: pd.DataFrame) -> pd.Series:
+    """Flag attacks on supply convoys (target_kind = convoy); a table without target_kind has none."""
+    if "target_kind" not in events.columns:
+        return pd.Series(False, index=events.index)
+    return (events["role"].astype("string").eq("attack") & events["target_kind"].astype("string").eq("convoy")).fillna(
+        False
+    )
 
 
 def _is_coarse_dated(events: pd.DataFrame, starts: pd.Series, freq: str) -> pd.Series:
@@ -250,20 +319,26 @@ def counts_from_weekly(
     end=None,
     countries: Iterable[str] | None = None,
     *,
-    attack_sub_events: Iterable[str] = ACLED_ATTACK_SUB_EVENTS,
-    response_sub_events: Iterable[str] = ACLED_RESPONSE_SUB_EVENTS,
-    intercepted_sub_events: Iterable[str] = ACLED_INTERCEPTED_SUB_EVENTS,
+    campaign_view: bool = False,
+    reference_dir=None,
 ) -> pd.DataFrame:
-    """Turn ACLED weekly aggregates (load_weekly_counts) into the table event_counts returns.
+    """Count ACLED weekly aggregates (load_weekly_counts) per week or month: events by type, never attacks.
 
-    A weekly file has no actors, so attacks and responses cannot be told apart the way the event tables
-    allow: ``attacks`` sums the sub-event types in attack_sub_events (shelling / artillery / missile,
-    remote explosives, disrupted weapons use), ``responses`` those in response_sub_events (air / drone
-    strikes), by ANY actor; ``intercepted_attacks`` sums disrupted weapons use; partly intercepted attacks are
-    unknown (NA). by may name region, country, admin1, event_type, sub_event_type or disorder_type.
-    start / end keep the weeks that overlap [start, end], each counted whole (a week cannot be split), so
-    ``period_days`` is 7 per week. For freq="M" a week counts in the month of its Saturday and
-    ``coarse_dated_events`` holds the events of weeks that run into the next month.
+    A weekly file holds, per week and province, the number of events of each type, with no actors: it cannot
+    tell a militia's rockets from Turkish, Israeli, Syrian, Russian or Islamic State fire, nor a US strike from
+    anyone else's. So its series are named for what they are (WEEKLY_SERIES): ``events`` (all types),
+    ``remote_violence_events`` (the headline series), ``battles``, ``air_drone_strikes``,
+    ``shelling_missile_attacks``, ``remote_explosive_events`` and ``disrupted_weapons_use``, each by any actor.
+    ``attrs["series"]`` describes each column and ``attrs["basis"]`` the whole table.
+
+    campaign_view=True keeps only the provinces (admin1) that host a US / coalition site in the gazetteer
+    (``kind=base``, read from reference_dir, default data/raw/reference): the militia-campaign view, which
+    leaves out e.g. Turkish strikes in Duhok and regime shelling in Idlib; ``attrs["provinces"]`` lists them.
+
+    by may name region, country, admin1, event_type, sub_event_type or disorder_type. start / end keep the
+    weeks that overlap [start, end], each counted whole (a week cannot be split), so ``period_days`` is 7 per
+    week. For freq="M" a week counts in the month of its Saturday and ``coarse_dated_events`` holds the events
+    of weeks that run into the next month.
     """
     freq = check_freq(freq)
     by = check_names("by", by)
@@ -281,6 +356,9 @@ def counts_from_weekly(
         if not known & set(countries):
             raise ParameterError(f"no weeks in countries {sorted(countries)}; the weekly table has {sorted(known)}")
         weekly = weekly[weekly["country"].isin(countries)]
+    provinces = None
+    if campaign_view:
+        weekly, provinces = _in_site_provinces(weekly, reference_dir)
     if weekly.empty and (start is None or end is None):
         raise AnalysisError("the weekly table has no rows to count, and no start and end to lay out empty weeks")
     start, end = parse_period(start, end)
@@ -294,10 +372,13 @@ def counts_from_weekly(
     inside = week_starts.isin(week_grid["period_start"])
     weekly, week_starts = weekly[inside], week_starts[inside]
     events = weekly["events"].astype("Int64")
-    sub_event = weekly["sub_event_type"].astype("string")
     starts = week_starts if freq == "W" else period_start(week_starts, freq)
     # a week counts in the period of its Saturday; one that runs into the next period is coarsely placed
     runs_into_next_period = period_start(week_starts + pd.Timedelta(days=6), freq).ne(starts)
+    series = {
+        name: events.where(_matches(weekly[column].astype("string"), values), 0)
+        for name, (column, values, _) in WEEKLY_SERIES.items()
+    }
     rows = pd.concat(
         [
             pd.DataFrame({name: weekly[name].astype("string").fillna("unknown") for name in by}, index=weekly.index),
@@ -305,9 +386,7 @@ def counts_from_weekly(
                 {
                     "period_start": starts,
                     "events": events,
-                    "attacks": events.where(_matches(sub_event, attack_sub_events), 0),
-                    "responses": events.where(_matches(sub_event, response_sub_events), 0),
-                    "intercepted_attacks": events.where(_matches(sub_event, intercepted_sub_events), 0),
+                    **series,
                     "coarse_dated_events": events.where(runs_into_next_period, 0) if freq != "W" else events * 0,
                 },
                 index=weekly.index,
@@ -315,7 +394,7 @@ def counts_from_weekly(
         ],
         axis=1,
     )
-    measures = ["events", "attacks", "responses", "intercepted_attacks", "coarse_dated_events"]
+    measures = list(WEEKLY_COUNT_COLUMNS)
     if freq == "W":
         grid = week_grid
         days = pd.Series(7, index=grid.index)
@@ -326,35 +405,75 @@ def counts_from_weekly(
         days = grid["period_start"].map(days).fillna(0)
     grid = grid.assign(period_days=days.astype("Int64").to_numpy())
     counts = _tally(rows, by, measures, grid)
-    counts["partly_intercepted_attacks"] = pd.array([pd.NA] * len(counts), dtype="Int64")  # a weekly file cannot tell
-    counts = counts[["period_start", *by, "period_days", *COUNT_COLUMNS]].reset_index(drop=True)
+    counts = counts[["period_start", *by, "period_days", *measures]].reset_index(drop=True)
+    where = (
+        f"only the provinces that host a US / coalition site ({', '.join(provinces)}): the militia-campaign view"
+        if campaign_view
+        else "every province in the file"
+    )
     counts.attrs.update(
         freq=freq,
         by=by,
+        headline=WEEKLY_HEADLINE,
+        series={name: words for name, (_, _, words) in WEEKLY_SERIES.items()},
+        provinces=provinces,
         basis=(
-            "ACLED weekly aggregates: no actors, so 'attacks' are all "
-            f"{', '.join(attack_sub_events)} events and 'responses' all {', '.join(response_sub_events)} events, by any "
-            "actor (not only militias and US forces); intercepted attacks are "
-            f"{', '.join(intercepted_sub_events)} events"
+            "ACLED weekly aggregates: events by type, by any actor (the file has no actors, so these are not "
+            "counts of militia fire on US forces or of US strikes); "
+            + "; ".join(f"{name} = {words}" for name, (_, _, words) in WEEKLY_SERIES.items())
+            + f"; {where}"
         ),
     )
     return counts
 
 
+def site_provinces(reference_dir=None) -> pd.DataFrame:
+    """Return the provinces that host a US / coalition site: country, admin1 (as the gazetteer names it) and key.
+
+    ``key`` is every name_key spelling of the province the gazetteer knows (its province, town or alias
+    entries), so that ACLED's "Al Anbar" or "Deir ez Zor" match the gazetteer's "Anbar" and "Deir ez-Zor".
+    """
+    from analysis.cleaning.reference import load_reference
+
+    places = load_reference(reference_dir).places
+    bases = places[places["kind"] == "base"].drop_duplicates("name")
+    rows = []
+    for (country, admin1), _ in bases.groupby(["country", "admin1"], sort=True):
+        spellings = {admin1}
+        entry = places.reindex([name_key(admin1)])
+        if entry["name"].notna().all():  # the gazetteer knows the province (or its capital): all its spellings
+            row = entry.iloc[0]
+            spellings |= {row["name"], *str(row["aliases"] or "").split(";")}
+        rows += [(country, admin1, name_key(s)) for s in spellings if name_key(s)]
+    return pd.DataFrame(rows, columns=["country", "admin1", "key"]).drop_duplicates()
+
+
+def _in_site_provinces(weekly: pd.DataFrame, reference_dir) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the weekly rows in provinces that host a US / coalition site; return them and the provinces' names."""
+    provinces = site_provinces(reference_dir)
+    wanted = set(zip(provinces["country"].map(name_key), provinces["key"]))
+    keys = zip(weekly["country"].map(name_key, na_action="ignore"), weekly["admin1"].map(name_key, na_action="ignore"))
+    keep = pd.Series([key in wanted for key in keys], index=weekly.index, dtype=bool)
+    names = sorted({f"{a} ({c})" for c, a in zip(provinces["country"], provinces["admin1"])})
+    return weekly[keep], names
+
+
 def counts_summary(counts: pd.DataFrame) -> pd.DataFrame:
     """Total each count over the periods of a counts table: one row per group (one row without groups).
 
-    Adds ``periods`` (how many weeks or months) and ``periods_with_attacks``. Counts a source cannot give
-    (partly intercepted attacks in ACLED weekly files) stay NA rather than 0.
+    Adds ``periods`` (how many weeks or months) and ``periods_with_<headline>`` (``periods_with_attacks`` for
+    event tables, ``periods_with_remote_violence_events`` for ACLED weekly files). A count that is NA in a
+    period (one the source cannot give) keeps the total NA rather than 0.
     """
     groups = group_columns(counts)
-    measures = [c for c in COUNT_COLUMNS if c in counts.columns]
-    keyed = counts.assign(periods=1, periods_with_attacks=counts["attacks"].gt(0).astype(int), _all="all")
+    measures = measure_columns(counts)
+    with_headline = f"periods_with_{headline_column(counts)}"
+    keyed = counts.assign(periods=1, _all="all", **{with_headline: counts[headline_column(counts)].gt(0).astype(int)})
     keys = groups or ["_all"]
     totals = keyed.groupby(keys, sort=True).agg(
         periods=("periods", "sum"),
-        periods_with_attacks=("periods_with_attacks", "sum"),
+        **{with_headline: (with_headline, "sum")},
         **{m: (m, lambda values: values.sum(min_count=1) if values.notna().all() else pd.NA) for m in measures},
     )
     totals = totals.reset_index().drop(columns=["_all"], errors="ignore")
-    return totals.astype({c: "Int64" for c in ["periods", "periods_with_attacks", *measures]})
+    return totals.astype({c: "Int64" for c in ["periods", with_headline, *measures]})

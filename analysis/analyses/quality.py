@@ -157,3 +157,57 @@ def longest_gaps(events: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     for column in ("after_event", "before_event"):
         gaps[column] = gaps[column].dt.strftime("%Y-%m-%d")
     return gaps.reset_index(drop=True)
+
+
+ROLE_ORDER = ("attack", "response", "other")
+
+
+def _labelled_roles(events: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Join hand labels (event_id, label, optional reason) to the events' role and role_basis, refusing ids not found."""
+    from analysis.core.errors import AnalysisError
+
+    joined = labels.merge(events[["event_id", "role", "role_basis"]], on="event_id", how="left")
+    missing = joined.loc[joined["role"].isna(), "event_id"]
+    if len(missing):
+        raise AnalysisError(
+            f"{len(missing)} labelled events are not in the events ({', '.join(map(str, missing[:5]))}); label the "
+            "events' own ids (acled:<event_id_cnty>)"
+        )
+    return joined
+
+
+def role_agreement(events: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Compare the roles the rules gave with hand labels: per role, labelled, given, agreed, precision and recall.
+
+    ``labels`` holds event_id and label (attack / response / other). Precision is agreed / given (NA when the
+    rules gave the role to no labelled event), recall agreed / labelled (NA when no event carries the label).
+
+    >>> events = pd.DataFrame({"event_id": ["a", "b", "c"], "role": ["attack", "attack", "other"], "role_basis": ""})
+    >>> labels = pd.DataFrame({"event_id": ["a", "b", "c"], "label": ["attack", "other", "other"]})
+    >>> role_agreement(events, labels)[["role", "labelled", "given", "agreed", "precision", "recall"]].values.tolist()
+    [['attack', 1, 2, 1, 0.5, 1.0], ['response', 0, 0, 0, nan, nan], ['other', 2, 1, 1, 1.0, 0.5]]
+    """
+    joined = _labelled_roles(events, labels)
+    rows = []
+    for role in ROLE_ORDER:
+        labelled = int(joined["label"].eq(role).sum())
+        given = int(joined["role"].eq(role).sum())
+        agreed = int((joined["label"].eq(role) & joined["role"].eq(role)).sum())
+        rows.append(
+            {
+                "role": role,
+                "labelled": labelled,
+                "given": given,
+                "agreed": agreed,
+                "precision": agreed / given if given else float("nan"),
+                "recall": agreed / labelled if labelled else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def role_disagreements(events: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Return the labelled events whose role differs from the label: event_id, label, role, role_basis (, reason)."""
+    joined = _labelled_roles(events, labels)
+    columns = ["event_id", "label", "role", "role_basis"] + (["reason"] if "reason" in joined else [])
+    return joined.loc[joined["label"].ne(joined["role"]), columns].reset_index(drop=True)

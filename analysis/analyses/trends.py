@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.analyses.counts import COUNT_COLUMNS, group_columns, infer_frequency
+from analysis.analyses.counts import group_columns, headline_column, infer_frequency, measure_columns
 from analysis.analyses.coverage import low_coverage_breaks
 from analysis.cleaning.official_counts import QUALIFIERS
 from analysis.core.calendar import PERIOD_WORDS, PERIODS_PER_YEAR, period_last_day
@@ -85,9 +85,7 @@ def _refusing(method: str):
 def total_series(counts: pd.DataFrame, column: str) -> pd.DataFrame:
     """Sum one count column over groups: one row per period with period_start, period_days and the count."""
     if column not in counts.columns:
-        raise ParameterError(
-            f"column={column!r} is not in the counts; choose one of {[c for c in COUNT_COLUMNS if c in counts]}"
-        )
+        raise ParameterError(f"column={column!r} is not in the counts; choose one of {measure_columns(counts)}")
     if counts[column].isna().all():
         raise _Refusal(
             f"the counts carry no values for {column} ({counts.attrs.get('basis', 'source')}), so it cannot be modelled."
@@ -104,20 +102,20 @@ def _periods_text(count: int, freq: str) -> str:
 
 
 @_refusing("rolling means")
-def rolling_means(
-    counts: pd.DataFrame, columns: Sequence[str] = ("attacks", "responses"), window: int = 4
-) -> TrendResult:
+def rolling_means(counts: pd.DataFrame, columns: Sequence[str] | None = None, window: int = 4) -> TrendResult:
     """Trailing mean of each count over the last `window` periods, per group (tidy: one row per measure).
 
-    Columns: period_start, <groups...>, measure, count, rolling_mean (NA for the first window-1 periods).
+    columns default to attacks and responses (event tables) or the headline series (ACLED weekly files:
+    remote violence events). Columns: period_start, <groups...>, measure, count, rolling_mean (NA for the first
+    window-1 periods).
     """
     window = check_whole_number("window", window, minimum=1, unit="periods")
+    if columns is None:
+        columns = ["attacks", "responses"] if {"attacks", "responses"} <= set(counts) else [headline_column(counts)]
     columns = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in columns if c not in counts.columns]
     if missing:
-        raise ParameterError(
-            f"columns {missing} are not in the counts; choose from {[c for c in COUNT_COLUMNS if c in counts]}"
-        )
+        raise ParameterError(f"columns {missing} are not in the counts; choose from {measure_columns(counts)}")
     freq = infer_frequency(counts)
     periods = counts["period_start"].nunique()
     if periods < window:
@@ -141,10 +139,11 @@ def rolling_means(
 
 @_refusing("seasonal-trend decomposition (STL)")
 def seasonal_decomposition(
-    counts: pd.DataFrame, column: str = "attacks", period: int | None = None, robust: bool = True
+    counts: pd.DataFrame, column: str | None = None, period: int | None = None, robust: bool = True
 ) -> TrendResult:
     """Split a count series into trend, seasonal and remainder parts with STL (needs two full seasonal cycles).
 
+    column defaults to the counts' headline series (attacks; remote violence events for ACLED weekly files);
     period defaults to a year (52 weeks or 12 months). Refuses when the series is shorter than two cycles
     or when fewer than a quarter of its periods have any event (a seasonal pattern would be noise).
     table: one row per component (trend, seasonal) with its strength (0 to 1), lowest and highest values and
@@ -152,6 +151,7 @@ def seasonal_decomposition(
     """
     from statsmodels.tsa.seasonal import STL
 
+    column = column or headline_column(counts)
     freq = infer_frequency(counts)
     period = PERIODS_PER_YEAR[freq] if period is None else period
     period = check_whole_number("period", period, minimum=2, unit="periods")
@@ -344,7 +344,7 @@ def _check_coverage(coverage: pd.DataFrame, breaks: list[pd.Timestamp], min_cove
 @_refusing("interrupted time series (negative binomial)")
 def interrupted_time_series(
     counts: pd.DataFrame,
-    column: str = "attacks",
+    column: str | None = None,
     break_dates: Iterable = DEFAULT_BREAK_DATES,
     *,
     slope_changes: bool = False,
@@ -355,6 +355,8 @@ def interrupted_time_series(
     min_coverage: float = MIN_COVERAGE_FOR_BREAKS,
 ) -> TrendResult:
     """Model counts per period as negative binomial with a trend and a level shift at each break date.
+
+    column defaults to the counts' headline series (attacks; remote violence events for ACLED weekly files).
 
     With ``coverage`` (analysis.analyses.coverage.official_coverage of the same data) the model refuses when a
     break date falls in an official window of which the data holds less than ``min_coverage``: a change in the
@@ -372,6 +374,7 @@ def interrupted_time_series(
 
     if not 0 < confidence < 1:
         raise ParameterError(f"confidence={confidence!r} must be between 0 and 1, e.g. 0.95")
+    column = column or headline_column(counts)
     breaks = _break_dates(break_dates)
     if coverage is not None:
         _check_coverage(coverage, breaks, min_coverage)

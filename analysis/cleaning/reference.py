@@ -31,6 +31,7 @@ class Reference:
     corrections: pd.DataFrame | None = None  # declarative fixes of raw cells (analysis.cleaning.corrections)
     directory: Path | None = None
     actor_patterns: pd.DataFrame | None = None  # ACLED / UCDP actor names -> side (analysis.cleaning.roles)
+    place_rule_km: float | None = None  # the role rules' "near a US site" distance (None: roles.PLACE_RULE_KM)
 
 
 def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:

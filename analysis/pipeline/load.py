@@ -84,6 +84,7 @@ def load_events(
     validate: bool = True,
     merge_duplicates: bool = True,
     progress: BuildProgress | None = None,
+    place_rule_km: float | None = None,
 ) -> EventData:
     """Read any mix of event tables (files or folders; default data/raw) into one validated EventData.
 
@@ -92,6 +93,8 @@ def load_events(
     every record in ``source_records``, and ``data.merges`` says what was merged and why
     (analysis.cleaning.merging); pass False to keep them apart (``an.find_duplicates(data.events)`` still lists them).
     ``progress`` (analysis.pipeline.progress.BuildProgress) shows large files being read, as the build does.
+    ``place_rule_km`` sets how close to a US / coalition site unattributed fire in ACLED and GED rows must land
+    to be presumed a militia attack (default ``analysis.cleaning.roles.PLACE_RULE_KM``, 5 km; docs/sources.md).
 
     >>> data = load_events()
     >>> bool(len(data.events)), data.quarantine.empty
@@ -104,6 +107,14 @@ def load_events(
 
     progress = progress or silent_progress()
     reference = load_reference(reference_dir)
+    if place_rule_km is not None:
+        from dataclasses import replace
+
+        from analysis.core.errors import ParameterError
+
+        if not place_rule_km >= 0:
+            raise ParameterError(f"place_rule_km={place_rule_km!r}: give a distance in km, 0 or more")
+        reference = replace(reference, place_rule_km=float(place_rule_km))
     files = _expand(paths.RAW_DIR if paths_or_dirs is None else paths_or_dirs)
     from analysis.cleaning.merging import drop_superseded_records
     from analysis.cleaning.suggestions import with_suggestions

@@ -153,14 +153,14 @@ def ratio_text(value: float) -> str:
     return f"{float(digits):,.0f}" if value >= 10 else f"{float(digits):f}".rstrip("0").rstrip(".")
 
 
-def rate_change_finding(result, section: str = "", freq: str = "W") -> Finding | None:
+def rate_change_finding(result, section: str = "", freq: str = "W", measure: str = "attack") -> Finding | None:
     """Turn an interrupted time series into a sentence: the rate ratio at each break with its interval."""
     rate = {"W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly"}[freq]
     if not result.ok:
         return Finding(result.refusal, section)
     levels = result.table[result.table["term"].str.startswith("level_")]
     parts = [
-        f"at {day_text(term.removeprefix('level_'))} the {rate} attack rate changed by a factor of "
+        f"at {day_text(term.removeprefix('level_'))} the {rate} {measure} rate changed by a factor of "
         f"{ratio_text(row.rate_ratio)} (95% interval {ratio_text(row.rate_ratio_low)} to {ratio_text(row.rate_ratio_high)})"
         for term, row in zip(levels["term"], levels.itertuples())
     ]

@@ -30,7 +30,7 @@ from analysis.cleaning.cells import (
     parse_distinct,
 )
 from analysis.cleaning.reference import Reference
-from analysis.cleaning.roles import infer_roles, infer_sites, infer_weapons
+from analysis.cleaning.roles import SitePlaces, infer_roles, infer_sites, infer_target_kinds, infer_weapons
 from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData
 from analysis.core.text import clean_text
 from analysis.sources.checks import (
@@ -221,7 +221,19 @@ def read_acled(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData
             """The rules read a few rows' notes: taken from the raw notes, not from the column being built."""
             return _notes_at(raw_notes, chosen[positions])
 
-        roles = infer_roles(pd.DataFrame(coded, copy=False), reference, notes=lent_notes)
+        def lent_places(positions: np.ndarray) -> pd.DataFrame:
+            """Rules 5-7 look at a few rows' places: taken from the picked cells once they are ready."""
+            picked, located = pick_job.result(), text_job.result()
+            return pd.DataFrame(
+                {
+                    "latitude": picked["latitude"].iloc[positions].to_numpy(dtype="float64", na_value=np.nan),
+                    "longitude": picked["longitude"].iloc[positions].to_numpy(dtype="float64", na_value=np.nan),
+                    "location_site": located["location_site"].iloc[positions].to_numpy(dtype=object, na_value=None),
+                }
+            )
+
+        places = SitePlaces.from_reference(reference, lent_places)
+        roles = infer_roles(pd.DataFrame(coded, copy=False), reference, notes=lent_notes, places=places)
         weapon = infer_weapons(roles["role"], coded["sub_event_type"], lent_notes, roles["initiator_side"])
         pick, text, notes = {**pick_job.result(), "ids": ids_job.result()}, text_job.result(), notes_job.result()
     events = _events(pick, text, roles, weapon, notes, source_file, reference)
@@ -409,7 +421,10 @@ def _events(
         half_window_days * 86_400_000_000_000,
     )
     event_ids = (ID_PREFIX + pick["ids"]).astype("string")
-    site = infer_sites(text["location_site"], pick["latitude"], pick["longitude"], roles["role"], reference.places)
+    site = infer_sites(
+        text["location_site"], pick["latitude"], pick["longitude"], roles["role"], reference.places, roles["site"]
+    )
+    target_kind = infer_target_kinds(roles["role"], site, notes, roles["target_kind"])
     return typed_frame(
         EVENT_COLUMNS,
         {
@@ -436,6 +451,7 @@ def _events(
             "initiator_side": roles["initiator_side"],
             "target": roles["target"],
             "target_side": roles["target_side"],
+            "target_kind": target_kind,
             "weapon": weapon,
             "intercepted": roles["intercepted"],
             "sources": text["sources"],

@@ -23,7 +23,14 @@ import pandas as pd
 
 from analysis.cleaning.cells import CellError, parse_date, parse_unique_arrays
 from analysis.cleaning.reference import Reference
-from analysis.cleaning.roles import ActorLookup, infer_roles, infer_sites, infer_weapons
+from analysis.cleaning.roles import (
+    ActorLookup,
+    infer_roles,
+    infer_sites,
+    infer_target_kinds,
+    infer_weapons,
+    site_places_of,
+)
 from analysis.core.tables import CASUALTY_COLUMNS, EVENT_COLUMNS, EventData, conform
 from analysis.core.text import clean_text
 from analysis.sources.checks import (
@@ -208,6 +215,10 @@ def read_ged(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData:
     clean = raw.index[keep]
     headline = free_text_column(raw, "source_headline")[keep]
     violence_text = violence[keep].map(VIOLENCE_TYPES).astype("string")
+    places = resolve_unique(text["where_coordinates"][keep], reference.places, ("name", "kind"))
+    place_names = places["name"]
+    base_names = place_names.where(places["kind"].eq("base").fillna(False))
+    latitude, longitude = latitude[keep], longitude[keep]
     roles = infer_roles(
         pd.DataFrame(
             {
@@ -224,13 +235,12 @@ def read_ged(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData:
         ),
         reference,
         first_label="side_a",
+        places=site_places_of(reference, latitude, longitude, base_names),
     )
     event_ids = (ID_PREFIX + ids[keep]).astype("string")
     precision = date_prec[keep].map(DATE_PRECISIONS).astype("string")
     event_date = pd.Series(start[keep], index=clean, dtype="datetime64[ns]")
-    places = resolve_unique(text["where_coordinates"][keep], reference.places, ("name", "kind"))
-    place_names = places["name"]
-    latitude, longitude = latitude[keep], longitude[keep]
+    site = infer_sites(base_names, latitude, longitude, roles["role"], reference.places, roles["site"])
     events = pd.DataFrame(
         {
             "event_id": event_ids,
@@ -242,13 +252,7 @@ def read_ged(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData:
             "country": text["country"][keep],
             "admin1": text["adm_1"][keep],
             "location": place_names.fillna(text["where_coordinates"][keep]),
-            "site": infer_sites(
-                place_names.where(places["kind"].eq("base").fillna(False)),
-                latitude,
-                longitude,
-                roles["role"],
-                reference.places,
-            ),
+            "site": site,
             "latitude": latitude,
             "longitude": longitude,
             "geo_precision": where_prec[keep].map(GEO_PRECISIONS).astype("Int64"),
@@ -258,6 +262,7 @@ def read_ged(raw: pd.DataFrame, path: Path, reference: Reference) -> EventData:
             "initiator_side": roles["initiator_side"].astype("string"),
             "target": roles["target"].astype("string"),
             "target_side": roles["target_side"].astype("string"),
+            "target_kind": infer_target_kinds(roles["role"], site, headline, roles["target_kind"]),
             "weapon": infer_weapons(
                 roles["role"], pd.Series(pd.NA, index=clean, dtype="string"), headline, roles["initiator_side"]
             ),

@@ -1,7 +1,9 @@
 """Reader for ACLED's aggregated weekly files (counts per week, admin1 and event type), for trend analysis.
 
 These files hold counts, not events, so ``load_events`` refuses them with a pointer here; read them with
-``an.load_weekly_counts(path)``.
+``an.load_weekly_counts(path)``. They have no actors: a count is the events of a type (an air / drone strike, a
+shelling) by anyone in a province, never attacks on US forces or US responses;
+``analysis.analyses.counts.counts_from_weekly`` names its series accordingly.
 """
 
 from __future__ import annotations
