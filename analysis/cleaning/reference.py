@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, describe_cell, describe_os_error
 from analysis.core.spec import SIDES, WEAPONS
 from analysis.core.text import clean_text, name_key
 
@@ -33,15 +33,50 @@ class Reference:
     actor_patterns: pd.DataFrame | None = None  # ACLED / UCDP actor names -> side (analysis.cleaning.roles)
 
 
-def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:
-    """Read one reference CSV as text and check its header."""
-    if not path.exists():
-        raise InputError(path, f"reference table is missing; expected columns: {', '.join(required)}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def read_reference_csv(path: Path, required, *, what: str = "reference table") -> pd.DataFrame:
+    """Read one hand-kept CSV as text cells and check its header, naming the file in every refusal.
+
+    An absent, unreadable, non-UTF-8, binary or badly quoted file is an InputError saying what to do, never
+    a traceback; a row with more cells than the header is refused with its line number, and missing cells of a
+    short row are blank.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, f"{what} is missing; expected columns: {', '.join(required)}")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").fillna("")
+    except OSError as error:
+        raise InputError(path, f"cannot be read: {describe_os_error(error)}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            path,
+            f"is not UTF-8 text (byte {error.object[error.start : error.start + 1]!r} at offset {error.start}): "
+            "save it as 'CSV UTF-8'",
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(path, f"is empty; expected a header row with: {', '.join(required)}") from None
+    except (pd.errors.ParserError, ValueError) as error:
+        raise InputError(path, f"is not a well-formed CSV table: {error}") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise InputError(path, f"reference table lacks columns {missing}; expected: {', '.join(required)}")
+        raise InputError(path, f"{what} lacks columns {missing}; expected: {', '.join(required)}")
     return frame
+
+
+def numeric_cells(frame: pd.DataFrame, column: str, path: Path, *, low: float, high: float, whole: bool = False):
+    """Return a column of numbers, raising an InputError that names file, row, column and value for the first bad cell.
+
+    Blank cells are NA; a cell that is not a number, lies outside [low, high] or (``whole``) has a fraction is bad.
+    """
+    numbers = pd.to_numeric(frame[column].str.strip().replace("", None), errors="coerce")
+    given = frame[column].str.strip() != ""
+    bad = given & (numbers.isna() | ~numbers.between(low, high) | ((numbers % 1 != 0) if whole else False))
+    if bad.any():
+        row = int(bad.idxmax())
+        value = frame[column].iloc[row]
+        expected = f"a {'whole ' if whole else ''}number between {low:g} and {high:g}"
+        raise InputError(path, f"{describe_cell('', row + 2, column, value)[2:]}: must be {expected}")
+    return numbers.astype("Int64") if whole else numbers.astype("float64")
 
 
 def _keyed(frame: pd.DataFrame, key_source: pd.Series, path: Path) -> pd.DataFrame:
@@ -57,11 +92,11 @@ def _keyed(frame: pd.DataFrame, key_source: pd.Series, path: Path) -> pd.DataFra
 
 def load_places(path: Path) -> pd.DataFrame:
     """Read the gazetteer, one row per name or alias, with numeric coordinates."""
-    frame = _read_reference_csv(path, PLACE_COLUMNS)
+    frame = read_reference_csv(path, PLACE_COLUMNS)
     frame = frame.assign(
-        latitude=pd.to_numeric(frame["latitude"], errors="raise"),
-        longitude=pd.to_numeric(frame["longitude"], errors="raise"),
-        geo_precision=pd.to_numeric(frame["geo_precision"], errors="raise").astype("Int64"),
+        latitude=numeric_cells(frame, "latitude", path, low=-90, high=90),
+        longitude=numeric_cells(frame, "longitude", path, low=-180, high=180),
+        geo_precision=numeric_cells(frame, "geo_precision", path, low=1, high=3, whole=True),
     )
     spellings = frame.assign(alias=frame["name"] + ";" + frame["aliases"]).assign(
         alias=lambda f: f["alias"].str.split(";")
@@ -72,7 +107,7 @@ def load_places(path: Path) -> pd.DataFrame:
 
 def load_actors(path: Path) -> pd.DataFrame:
     """Read actor aliases, refusing sides outside the vocabulary."""
-    frame = _read_reference_csv(path, ACTOR_COLUMNS)
+    frame = read_reference_csv(path, ACTOR_COLUMNS)
     bad = frame[~frame["side"].isin(SIDES)]
     if len(bad):
         row = bad.index[0] + 2
@@ -84,7 +119,7 @@ def load_actors(path: Path) -> pd.DataFrame:
 
 def load_weapons(path: Path) -> pd.DataFrame:
     """Read weapon aliases, refusing weapons outside the controlled vocabulary."""
-    frame = _read_reference_csv(path, WEAPON_COLUMNS)
+    frame = read_reference_csv(path, WEAPON_COLUMNS)
     bad = frame[~frame["weapon"].isin(WEAPONS)]
     if len(bad):
         row = bad.index[0] + 2
@@ -103,7 +138,7 @@ def load_actor_patterns(path: Path) -> pd.DataFrame:
     'Military Forces of the United States (2021-) Marine Corps') or contains; ``country`` limits a row to
     events in one country (blank: anywhere); ``name`` is the canonical name (blank: keep the source's).
     """
-    frame = _read_reference_csv(path, ACTOR_PATTERN_COLUMNS)
+    frame = read_reference_csv(path, ACTOR_PATTERN_COLUMNS)
     for column, allowed in (("side", SIDES), ("match", ACTOR_PATTERN_MATCHES)):
         bad = frame[~frame[column].isin(allowed)]
         if len(bad):

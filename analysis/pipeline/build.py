@@ -13,7 +13,7 @@ from analysis.cleaning.reference import load_reference
 from analysis.core.tables import EventData
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
-from analysis.pipeline.storage import file_sha256, staged_directory, write_json
+from analysis.pipeline.storage import file_sha256, read_people_csv, staged_directory, write_json, write_people_csv
 
 
 def is_stale(raw_dir: Path | None = None, out_dir: Path | None = None) -> bool:
@@ -35,11 +35,11 @@ def accounting_totals(data: EventData) -> dict[str, int]:
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write one table as parquet or CSV, deterministically."""
+    """Write one table as parquet (true values) or as a CSV for people (formulas neutralised), deterministically."""
     if path.suffix == ".parquet":
         frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
     else:
-        frame.to_csv(path, index=False, lineterminator="\n")
+        write_people_csv(frame, path)
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
@@ -97,7 +97,7 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
         )
 
         lines.append("Merged records (the same incident in two sources; merged -> kept):")
-        lines.extend(describe_merges(pd.read_csv(Path(out_dir) / "merges.csv", dtype=str, keep_default_na=False)))
+        lines.extend(describe_merges(read_people_csv(Path(out_dir) / "merges.csv").fillna("")))
     lines.append(f"Wrote {', '.join(manifest['outputs'])} and manifest.json to {out_dir}")
     lines.append(f"Data fingerprint: {manifest['data_fingerprint']}")
     return "\n".join(lines)

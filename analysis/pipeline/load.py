@@ -21,7 +21,7 @@ from analysis.core.tables import (
     EventData,
     conform,
 )
-from analysis.pipeline.storage import file_sha256
+from analysis.pipeline.storage import file_sha256, read_people_csv
 
 PROCESSED_TABLES = {
     "events": ("events.parquet", EVENT_COLUMNS),
@@ -154,11 +154,7 @@ def load_processed(directory: Path | None = None) -> EventData:
             raise AnalysisError(
                 f"{path} does not match {directory / 'manifest.json'}: rebuild with `python -m analysis build`"
             )
-        frame = (
-            pd.read_parquet(path)
-            if file_name.endswith(".parquet")
-            else pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        )
+        frame = pd.read_parquet(path) if file_name.endswith(".parquet") else read_people_csv(path)
         tables[name] = conform(frame, columns)
     return EventData(**tables)
 
