@@ -56,11 +56,27 @@ def read_reference_csv(path: Path, required, *, what: str = "reference table") -
     except pd.errors.EmptyDataError:
         raise InputError(path, f"is empty; expected a header row with: {', '.join(required)}") from None
     except (pd.errors.ParserError, ValueError) as error:
-        raise InputError(path, f"is not a well-formed CSV table: {error}") from None
+        raise InputError(path, f"is not a well-formed CSV table: {_first_uneven_row(path) or error}") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(path, f"{what} lacks columns {missing}; expected: {', '.join(required)}")
     return frame
+
+
+def _first_uneven_row(path: Path) -> str | None:
+    """Describe the first row whose number of cells differs from the header's (None when every row fits)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        records = csv.reader(handle)
+        header = next(records, [])
+        for number, record in enumerate(records, start=2):
+            if record and len(record) != len(header):
+                return (
+                    f"row {number} has {len(record)} cells where the header has {len(header)}; quote a cell that "
+                    "holds a comma, or remove the extra cell"
+                )
+    return None
 
 
 def numeric_cells(frame: pd.DataFrame, column: str, path: Path, *, low: float, high: float, whole: bool = False):

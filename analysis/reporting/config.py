@@ -60,12 +60,13 @@ def _yaml_loader():
         def construct_mapping(self, node, deep=False):
             if isinstance(node, yaml.MappingNode):
                 self.flatten_mapping(node)
-                keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+                seen = set()
                 for key, _ in node.value:
-                    if isinstance(key, yaml.ScalarNode) and keys.count(key.value) > 1:
+                    if isinstance(key, yaml.ScalarNode) and key.value in seen:
                         raise yaml.constructor.ConstructorError(
                             None, None, f"the key {key.value!r} is written twice", key.start_mark
                         )
+                    seen.add(key.value if isinstance(key, yaml.ScalarNode) else id(key))
             return super().construct_mapping(node, deep=deep)
 
     TextDateLoader.yaml_implicit_resolvers = {

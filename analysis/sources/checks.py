@@ -302,6 +302,8 @@ def whole_number(value, *, what: str, low: int | None = 0, high: int | None = No
     Without ``high`` the cell is a count, and a count beyond MAX_PLAUSIBLE_COUNT is refused.
     """
     text = clean_text(value)
+    if text is None:
+        raise CellError(f"{what} is blank")
     try:
         number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError, OverflowError):

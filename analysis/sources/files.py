@@ -9,9 +9,9 @@ from turning into tracebacks or silent losses:
   another encoding, those lines (and only those) are read as Windows-1252, with a warning naming them.
 * Records are counted on their own, not taken from the parse: first the physical lines, and where those differ
   from the parsed rows, the quoted records (a quote opens a cell, the next one closes it). A quoted cell that runs
-  over lines which look like rows of their own (the header's number of cells) is a likely unclosed quote: that
-  row is listed with both line numbers and the lines after it are read as rows again. ``frame.attrs
-  ["record_count"]`` is the count load_file's row accounting starts from.
+  over lines which look like rows of their own (the header's number of cells, quotes in pairs) is a likely
+  unclosed quote: that row is listed with both line numbers and the lines after it are read as rows again.
+  ``frame.attrs["record_count"]`` is the count load_file's row accounting starts from.
 """
 
 from __future__ import annotations
@@ -358,26 +358,61 @@ def _read_csv_arrow(text: _Text, names: list[str], *, header: bool, separator: s
             ),
         )
 
-    block_size = CSV_BLOCK_BYTES
+    undecodable: list = []
     try:
-        try:
-            # Splitting the file into blocks at any line end is 40% faster. A cell holding a line break still
-            # parses right within a block; where a block would end inside one, pyarrow stops with "parser got
-            # out of sync with chunker" (it never returns wrong rows), and the file is read again the slow way.
-            table = read(newlines_in_values=False, block_size=block_size)
-        except pa.ArrowInvalid as error:
-            if _is_encoding_error(error):  # reading again would fail the same way: go straight to the fallback
-                raise
-            if "straddl" in str(error):  # one cell longer than a block: read the file as one block
-                block_size = min(_size(text) + 1, 2**31 - 1)
-            table = read(newlines_in_values=True, block_size=block_size)
+        with _undecodable_rows_noted(undecodable):
+            table = _read_in_blocks(read, text)
     except pa.ArrowInvalid as error:
         if _is_encoding_error(error) and text.data is None:
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(error)) from None
         raise _NeedsExactRead(str(error)) from None
+    if undecodable and text.data is None:  # a malformed row pyarrow could not show as text: not UTF-8
+        raise UnicodeDecodeError("utf-8", b"", 0, 1, str(undecodable[0]))
     frame = table.to_pandas()
     frame.columns = [name for _, name in kept]
     return frame, len(malformed)
+
+
+def _read_in_blocks(read, text: _Text):
+    """Run pyarrow's read the fast way (blocks split at any line end), else the way that allows line breaks."""
+    import pyarrow as pa
+
+    block_size = CSV_BLOCK_BYTES
+    try:
+        # Splitting the file into blocks at any line end is 40% faster. A cell holding a line break still
+        # parses right within a block; where a block would end inside one, pyarrow stops with "parser got
+        # out of sync with chunker" (it never returns wrong rows), and the file is read again the slow way.
+        return read(newlines_in_values=False, block_size=block_size)
+    except pa.ArrowInvalid as error:
+        if _is_encoding_error(error):  # reading again would fail the same way: go straight to the fallback
+            raise
+        if "straddl" in str(error):  # one cell longer than a block: read the file as one block
+            block_size = min(_size(text) + 1, 2**31 - 1)
+    return read(newlines_in_values=True, block_size=block_size)
+
+
+@contextlib.contextmanager
+def _undecodable_rows_noted(found: list):
+    """Note, instead of printing, the decoding errors pyarrow meets when it shows a malformed row to its handler.
+
+    pyarrow decodes such a row before calling the handler, out of any caller's reach: a row with bytes that are
+    not UTF-8 would print "Exception ignored" with a traceback, and the row would be dropped without a word.
+    """
+    import sys
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, UnicodeDecodeError):
+            found.append(unraisable.exc_value)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _size(text: _Text) -> int:
@@ -483,16 +518,25 @@ def scan_records(data: np.ndarray, separator: str = ",") -> RecordScan:
     return RecordScan(first_lines, last_lines, is_blank, np.concatenate(delimiters))
 
 
-def _cells_alone(line: str, separator: str) -> int:
-    """Count the cells of one line read on its own (a quote it opens and does not close ends at the line end)."""
+def _looks_like_a_row(line: str, separator: str, n_columns: int) -> bool:
+    """Tell whether one line, read on its own, is a whole row: the header's number of cells, its quotes in pairs.
+
+    The last line of a cell that rightly spans lines holds that cell's closing quote, an odd one out; a row
+    swallowed by an unclosed quote has its own quotes, in pairs (or none).
+
+    >>> _looks_like_a_row('c,2022-08-26,"CENTCOM, release"', ",", 3), _looks_like_a_row('0",2022-08-26,x', ",", 3)
+    (True, False)
+    """
+    if line.count('"') % 2:
+        return False
     try:
-        return len(next(csv.reader([line.rstrip("\r\n")], delimiter=separator), []))
+        return len(next(csv.reader([line.rstrip("\r\n")], delimiter=separator), [])) == n_columns
     except csv.Error:
-        return 0
+        return False
 
 
 def _has_row_like_continuation(scan: RecordScan, lines, n_columns: int, separator: str) -> bool:
-    """Tell whether a quoted cell runs over a line that, read alone, has the header's number of cells.
+    """Tell whether a quoted cell runs over a line that, read alone, looks like a row of its own.
 
     ``lines(i)`` returns line i as text. Only lines inside a record with enough delimiters are read.
     """
@@ -505,7 +549,7 @@ def _has_row_like_continuation(scan: RecordScan, lines, n_columns: int, separato
     for record in multi_line:  # usually few; their continuation lines are marked by slices
         is_continuation[scan.first_lines[record] + 1 : scan.last_lines[record] + 1] = True
     candidates = np.flatnonzero(is_continuation & (scan.delimiters >= n_columns - 1))
-    return any(_cells_alone(lines(int(i)), separator) == n_columns for i in candidates)
+    return any(_looks_like_a_row(lines(int(i)), separator, n_columns) for i in candidates)
 
 
 class _LineReader:
@@ -556,8 +600,8 @@ def _read_csv_records(text: _Text, names: list[str], *, header: bool, separator:
     lines = text.decoded().split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     good, good_rows, malformed = [], [], []
-    row_base = 2 if header else 1
-    number = 0  # records seen, header included
+    first_row = 2 if header else 1  # the row number of the first data row (the index counts from it)
+    number = 0  # records seen, header included: a record's number is its row number
     for first, last, record, swallowed in _records(lines, separator, len(names)):
         number += 1
         if header and number == 1:
@@ -565,24 +609,22 @@ def _read_csv_records(text: _Text, names: list[str], *, header: bool, separator:
         if swallowed:
             malformed.append(
                 {
-                    "source_row": number - 2 + row_base,
+                    "source_row": number,
                     "value": lines[first].rstrip("\r\n")[:200],
                     "reason": _unclosed_quote_reason(first + 1, last + 1, [s + 1 for s in swallowed]),
                 }
             )
         elif isinstance(record, str):  # the csv module refused the line
-            malformed.append(
-                {"source_row": number - 2 + row_base, "value": lines[first].rstrip("\r\n")[:200], "reason": record}
-            )
+            malformed.append({"source_row": number, "value": lines[first].rstrip("\r\n")[:200], "reason": record})
         elif not record:
             continue  # a blank line is not a row (but keeps its number)
         elif len(record) == len(names):
             good.append([cell if cell != "" else None for cell in record])
-            good_rows.append(number - 2)
+            good_rows.append(number - first_row)
         else:
             malformed.append(
                 {
-                    "source_row": number - 2 + row_base,
+                    "source_row": number,
                     "value": separator.join(record)[:200],
                     "reason": _malformed_reason(len(record), len(names), last + 1),
                 }
@@ -618,7 +660,7 @@ def _records(lines: list[str], separator: str, n_columns: int):
             last = position + consumed - 1
             swallowed = []
             if last > first and n_columns >= 3:
-                swallowed = [i for i in range(first + 1, last + 1) if _cells_alone(lines[i], separator) == n_columns]
+                swallowed = [i for i in range(first + 1, last + 1) if _looks_like_a_row(lines[i], separator, n_columns)]
             if swallowed:
                 yield first, last, record, swallowed
                 restart = first + 1
