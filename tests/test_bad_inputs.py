@@ -691,6 +691,25 @@ def test_cli_build__unreadable_raw_file_is_one_error_line(built, monkeypatch, ca
     assert outputs(out) == before
 
 
+def test_cli_build__unlistable_raw_folder_is_one_error_line(built, monkeypatch, capsys):
+    raw, out, before = built
+    real_iterdir = Path.iterdir
+
+    def refusing_iterdir(self):
+        if self == raw:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", refusing_iterdir)
+    status, _, err = run_main(["build", "--raw", raw, "--out", out], capsys)
+    assert (status, err) == (
+        2,
+        f"error: {raw}: permission denied: give your user access to it (e.g. `chmod u+rw`) or use another folder\n",
+    )
+    monkeypatch.undo()
+    assert outputs(out) == before
+
+
 def test_cli_build__read_only_output_folder_is_one_error_line(built, monkeypatch, capsys):
     raw, out, before = built
 
@@ -776,9 +795,32 @@ def test_build__old_staging_folder_without_a_lock_is_removed(built):
 
 def test_cli_build__missing_raw_folder_is_one_error_line(tmp_path, capsys):
     status, _, err = run_main(["build", "--raw", tmp_path / "nowhere", "--out", tmp_path / "out"], capsys)
-    assert (status, err) == (2, f"error: {tmp_path / 'nowhere' / 'reference' / 'places.csv'}: reference table is "
-                                "missing; expected columns: name, aliases, kind, country, admin1, latitude, longitude, "
-                                "geo_precision\n")  # fmt: skip
+    assert (status, err) == (
+        2,
+        f"error: {tmp_path / 'nowhere'}: is not a folder: give the raw folder with --raw (it holds the event tables)\n",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_build__output_path_that_is_a_file_is_one_error_line(raw_dir, write_log, tmp_path, capsys):
+    write_log([log_row()])
+    (tmp_path / "out").write_text("not a folder")
+    status, _, err = run_main(["build", "--raw", raw_dir, "--out", tmp_path / "out"], capsys)
+    assert (status, err) == (
+        2,
+        f"error: {tmp_path / 'out'}: cannot write the outputs: a file is in the way where a folder should be: "
+        "choose another folder. The previous outputs there are unchanged.\n",
+    )
+
+
+def test_cli_build__missing_reference_table_is_one_error_line(raw_dir, write_log, tmp_path, capsys):
+    write_log([log_row()])
+    (raw_dir / "reference" / "weapons.csv").unlink()
+    status, _, err = run_main(["build", "--raw", raw_dir, "--out", tmp_path / "out"], capsys)
+    assert (status, err) == (
+        2,
+        f"error: {raw_dir / 'reference' / 'weapons.csv'}: reference table is missing; expected columns: alias, weapon\n",
+    )
 
 
 def test_cli_build__bad_reference_cell_is_one_error_line(raw_dir, write_log, tmp_path, capsys):

@@ -41,6 +41,7 @@ _ADVICE = {
     errno.ENOENT: "no such file or folder: check the path",
     errno.ENOTDIR: "a part of the path is a file, not a folder: check the path",
     errno.EISDIR: "is a folder where a file was expected: check the path",
+    errno.EEXIST: "a file is in the way where a folder should be: choose another folder",
     errno.EMFILE: "too many open files: raise the limit (`ulimit -n`) or close other programs",
 }
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import __version__, paths
 from analysis.cleaning.reference import load_reference
+from analysis.core.errors import InputError
 from analysis.core.tables import EventData
 from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest
@@ -45,6 +46,8 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
 def build(raw_dir: Path | None = None, out_dir: Path | None = None) -> dict:
     """Read every event table in raw_dir, validate, write the processed tables and return the manifest."""
     raw_dir, out_dir = Path(raw_dir or paths.RAW_DIR), Path(out_dir or paths.PROCESSED_DIR)
+    if not raw_dir.is_dir():
+        raise InputError(raw_dir, "is not a folder: give the raw folder with --raw (it holds the event tables)")
     reference_dir = raw_dir / "reference"
     load_reference(reference_dir)  # fail early, naming the reference file, before reading any input
     data = load_events(raw_files(raw_dir), reference_dir=reference_dir)
