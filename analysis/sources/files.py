@@ -21,7 +21,7 @@ import csv
 import itertools
 import mmap
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -153,7 +153,6 @@ class _Text:
     path: Path
     data: bytes | None = None  # set once the file had to be transcoded or repaired
     encoding: str = "utf-8"
-    legacy_lines: list[int] = field(default_factory=list)  # 1-based lines read as Windows-1252 / Latin-1
 
     def source(self):
         """Return what pyarrow reads: the file itself, or the transcoded bytes."""
@@ -175,12 +174,15 @@ class _Text:
                     return handle.read()
             except UnicodeDecodeError:  # invalid bytes in a column the fast read left out
                 self.repair()
-        return self.data.decode("utf-8").lstrip("\ufeff")
+        try:
+            return self.data.decode("utf-8").lstrip("\ufeff")
+        except UnicodeDecodeError:  # transcoded line ends, but some lines in another encoding
+            self.repair()
+            return self.data.decode("utf-8").lstrip("\ufeff")
 
     def repair(self) -> None:
         """Decode line by line: UTF-8 where a line is valid, Windows-1252 (or Latin-1) where it is not; warn once."""
-        raw = self.path.read_bytes()
-        lines = raw.split(b"\n")
+        lines = (self.path.read_bytes() if self.data is None else self.data).split(b"\n")
         fixed, legacy = [], []
         for number, line in enumerate(lines, start=1):
             try:
@@ -189,7 +191,7 @@ class _Text:
             except UnicodeDecodeError:
                 legacy.append(number)
                 fixed.append(_legacy_decode(line).encode("utf-8"))
-        self.data, self.legacy_lines, self.encoding = b"\n".join(fixed), legacy, "utf-8 and cp1252"
+        self.data, self.encoding = b"\n".join(fixed), "utf-8 and cp1252"
         listed = ", ".join(map(str, legacy[:10])) + (f" and {len(legacy) - 10} more" if len(legacy) > 10 else "")
         whole = "every line with non-ASCII text" if len(legacy) == sum(1 for ln in lines if not ln.isascii()) else ""
         warnings.warn(
