@@ -1,5 +1,12 @@
 """Command line: `python -m analysis build`, `report`, `fetch`, `extract` and `lab` (each with --help); the same as
-`militia-analysis`."""
+`militia-analysis`.
+
+One error boundary (``main``) turns every failure into one `error:` line on stderr, never a traceback: an
+AnalysisError (bad input naming file, row, column and value; bad parameters; an output folder that cannot be
+written) and an operating-system fault (permission denied, read-only file system, no space left) exit with
+status 2 and say what to do; anything else is a bug, reported in one line with exit status 70 (EX_SOFTWARE).
+`--debug` (before or after the command) shows the traceback instead.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,10 @@ import warnings
 from pathlib import Path
 
 from analysis import paths
-from analysis.core.errors import AnalysisError
+from analysis.core.errors import AnalysisError, describe_os_error
+
+EXIT_INPUT_ERROR = 2  # bad input, parameters or environment: the message says what to fix
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug; --debug shows the traceback to report
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -87,15 +97,24 @@ def program_name() -> str:
 
 def parser() -> argparse.ArgumentParser:
     """Describe the command line."""
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback of an error instead of one line",
+    )
     main_parser = argparse.ArgumentParser(
         prog=program_name(),
         description="Clean event tables of militia attacks and US responses, and report on them.",
         epilog=f"`{program_name()} COMMAND --help` describes a command. `python -m analysis` and the console script "
         f"`{CONSOLE_SCRIPT}` (installed with the package) run the same commands.",
+        parents=[debug],
     )
     commands = main_parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser(
         "build",
+        parents=[debug],
         help="clean data/raw into data/processed",
         description="Read every event table in the raw folder (and each fetched store's current snapshot), clean "
         "and validate it, and write events.parquet, "
@@ -108,11 +127,14 @@ def parser() -> argparse.ArgumentParser:
     build_parser.set_defaults(handler=_build)
     from analysis.fetch.cli import add_fetch_arguments
 
-    fetch_parser = commands.add_parser("fetch", help="pull ACLED or UCDP GED from their APIs into data/raw")
+    fetch_parser = commands.add_parser(
+        "fetch", parents=[debug], help="pull ACLED or UCDP GED from their APIs into data/raw"
+    )
     add_fetch_arguments(fetch_parser)
     fetch_parser.set_defaults(handler=_fetch)
     extract_parser = commands.add_parser(
         "extract",
+        parents=[debug],
         help="propose incident-log rows from news articles or official statements",
         description="Read texts (plain text, Markdown or HTML) and write one candidate incident-log row per event "
         "they describe, with the evidence for each field, a confidence and the ids of log events it probably "
@@ -134,20 +156,19 @@ def parser() -> argparse.ArgumentParser:
         "--no-matches", action="store_true", help="do not look for duplicates in data/raw/incidents.csv"
     )
     extract_parser.set_defaults(handler=_extract)
-    try:
-        from analysis.reporting.cli import add_report_arguments
-    except ImportError:  # the report runner is optional until its module exists
-        add_report_arguments = None
-    if add_report_arguments:
-        report_parser = commands.add_parser(
-            "report",
-            help="run the report notebooks into HTML",
-            description="Execute the report notebooks and write HTML reports.",
-        )
-        add_report_arguments(report_parser)
-        report_parser.set_defaults(handler=_report)
+    from analysis.reporting.cli import add_report_arguments
+
+    report_parser = commands.add_parser(
+        "report",
+        parents=[debug],
+        help="run the report notebooks into HTML",
+        description="Execute the report notebooks and write HTML reports.",
+    )
+    add_report_arguments(report_parser)
+    report_parser.set_defaults(handler=_report)
     lab_parser = commands.add_parser(
         "lab",
+        parents=[debug],
         help="open the notebooks in JupyterLab",
         description="Start JupyterLab (from this environment) on the report notebooks, each listed once (the jupytext "
         ".py pairs are hidden; saving a notebook updates its pair). As root, adds --allow-root and says so. Needs the "
@@ -165,16 +186,39 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run a command, printing errors in data as one message instead of a traceback."""
+    """Entry point: run a command, printing any failure as one `error:` line instead of a traceback."""
     args = parser().parse_args(argv)
     warnings.showwarning = _show_warning
+    if getattr(args, "debug", False):
+        return args.handler(args)
     try:
         return args.handler(args)
-    except AnalysisError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # schema failures and other data errors still get one readable line
-        if type(error).__name__ in ("SchemaErrors", "SchemaError"):
-            print(f"error: the cleaned tables fail validation:\n{error}", file=sys.stderr)
-            return 2
-        raise
+    except KeyboardInterrupt:
+        print("error: interrupted; outputs that were being written are left as they were before", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one boundary: every failure becomes one line (see the module docstring)
+        message, status = error_line(error)
+        print(message, file=sys.stderr)
+        return status
+
+
+def error_line(error: Exception) -> tuple[str, int]:
+    """Return the one `error:` line a failure is shown as, and the exit status that goes with it.
+
+    >>> error_line(PermissionError(13, "Permission denied", "data/raw/log.csv"))
+    ('error: data/raw/log.csv: permission denied: give your user access to it (e.g. `chmod u+rw`) or use another folder', 2)
+    """
+    if isinstance(error, AnalysisError):
+        return f"error: {error}", EXIT_INPUT_ERROR
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"error: {where}{describe_os_error(error)}", EXIT_INPUT_ERROR
+    if type(error).__name__ in ("SchemaErrors", "SchemaError"):  # pandera: the cleaned tables break a rule
+        return f"error: the cleaned tables fail validation:\n{error}", EXIT_INPUT_ERROR
+    if isinstance(error, MemoryError):
+        return "error: out of memory: close other programs or read fewer / smaller files at once", EXIT_INPUT_ERROR
+    return (
+        f"error: unexpected {type(error).__name__}: {error} (a bug in the package: run the command again with "
+        "--debug and report the traceback)",
+        EXIT_INTERNAL_ERROR,
+    )

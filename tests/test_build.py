@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
+from analysis.core.errors import OutputError
 from analysis.pipeline import build as build_module
 from analysis.pipeline.storage import file_sha256
 from tests.conftest import PROJECT_DIR, log_row
@@ -81,7 +82,7 @@ def test_build__crash_mid_write_leaves_previous_outputs(small_raw, tmp_path, mon
     (small_raw / "log.csv").write_text(
         (small_raw / "log.csv").read_text().replace("2022-08-24-a,2022-08-24", "2022-08-24-a,2022-08-23", 1)
     )
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(OutputError, match="disk full \\(simulated\\). The previous outputs there are unchanged"):
         an.build(small_raw, out)
     assert {p.name: file_sha256(p) for p in out.iterdir()} == before
 

@@ -7,48 +7,7 @@ import analysis as an
 from analysis.core.errors import InputError
 from analysis.sources.weekly import WEEKLY_COLUMNS
 from tests.conftest import write_csv
-
-HEADER = [
-    "WEEK",
-    "REGION",
-    "COUNTRY",
-    "ADMIN1",
-    "EVENT_TYPE",
-    "SUB_EVENT_TYPE",
-    "EVENTS",
-    "FATALITIES",
-    "POPULATION_EXPOSURE",
-    "DISORDER_TYPE",
-    "ID",
-    "CENTROID_LATITUDE",
-    "CENTROID_LONGITUDE",
-]
-
-
-def weekly_row(**cells) -> dict[str, str]:
-    """Return one weekly aggregate row (shelling in Deir ez-Zor, the week of Saturday 2024-01-06)."""
-    row = {
-        "WEEK": "2024-01-06",
-        "REGION": "Middle East",
-        "COUNTRY": "Syria",
-        "ADMIN1": "Deir ez Zor",
-        "EVENT_TYPE": "Explosions/Remote violence",
-        "SUB_EVENT_TYPE": "Shelling/artillery/missile attack",
-        "EVENTS": "4",
-        "FATALITIES": "1",
-        "POPULATION_EXPOSURE": "120000",
-        "DISORDER_TYPE": "Political violence",
-        "ID": "76003",
-        "CENTROID_LATITUDE": "35.05",
-        "CENTROID_LONGITUDE": "40.45",
-    }
-    row.update(cells)
-    return row
-
-
-def write_weekly(directory, rows, header=HEADER, name="weekly.csv"):
-    """Write weekly rows as a CSV."""
-    return write_csv(directory / name, [header] + [[row.get(c, "") for c in header] for row in rows])
+from tests.factories import weekly_row, write_weekly
 
 
 def test_load_weekly_counts__tidy_table_with_fixed_columns(tmp_path):

@@ -2,11 +2,21 @@
 
 Each scalar parser returns a value or raises ``CellError`` with a reason a person can act on; nothing here
 guesses. ``parse_unique`` applies a scalar parser once per distinct value, which keeps large files fast.
+
+Two plausibility rules hold for every reader (the incident log, ACLED, UCDP GED, ACLED weekly files and
+official_counts.csv), so a typing slip is never accepted as data and never crashes a build:
+
+* a date must lie within ``plausible_date_window()``: from ``EARLIEST_PLAUSIBLE_DATE`` (1989-01-01, the first
+  day UCDP GED covers; no source this package reads is older) to today + ``DAYS_AHEAD_ALLOWED`` (1: a date in
+  Iraq can already be tomorrow where the analyst is). A date outside it is refused (a quarantine row in an event
+  table, an error naming the cell in the others), never a warning;
+* a count (killed, wounded, munitions, fatalities, deaths) must be at most ``MAX_PLAUSIBLE_COUNT`` (1,000,000).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,10 +56,56 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>[A-Za-z]+)\.?"
 _ISO = re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[ T]00:00(?::00)?)?$")
-_DAY_MONTH_NAME = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})$")
+# '24 August 2022', '24th of Aug. 2022', and what spreadsheets write for ACLED's dates: '9-May-20', '09-May-2020'
+_DAY_MONTH_NAME = re.compile(
+    rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-){_MONTH}(?:,?\s+|-)(?P<year>\d{{4}}|\d{{2}})$"
+)
 _MONTH_NAME_DAY = re.compile(rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})$")
 _NUMERIC = re.compile(r"^(?P<first>\d{1,2})[/.-](?P<second>\d{1,2})[/.-](?P<year>\d{4})$")
 _WEEKDAY_PREFIX = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
+
+
+EARLIEST_PLAUSIBLE_DATE = dt.date(1989, 1, 1)
+DAYS_AHEAD_ALLOWED = 1
+
+
+def plausible_date_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Return the first and last dates any cell may hold (see the module docstring).
+
+    >>> plausible_date_window(dt.date(2025, 3, 1))
+    (datetime.date(1989, 1, 1), datetime.date(2025, 3, 2))
+    """
+    today = today or dt.date.today()
+    return EARLIEST_PLAUSIBLE_DATE, today + dt.timedelta(days=DAYS_AHEAD_ALLOWED)
+
+
+def check_plausible_date(day: dt.date, text: str) -> dt.date:
+    """Return day, or raise CellError when it lies outside plausible_date_window()."""
+    earliest, latest = plausible_date_window()
+    if not earliest <= day <= latest:
+        raise CellError(
+            f"implausible date {text!r}: {day.isoformat()} is outside {earliest.isoformat()} .. {latest.isoformat()}"
+            " (the earliest date any source covers to tomorrow); check the year"
+        )
+    return day
+
+
+def _full_year(digits: str, text: str) -> int:
+    """Read a year of four digits, or of two (the one century that puts it inside the plausible window).
+
+    >>> _full_year("20", "9-May-20"), _full_year("97", "9-May-97")
+    (2020, 1997)
+    """
+    if len(digits) == 4:
+        return int(digits)
+    earliest, latest = plausible_date_window()
+    for year in (2000 + int(digits), 1900 + int(digits)):
+        if earliest.year <= year <= latest.year:
+            return year
+    raise CellError(
+        f"implausible date {text!r}: the two-digit year {digits!r} is neither 19{digits} nor 20{digits} within "
+        f"{earliest.year}-{latest.year}; write the year in full"
+    )
 
 
 def _checked_date(year: int, month: int, day: int, text: str) -> dt.date:
@@ -69,23 +125,36 @@ def _month_number(name: str, text: str) -> int:
 
 
 def parse_date(value, *, day_first: bool | None = None) -> dt.date:
-    """Parse one date cell; raise CellError for blank, ambiguous, impossible or unknown forms.
+    """Parse one date cell; raise CellError for blank, ambiguous, impossible, implausible or unknown forms.
+
+    ``day_first`` settles numeric dates such as 5/9/2020 when the column's other dates prove the order
+    (numeric_date_order); without it only a part above 12 or two equal parts do.
 
     >>> parse_date("24 August 2022"), parse_date("Aug 24, 2022"), parse_date("24/08/2022")
     (datetime.date(2022, 8, 24), datetime.date(2022, 8, 24), datetime.date(2022, 8, 24))
+    >>> parse_date("9-May-20"), parse_date("09-May-2020"), parse_date("5/9/2020", day_first=False)
+    (datetime.date(2020, 5, 9), datetime.date(2020, 5, 9), datetime.date(2020, 5, 9))
     """
+    if not isinstance(value, str) and pd.isna(value):
+        raise CellError("date is blank")
     if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.date()
+        return check_plausible_date(value.date(), str(value))
     if isinstance(value, dt.date):
-        return value
+        return check_plausible_date(value, str(value))
     text = clean_text(value)
     if text is None:
         raise CellError("date is blank")
+    return check_plausible_date(_parse_date_text(text, day_first), text)
+
+
+def _parse_date_text(text: str, day_first: bool | None) -> dt.date:
+    """Read a date written as text (see parse_date), without the plausibility check."""
     body = _WEEKDAY_PREFIX.sub("", text)
     if match := _ISO.match(body):
         return _checked_date(int(match["year"]), int(match["month"]), int(match["day"]), text)
     if match := _DAY_MONTH_NAME.match(body) or _MONTH_NAME_DAY.match(body):
-        return _checked_date(int(match["year"]), _month_number(match["month"], text), int(match["day"]), text)
+        year = _full_year(match["year"], text)
+        return _checked_date(year, _month_number(match["month"], text), int(match["day"]), text)
     if match := _NUMERIC.match(body):
         first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
         if day_first is not None and first <= 12 and second <= 12:
@@ -227,11 +296,33 @@ _RANGE = re.compile(rf"^{_NUMBER}\s*(?:-|–|—|to|or)\s*{_NUMBER}$")
 _SIGNED = re.compile(r"^-\s*\d+$")
 
 
+MAX_PLAUSIBLE_COUNT = 1_000_000
+
+
+def check_plausible_count(number: int, text) -> int:
+    """Return number, or raise CellError when it is beyond any count of one event (MAX_PLAUSIBLE_COUNT).
+
+    >>> check_plausible_count(1_000_001, "1000001")
+    Traceback (most recent call last):
+    ...
+    analysis.cleaning.cells.CellError: implausible count '1000001': more than 1,000,000 in one event; check the cell
+    """
+    if number > MAX_PLAUSIBLE_COUNT:
+        raise CellError(
+            f"implausible count {str(text)!r}: more than {MAX_PLAUSIBLE_COUNT:,} in one event; check the cell"
+        )
+    return number
+
+
 def _number(token: str, text: str) -> int:
     """Read one digit string or number word."""
     token = token.strip().replace(",", "")
     if token.isdigit():
-        return int(token)
+        try:
+            number = int(token)
+        except ValueError:  # digits int() does not read (superscripts and the like)
+            raise CellError(f"unrecognised count {text!r}: {token!r} is not a number") from None
+        return check_plausible_count(number, text)
     if token in _NUMBER_WORDS:
         return _NUMBER_WORDS[token]
     raise CellError(f"unrecognised count {text!r}: {token!r} is not a number")
@@ -281,12 +372,15 @@ def parse_count(value) -> CountRange | None:
 
 
 def _exact_count(number: float) -> CountRange:
-    """Turn a numeric cell (from XLSX) into an exact count, refusing fractions and negatives."""
+    """Turn a numeric cell (from XLSX) into an exact count, refusing fractions, negatives and the implausible."""
+    if isinstance(number, float) and not math.isfinite(number):
+        raise CellError(f"unrecognised count {number!r}: counts are whole numbers")
     if number < 0:
         raise CellError(f"negative count {number!r}: counts cannot be below zero")
     if number != int(number):
         raise CellError(f"unrecognised count {number!r}: counts are whole numbers")
-    return CountRange(int(number), int(number), int(number))
+    count = check_plausible_count(int(number), number)
+    return CountRange(count, count, count)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.cleaning.reference_csv import read_reference_csv
 from analysis.core.errors import InputError
 from analysis.core.spec import CORRECTIONS
 from analysis.core.text import clean_text, column_key
@@ -25,10 +26,7 @@ def load_corrections(reference_dir: Path) -> pd.DataFrame:
     path = Path(reference_dir) / "corrections.csv"
     if not path.exists():
         return pd.DataFrame(columns=CORRECTION_COLUMNS + ["corrections_row"])
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in CORRECTION_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(path, f"lacks columns {missing}; expected: {', '.join(CORRECTION_COLUMNS)}")
+    table = read_reference_csv(path, CORRECTION_COLUMNS, what="the corrections table")
     blank_reason = table.index[table["reason"].str.strip() == ""]
     if len(blank_reason):
         raise InputError(path, f"row {blank_reason[0] + 2}, column 'reason' is blank: every correction says why")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.cleaning.cells import CellError, parse_date
+from analysis.cleaning.cells import MAX_PLAUSIBLE_COUNT, CellError, parse_date
+from analysis.cleaning.reference_csv import read_reference_csv
 from analysis.core.errors import InputError, describe_cell
 from analysis.core.spec import COUNTRY_TIMEZONES
 
@@ -55,7 +56,8 @@ def _check_choices(frame: pd.DataFrame, path: Path) -> None:
         ("qualifier", lambda v: v in QUALIFIERS, f"must be one of {', '.join(QUALIFIERS)}"),
         ("countries", lambda v: bool(v) and all(c.strip() in COUNTRY_TIMEZONES for c in v.split(";")),
          "must list Iraq, Syria and / or Jordan, separated by ';'"),
-        ("count", lambda v: v.isdigit(), "must be a whole number"),
+        ("count", lambda v: v.isascii() and v.isdigit() and int(v) <= MAX_PLAUSIBLE_COUNT,
+         f"must be a whole number up to {MAX_PLAUSIBLE_COUNT:,}"),
         ("source", lambda v: bool(v.strip()), "is blank: every official figure is cited"),
         ("issuer", lambda v: bool(v.strip()), "is blank: say who stated the figure"),
     ]  # fmt: skip
@@ -68,12 +70,7 @@ def _check_choices(frame: pd.DataFrame, path: Path) -> None:
 def load_official_counts(path: Path | None = None) -> pd.DataFrame:
     """Read and check the official tallies (default: data/raw/reference/official_counts.csv)."""
     path = Path(path or paths.REFERENCE_DIR / OFFICIAL_COUNTS_FILE)
-    if not path.exists():
-        raise InputError(path, f"is missing; expected columns: {', '.join(COLUMNS)}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise InputError(path, f"lacks columns {missing}; expected: {', '.join(COLUMNS)}")
+    frame = read_reference_csv(path, REQUIRED, what="the official tallies table")
     frame = frame.reindex(columns=list(COLUMNS), fill_value="")
     _check_choices(frame, path)
     dates = _checked_dates(frame, path)

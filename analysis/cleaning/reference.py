@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.cleaning.reference_csv import numeric_cells, read_reference_csv
 from analysis.core.errors import InputError
 from analysis.core.spec import SIDES, WEAPONS
 from analysis.core.text import clean_text, name_key
@@ -34,17 +35,6 @@ class Reference:
     place_rule_km: float | None = None  # the role rules' "near a US site" distance (None: roles.PLACE_RULE_KM)
 
 
-def _read_reference_csv(path: Path, required: list[str]) -> pd.DataFrame:
-    """Read one reference CSV as text and check its header."""
-    if not path.exists():
-        raise InputError(path, f"reference table is missing; expected columns: {', '.join(required)}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise InputError(path, f"reference table lacks columns {missing}; expected: {', '.join(required)}")
-    return frame
-
-
 def _keyed(frame: pd.DataFrame, key_source: pd.Series, path: Path) -> pd.DataFrame:
     """Index frame by name_key of key_source, refusing one key that points at two different entries."""
     keyed = frame.assign(key=key_source.map(name_key)).dropna(subset=["key"])
@@ -58,11 +48,11 @@ def _keyed(frame: pd.DataFrame, key_source: pd.Series, path: Path) -> pd.DataFra
 
 def load_places(path: Path) -> pd.DataFrame:
     """Read the gazetteer, one row per name or alias, with numeric coordinates."""
-    frame = _read_reference_csv(path, PLACE_COLUMNS)
+    frame = read_reference_csv(path, PLACE_COLUMNS)
     frame = frame.assign(
-        latitude=pd.to_numeric(frame["latitude"], errors="raise"),
-        longitude=pd.to_numeric(frame["longitude"], errors="raise"),
-        geo_precision=pd.to_numeric(frame["geo_precision"], errors="raise").astype("Int64"),
+        latitude=numeric_cells(frame, "latitude", path, low=-90, high=90),
+        longitude=numeric_cells(frame, "longitude", path, low=-180, high=180),
+        geo_precision=numeric_cells(frame, "geo_precision", path, low=1, high=3, whole=True),
     )
     spellings = frame.assign(alias=frame["name"] + ";" + frame["aliases"]).assign(
         alias=lambda f: f["alias"].str.split(";")
@@ -73,7 +63,7 @@ def load_places(path: Path) -> pd.DataFrame:
 
 def load_actors(path: Path) -> pd.DataFrame:
     """Read actor aliases, refusing sides outside the vocabulary."""
-    frame = _read_reference_csv(path, ACTOR_COLUMNS)
+    frame = read_reference_csv(path, ACTOR_COLUMNS)
     bad = frame[~frame["side"].isin(SIDES)]
     if len(bad):
         row = bad.index[0] + 2
@@ -85,7 +75,7 @@ def load_actors(path: Path) -> pd.DataFrame:
 
 def load_weapons(path: Path) -> pd.DataFrame:
     """Read weapon aliases, refusing weapons outside the controlled vocabulary."""
-    frame = _read_reference_csv(path, WEAPON_COLUMNS)
+    frame = read_reference_csv(path, WEAPON_COLUMNS)
     bad = frame[~frame["weapon"].isin(WEAPONS)]
     if len(bad):
         row = bad.index[0] + 2
@@ -104,7 +94,7 @@ def load_actor_patterns(path: Path) -> pd.DataFrame:
     'Military Forces of the United States (2021-) Marine Corps') or contains; ``country`` limits a row to
     events in one country (blank: anywhere); ``name`` is the canonical name (blank: keep the source's).
     """
-    frame = _read_reference_csv(path, ACTOR_PATTERN_COLUMNS)
+    frame = read_reference_csv(path, ACTOR_PATTERN_COLUMNS)
     for column, allowed in (("side", SIDES), ("match", ACTOR_PATTERN_MATCHES)):
         bad = frame[~frame[column].isin(allowed)]
         if len(bad):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import numbers
 
@@ -20,6 +21,38 @@ class InputError(AnalysisError):
 
 class ParameterError(AnalysisError, ValueError):
     """A bad argument to an analysis function or report (negative window, unknown strategy, ...)."""
+
+
+class OutputError(AnalysisError):
+    """An output folder that cannot be written (permission, read-only file system, full disk)."""
+
+    def __init__(self, path, message: str):
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+
+
+# What a person can do about the operating-system errors a build or a report meets on real machines.
+_ADVICE = {
+    errno.EACCES: "permission denied: give your user access to it (e.g. `chmod u+rw`) or use another folder",
+    errno.EPERM: "operation not permitted: give your user access to it or use another folder",
+    errno.EROFS: "the file system is read-only: choose a writable folder (e.g. `--out /tmp/processed`)",
+    errno.ENOSPC: "no space left on the device: free some space or choose a folder on another disk",
+    errno.EDQUOT: "your disk quota is used up: free some space or choose a folder on another disk",
+    errno.ENOENT: "no such file or folder: check the path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: check the path",
+    errno.EISDIR: "is a folder where a file was expected: check the path",
+    errno.EEXIST: "a file is in the way where a folder should be: choose another folder",
+    errno.EMFILE: "too many open files: raise the limit (`ulimit -n`) or close other programs",
+}
+
+
+def describe_os_error(error: OSError) -> str:
+    """Say in one line what an operating-system error means and what to do about it (no file name).
+
+    >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device"))
+    'no space left on the device: free some space or choose a folder on another disk'
+    """
+    return _ADVICE.get(error.errno) or f"{error.strerror or error}".rstrip(".")
 
 
 def describe_cell(path, row, column, value) -> str:

@@ -41,22 +41,47 @@ def column_key(name) -> str:
     return re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
 
 
-# What a spreadsheet may run as a formula when a cell starts with it (OWASP's list for CSV injection).
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list for CSV injection). Such a
+# cell is written with a leading apostrophe, which a spreadsheet shows as text; so is one that already starts
+# with apostrophes before such a character, so that restore_formula_cells takes exactly one apostrophe off and
+# gets the true value back.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = r"'*[=+\-@\t\r]"
+
+
+def neutralise_formula_cells(values: pd.Series) -> pd.Series:
+    """Return text cells as written for people: with a leading apostrophe where a spreadsheet would run them.
+
+    >>> neutralise_formula_cells(pd.Series(["=HYPERLINK(A1)", "-3", "Conoco", "'@x"])).tolist()
+    ["'=HYPERLINK(A1)", "'-3", 'Conoco', "''@x"]
+    """
+    return _text_cells(values).str.replace(rf"^({_FORMULA_START})", r"'\1", regex=True)
+
+
+def restore_formula_cells(values: pd.Series) -> pd.Series:
+    """Undo neutralise_formula_cells: every value survives the round trip.
+
+    >>> values = pd.Series(["=1+1", "'=1+1", "''@x", "'quoted'", "a-b", "\tx"])
+    >>> restore_formula_cells(neutralise_formula_cells(values)).tolist() == values.tolist()
+    True
+    """
+    return _text_cells(values).str.replace(rf"^'({_FORMULA_START})", r"\1", regex=True)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix with ' every text cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return).
+    """Neutralise every text column of a table (neutralise_formula_cells); numbers and dates stay as they are.
 
     >>> neutralise_formulas(pd.DataFrame({"v": ["=HYPERLINK(1)", "ok", "-3 km"]}))["v"].tolist()
     ["'=HYPERLINK(1)", 'ok', "'-3 km"]
     """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
-            text = values.astype("string")
-            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
-            if risky.any():
-                out[column] = text.mask(risky, "'" + text)
-    return out
+    return frame.assign(**{column: neutralise_formula_cells(frame[column]) for column in text_columns(frame)})
+
+
+def text_columns(frame: pd.DataFrame) -> list[str]:
+    """Return the columns that hold text (where a formula could hide)."""
+    return [c for c in frame.columns if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
+
+
+def _text_cells(values: pd.Series) -> pd.Series:
+    """Return a column as pandas text (NA kept), so the string methods apply to every cell."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")

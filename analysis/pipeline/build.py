@@ -9,12 +9,20 @@ import pandas as pd
 
 from analysis import __version__, paths
 from analysis.cleaning.reference import load_reference
+from analysis.core.errors import InputError
 from analysis.core.tables import EventData
 from analysis.core.versions import library_versions
-from analysis.pipeline.fingerprint import fingerprint, input_hashes, relative_to_raw
+from analysis.pipeline.fingerprint import fingerprint, input_hashes
 from analysis.pipeline.load import PROCESSED_TABLES, load_events, raw_files, read_manifest, reference_dir_for
 from analysis.pipeline.progress import BuildProgress, silent_progress
-from analysis.pipeline.storage import file_sha256, staged_directory, write_json
+from analysis.pipeline.storage import (
+    file_sha256,
+    read_people_csv,
+    relative_to_raw,
+    staged_directory,
+    write_json,
+    write_people_csv,
+)
 from analysis.pipeline.stores import describe_store, store_records
 
 
@@ -49,11 +57,11 @@ def accounting_totals(data: EventData) -> dict[str, int]:
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write one table as parquet or CSV, deterministically."""
+    """Write one table as parquet (true values) or as a CSV for people (formulas neutralised), deterministically."""
     if path.suffix == ".parquet":
         frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
     else:
-        frame.to_csv(path, index=False, lineterminator="\n")
+        write_people_csv(frame, path)
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, *, progress: BuildProgress | None = None) -> dict:
@@ -62,21 +70,24 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, *, progress:
     ``progress`` (analysis.pipeline.progress.BuildProgress) shows large files being read; silent by default.
     """
     raw_dir, out_dir = Path(raw_dir or paths.RAW_DIR), Path(out_dir or paths.PROCESSED_DIR)
+    if not raw_dir.is_dir():
+        raise InputError(raw_dir, "is not a folder: give the raw folder with --raw (it holds the event tables)")
     progress = progress or silent_progress()
     reference_dir = reference_dir_for(raw_dir)
     load_reference(reference_dir)  # fail early, naming the reference file, before reading any input
     try:
-        data = load_events(raw_files(raw_dir), reference_dir=reference_dir, progress=progress)
+        files = raw_files(raw_dir)
+        data = load_events(files, reference_dir=reference_dir, progress=progress)
         progress.step("writing the processed tables")
-        manifest = _write_outputs(data, raw_dir, reference_dir, out_dir)
+        manifest = _write_outputs(data, raw_dir, reference_dir, out_dir, files)
     finally:
         progress.close()
     return manifest
 
 
-def _write_outputs(data: EventData, raw_dir: Path, reference_dir: Path, out_dir: Path) -> dict:
+def _write_outputs(data: EventData, raw_dir: Path, reference_dir: Path, out_dir: Path, files: list[Path]) -> dict:
     """Write the processed tables and manifest.json atomically; return the manifest."""
-    hashes = input_hashes(raw_dir, reference_dir)
+    hashes = input_hashes(raw_dir, reference_dir, files)
     stores = store_records(raw_dir)  # the fetched snapshots read, with their pull dates (what reports cite)
     with staged_directory(out_dir) as staging:
         outputs = {}
@@ -135,7 +146,7 @@ def format_summary(manifest: dict, out_dir: Path) -> str:
         )
 
         lines.append("Merged records (the same incident in two sources; merged -> kept):")
-        lines.extend(describe_merges(pd.read_csv(Path(out_dir) / "merges.csv", dtype=str, keep_default_na=False)))
+        lines.extend(describe_merges(read_people_csv(Path(out_dir) / "merges.csv").fillna("")))
     lines.append(f"Wrote {', '.join(manifest['outputs'])} and manifest.json to {out_dir}")
     lines.append(f"Data fingerprint: {manifest['data_fingerprint']}")
     return "\n".join(lines)

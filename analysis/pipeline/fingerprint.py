@@ -7,8 +7,8 @@ from pathlib import Path
 
 from analysis import __version__, paths
 from analysis.core.errors import ParameterError
-from analysis.pipeline.load import raw_files, read_manifest
-from analysis.pipeline.storage import file_sha256
+from analysis.pipeline.load import read_manifest, table_files
+from analysis.pipeline.storage import file_sha256, relative_to_raw
 
 
 def input_hashes(raw_dir: Path, reference_dir: Path, files: list[Path] | None = None) -> dict[str, str]:
@@ -17,17 +17,9 @@ def input_hashes(raw_dir: Path, reference_dir: Path, files: list[Path] | None = 
     Tables are named relative to raw_dir, reference tables as reference/<file>, wherever they are read from, so
     the same inputs give the same fingerprint in any clone.
     """
-    files = list(raw_files(raw_dir)) if files is None else list(files)
+    files = list(table_files(raw_dir)) if files is None else list(files)
     hashes = {relative_to_raw(p, raw_dir): file_sha256(p) for p in files}
     return hashes | {f"reference/{p.name}": file_sha256(p) for p in sorted(Path(reference_dir).glob("*.csv"))}
-
-
-def relative_to_raw(path: Path, root: Path) -> str:
-    """Name a file relative to the raw folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def fingerprint(hashes: dict[str, str]) -> str:

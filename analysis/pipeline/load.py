@@ -22,7 +22,7 @@ from analysis.core.tables import (
     conform,
 )
 from analysis.pipeline.progress import BuildProgress, silent_progress
-from analysis.pipeline.storage import file_sha256
+from analysis.pipeline.storage import file_sha256, read_people_csv
 
 PROCESSED_TABLES = {
     "events": ("events.parquet", EVENT_COLUMNS),
@@ -46,22 +46,51 @@ def raw_files(directory: Path) -> list[Path]:
 
     Names starting with '.' or '_' are skipped. A store (a subfolder holding store.json, written by
     `python -m analysis fetch`) contributes only the snapshot its store.json names, never older snapshots
-    (analysis.pipeline.stores); a store folder given itself yields its current snapshot.
+    (analysis.pipeline.stores); a store folder given itself yields its current snapshot. Any other file that is
+    not read (an .xls, a .json, ...) is named in a warning.
     """
+    tables, unread = _sort_folder(Path(directory))
+    _warn_unread(unread)
+    return tables
+
+
+def _sort_folder(directory: Path) -> tuple[list[Path], list[Path]]:
+    """Split a raw folder's files into the event tables read and the other files, which are not read."""
     from analysis.pipeline.stores import is_store, snapshot_files
     from analysis.sources.files import TABLE_SUFFIXES
 
-    directory = Path(directory)
     if not directory.is_dir():
         raise InputError(directory, "is not a folder")
     if is_store(directory):
-        return snapshot_files(directory)
-    tables = sorted(
-        p
-        for p in directory.iterdir()
-        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "_"))
-    )
-    return tables + snapshot_files(directory)
+        return snapshot_files(directory), []
+    files = sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+    tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES]
+    unread = [p for p in files if p.suffix.lower() not in (*TABLE_SUFFIXES, *NOTE_SUFFIXES)]
+    return tables + snapshot_files(directory), unread
+
+
+def table_files(directory: Path) -> list[Path]:
+    """List the event tables raw_files reads, without a word about the rest (for fingerprints)."""
+    return _sort_folder(Path(directory))[0]
+
+
+# Files a raw folder holds for people (its README, coding notes); any other file it does not read is named.
+NOTE_SUFFIXES = (".md", ".pdf")
+
+
+def _warn_unread(files: list[Path]) -> None:
+    """Name each file of a raw folder that is not read, so a table saved in another format is never lost unseen."""
+    import warnings
+
+    from analysis.sources.files import TABLE_SUFFIXES
+
+    for path in files:
+        warnings.warn(
+            f"{path}: not read: {path.suffix or 'a file without a suffix'} is not an event table format "
+            f"({', '.join(TABLE_SUFFIXES)}); save it as CSV or XLSX to include it, or start its name with '_' "
+            "to keep it there unread",
+            stacklevel=3,
+        )
 
 
 def _expand(paths_or_dirs: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -201,11 +230,7 @@ def load_processed(directory: Path | None = None) -> EventData:
             raise AnalysisError(
                 f"{path} does not match {directory / 'manifest.json'}: rebuild with `python -m analysis build`"
             )
-        frame = (
-            pd.read_parquet(path)
-            if file_name.endswith(".parquet")
-            else pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        )
+        frame = pd.read_parquet(path) if file_name.endswith(".parquet") else read_people_csv(path)
         tables[name] = conform(frame, columns)
     return EventData(**tables)
 

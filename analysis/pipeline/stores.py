@@ -108,7 +108,7 @@ def store_record(store_dir: Path, raw_dir: Path) -> dict:
     Snapshot names are relative to the raw folder (`acled/snapshots/acled-20250106T030000Z.csv`), in the
     record and in its `changes` (the change chain, oldest first) alike.
     """
-    from analysis.pipeline.fingerprint import relative_to_raw
+    from analysis.pipeline.storage import relative_to_raw
 
     store_dir = Path(store_dir)
     manifest = read_store(store_dir)

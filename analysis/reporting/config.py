@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
-from analysis.core.errors import ParameterError
+from analysis.core.errors import ParameterError, describe_os_error
 from analysis.present.text import selection_title
 
 SET_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -56,7 +56,19 @@ def _yaml_loader():
     import yaml
 
     class TextDateLoader(yaml.SafeLoader):
-        """SafeLoader without the implicit timestamp type."""
+        """SafeLoader without the implicit timestamp type, refusing a key written twice (YAML keeps the last)."""
+
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                self.flatten_mapping(node)
+                seen = set()
+                for key, _ in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"the key {key.value!r} is written twice", key.start_mark
+                        )
+                    seen.add(key.value if isinstance(key, yaml.ScalarNode) else id(key))
+            return super().construct_mapping(node, deep=deep)
 
     TextDateLoader.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -72,6 +84,15 @@ def _mapping(value, where: str) -> dict:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise ParameterError(f"{where} must be a mapping of names to values, not {value!r}")
     return dict(value)
+
+
+def _text(value, where: str) -> str:
+    """Return a title or description as text ('' when absent); a list or mapping there is a mistake."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise ParameterError(f"{where} must be text, not {value!r}")
+    return str(value)
 
 
 def _unknown_keys(given: Mapping, allowed: set[str], where: str) -> None:
@@ -92,7 +113,7 @@ def parse_page(entry, where: str) -> Page:
         raise ParameterError(f"{where}: page name {entry['name']!r} is not a notebook name (letters, digits, _ - .)")
     return Page(
         entry["name"],
-        str(entry.get("title") or page_title(entry["name"])),
+        _text(entry.get("title"), f"{where}, page {entry['name']!r}, title") or page_title(entry["name"]),
         _mapping(entry.get("parameters"), f"{where}, page {entry['name']!r}, parameters"),
     )
 
@@ -144,12 +165,14 @@ def parse_config(document, path: Path) -> ReportConfig:
         pages = parse_pages(entry["pages"], set_where) if "pages" in entry else default_pages
         sets[name] = ReportSet(
             name,
-            str(entry.get("title") or name),
+            _text(entry.get("title"), f"{set_where}, title") or name,
             _mapping(entry.get("parameters"), f"{set_where}, parameters"),
             pages,
-            str(entry.get("description") or ""),
+            _text(entry.get("description"), f"{set_where}, description"),
         )
     default_set = document.get("default_set") or next(iter(sets))
+    if not isinstance(default_set, str):
+        raise ParameterError(f"{where}: default_set must be the name of one set, not {default_set!r}")
     if default_set not in sets:
         raise ParameterError(f"{where}: default_set {default_set!r} is not one of the sets {sorted(sets)}")
     return ReportConfig(Path(path), sets, default_set, default_pages)
@@ -164,9 +187,20 @@ def load_report_config(path: str | Path | None = None) -> ReportConfig:
         raise ParameterError(f"{path} does not exist: it lists the report sets (see reports/README.md)")
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+    except OSError as error:
+        raise ParameterError(f"{path} cannot be read: {describe_os_error(error)}") from None
+    except UnicodeDecodeError as error:
+        raise ParameterError(f"{path} is not UTF-8 text (byte offset {error.start}): save it as UTF-8") from None
     except yaml.YAMLError as error:
-        raise ParameterError(f"{path} is not valid YAML: {error}") from None
+        raise ParameterError(f"{path} is not valid YAML: {_yaml_problem(error)}") from None
     return parse_config(document, path)
+
+
+def _yaml_problem(error) -> str:
+    """Describe a YAML error in one line: the problem and where it is."""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    mark = getattr(error, "problem_mark", None)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else problem
 
 
 def custom_set(parameters: Mapping[str, Any], pages: tuple[Page, ...], name: str = "custom") -> ReportSet:

@@ -7,6 +7,7 @@ rows that name file, row, column and value.
 
 from __future__ import annotations
 
+import math
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.cleaning.cells import CellError, DistinctParse, distinct_values, parse_distinct
+from analysis.cleaning.cells import (
+    MAX_PLAUSIBLE_COUNT,
+    CellError,
+    DistinctParse,
+    check_plausible_count,
+    distinct_values,
+    parse_distinct,
+)
 from analysis.cleaning.rows import problem_rows
 from analysis.core.arrays import pa_array
 from analysis.core.tables import QUARANTINE_COLUMNS, UNKNOWN_NAME_COLUMNS, conform
@@ -289,14 +297,21 @@ def free_text(values: pd.Series, index: pd.Index) -> pd.Series:
 
 
 def whole_number(value, *, what: str, low: int | None = 0, high: int | None = None) -> int:
-    """Read one whole-number cell ('3', '3.0', 3) within [low, high]; raise CellError otherwise."""
+    """Read one whole-number cell ('3', '3.0', 3) within [low, high]; raise CellError otherwise.
+
+    Without ``high`` the cell is a count, and a count beyond MAX_PLAUSIBLE_COUNT is refused.
+    """
     text = clean_text(value)
+    if text is None:
+        raise CellError(f"{what} is blank")
     try:
         number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CellError(f"{what} {text!r} is not a whole number") from None
-    if number != int(number):
+    if not math.isfinite(number) or number != int(number):
         raise CellError(f"{what} {text!r} is not a whole number")
+    if high is None and number > MAX_PLAUSIBLE_COUNT:
+        check_plausible_count(int(number), text)
     if (low is not None and number < low) or (high is not None and number > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise CellError(f"{what} {text!r} is out of range: it must be {bounds}")

@@ -113,7 +113,8 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
     problems: list[pd.DataFrame] = []
 
     def note(column: str, values: pd.Series, reasons: pd.Series) -> None:
-        problems.append(problem_rows(source_file, rows, column, values, reasons))
+        if reasons.notna().any():  # usually none: then no empty table is built
+            problems.append(problem_rows(source_file, rows, column, values, reasons))
 
     text = {c: text_column(raw, c) for c in (*REQUIRED, *OPTIONAL)}
     for column in REQUIRED:
@@ -299,8 +300,9 @@ def _responds_to_reasons(responds_to: pd.Series, ids: pd.Series, dates: pd.Serie
         for target in split_ids(value):
             if target not in date_of:
                 reason = f"responds_to {target!r} is not an id in this file"
-            elif role_of[target] != "attack":
-                reason = f"responds_to {target!r} points to a {role_of[target]!r} row, not an attack"
+            elif pd.isna(role_of[target]) or role_of[target] != "attack":  # NA: that row's kind is not readable
+                kind = "row without a readable kind" if pd.isna(role_of[target]) else f"{role_of[target]!r} row"
+                reason = f"responds_to {target!r} points to a {kind}, not an attack"
             elif own_date is not None and date_of[target] is not None and date_of[target] > own_date:
                 reason = f"responds_to {target!r} points to a later event ({date_of[target]} is after {own_date})"
             if reason:

@@ -12,11 +12,11 @@ import pandas as pd
 
 from analysis.cleaning.corrections import apply_corrections
 from analysis.cleaning.reference import Reference
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, describe_os_error
 from analysis.core.tables import ACCOUNTING_COLUMNS, CORRECTION_COLUMNS, EventData, conform
 from analysis.core.text import column_key
 from analysis.sources import acled, ged, incident_log, weekly
-from analysis.sources.files import TEXT_SUFFIXES, display_path, malformed_row_quarantine, read_table
+from analysis.sources.files import WORKBOOK, content_kind, display_path, malformed_row_quarantine, read_table
 from analysis.sources.format import SourceFormat
 
 
@@ -97,7 +97,7 @@ def _corrected(raw: pd.DataFrame, path: Path, source_format: SourceFormat, refer
 def _read_detected(path: Path, reference: Reference) -> tuple[SourceFormat, pd.DataFrame]:
     """Read a file and pick its format; a text file's header names the format first, so that the columns the
     format never uses are left out of the read (a correction naming one keeps it)."""
-    if path.suffix.lower() not in TEXT_SUFFIXES:
+    if content_kind(path) == WORKBOOK:
         raw = read_table(path)
         return detect_format(raw, path), raw
     header = read_table(path, header_only=True)
@@ -113,17 +113,26 @@ def _read_detected(path: Path, reference: Reference) -> tuple[SourceFormat, pd.D
 
 
 def load_file(path: Path, reference: Reference) -> EventData:
-    """Read one raw file into canonical tables, with its row-accounting line."""
+    """Read one raw file into canonical tables, with its row-accounting line.
+
+    The line's raw_rows is the number of rows read_table counted in the file apart from its parse, so a row
+    that no reader turned into an event or a quarantine row shows as unaccounted.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(path, "does not exist")
-    source_format, raw = _read_detected(path, reference)
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a table")
+    try:
+        source_format, raw = _read_detected(path, reference)
+    except OSError as error:
+        raise InputError(path, f"cannot be read: {describe_os_error(error)}") from None
     if not source_format.header:
         raw = read_table(path, header=False)
         raw.columns = list(source_format.columns)
     raw, applied = _corrected(raw, path, source_format, reference)
     malformed = malformed_row_quarantine(raw, display_path(path))
-    raw_rows = len(raw) + len(malformed)  # counted first: a reader of big files may release raw's columns
+    raw_rows = raw.attrs.get("record_count", len(raw) + len(malformed))  # taken first: a reader may release raw
     data = source_format.read(raw, Path(display_path(path)), reference)
     if len(malformed):
         data.quarantine = pd.concat([malformed, data.quarantine], ignore_index=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.cleaning.cells import parse_date, parse_unique_arrays
 from analysis.core.errors import InputError
 from analysis.sources.checks import Problems, decimal_numbers, text_column, warn_extra_columns, whole_numbers
-from analysis.sources.files import display_path, read_table
+from analysis.sources.files import display_path, malformed_row_quarantine, read_table
 from analysis.sources.format import SourceFormat
 
 REQUIRED = ("week", "country", "admin1", "event_type", "sub_event_type", "events", "fatalities")
@@ -94,12 +94,6 @@ def weekly_counts(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     warn_extra_columns(raw, REQUIRED + OPTIONAL, path, "ACLED weekly aggregate")
     rows = pd.Series(raw.index + 2, index=raw.index, dtype="Int64")
     problems = Problems(str(path), rows)
-    for row in raw.attrs.get("malformed_rows", []):
-        problems.add(
-            "(whole row)",
-            pd.Series(None, index=raw.index),
-            pd.Series([row["reason"] if r == row["source_row"] else None for r in rows], index=raw.index),
-        )
     weeks, reasons = parse_unique_arrays(raw["week"], week_start, skip_blank=False, dtype="datetime64[ns]")
     problems.add("week", raw["week"], reasons)
     counts = {}
@@ -137,7 +131,8 @@ def weekly_counts(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
             .reindex(raw.index)
             .where(pd.Series(repeated, index=raw.index) & (rows != first.reindex(raw.index))),
         )
-    quarantine = problems.table()
+    # rows that did not split into cells are not in raw at all: listed from read_table's own record
+    quarantine = pd.concat([malformed_row_quarantine(raw, str(path)), problems.table()], ignore_index=True)
     if len(quarantine):
         listed = "; ".join(
             f"row {r.source_row}, column '{r.column}', value {r.value!r}: {r.reason}"
