@@ -74,6 +74,17 @@ def test_coverage_sentence__states_data_against_official_count(tmp_path):
     assert coverage_of_selection(small_data(), "2023-11-01", "2023-12-31", official=official).empty
 
 
+def test_coverage_sentence__far_more_events_than_officials_counted_is_not_called_complete(tmp_path):
+    official = load_official_counts(write_counts(tmp_path / "c.csv", {"count": "2", "qualifier": "more_than"}))
+    sentence = coverage_sentence(small_data(), "2023-10-01", "2023-12-31", official=official)
+    assert sentence == (
+        "This selection holds 3 attacks on US / coalition forces from 17 Oct 2023 to 21 Nov 2023, where Deputy "
+        "Pentagon Press Secretary counted more than 2 in Iraq, Syria (1.5 times as many): its sources count events "
+        "the officials did not (other definitions, or one attack in several records), so read its totals with care."
+    )
+    assert "%" not in sentence
+
+
 def test_interrupted_time_series__refuses_a_break_in_a_thinly_covered_window(tmp_path):
     official = load_official_counts(write_counts(tmp_path / "c.csv", {"count": "40"}))
     coverage = official_coverage(small_data(), official)

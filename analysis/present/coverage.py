@@ -6,11 +6,10 @@ import pandas as pd
 
 from analysis.analyses.coverage import coverage_of_selection
 from analysis.cleaning.official_counts import MEASURES, QUALIFIERS
+from analysis.present.text import day_text
 
-
-def _day(value: pd.Timestamp) -> str:
-    """Write a date as readers do ('17 Oct 2023')."""
-    return f"{value.day} {value:%b %Y}"
+# A share above this is not "complete" but a different count: officials' tallies are floors, so allow a margin.
+MORE_THAN_COUNTED = 1.25
 
 
 def coverage_sentence(
@@ -34,14 +33,23 @@ def coverage_sentence(
         return f"No official count of {what} covers this selection, so its completeness cannot be checked against one."
     figure = chosen.iloc[0]
     countries = figure["countries"].replace("; ", ", ")
+    window = f"{day_text(figure['window_start'])} to {day_text(figure['window_end'])}"
+    held, official = int(figure["data_count"]), int(figure["official_count"])
+    if figure["share"] > MORE_THAN_COUNTED:
+        # more events than officials counted: other definitions or one attack in several records, not completeness
+        return (
+            f"This selection holds {held:,} {what} from {window}, where {figure['issuer']} counted "
+            f"{QUALIFIERS[figure['qualifier']]}{official:,} in {countries} ({figure['share']:.1f} times as many): its "
+            "sources count events the officials did not (other definitions, or one attack in several records), so "
+            "read its totals with care."
+        )
     return (
-        f"This selection holds {int(figure['data_count'])} of the {QUALIFIERS[figure['qualifier']]}"
-        f"{int(figure['official_count'])} {what} that {figure['issuer']} counted in {countries} from "
-        f"{_day(figure['window_start'])} to {_day(figure['window_end'])} ({figure['share']:.0%})."
+        f"This selection holds {held:,} of the {QUALIFIERS[figure['qualifier']]}{official:,} {what} that "
+        f"{figure['issuer']} counted in {countries} from {window} ({figure['share']:.0%})."
     )
 
 
 def describe(figure) -> str:
     """Write an official figure with its qualifier and window: 'more than 180 from 1 Oct 2023 to 30 Nov 2024'."""
-    return (f"{QUALIFIERS[figure['qualifier']]}{int(figure['official_count'])} from {_day(figure['window_start'])} "
-            f"to {_day(figure['window_end'])}")  # fmt: skip
+    return (f"{QUALIFIERS[figure['qualifier']]}{int(figure['official_count'])} from {day_text(figure['window_start'])} "
+            f"to {day_text(figure['window_end'])}")  # fmt: skip
