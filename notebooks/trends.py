@@ -20,6 +20,7 @@ end = "2024-12-31"  # last day, YYYY-MM-DD
 countries = ["Iraq", "Syria", "Jordan"]
 freq = "W"  # "W": weeks from Saturday (as ACLED); "M": calendar months
 weekly_counts = ""  # an ACLED weekly aggregates file to count instead of `data` ("" -> use `data`)
+include_convoys = True  # count attacks on supply convoys among the attacks (event tables; the notes say which)
 weekly_campaign_view = True  # weekly file: only provinces hosting a US / coalition site (False: every province)
 break_dates = []  # dates at which the count model lets the attack rate jump; [] -> period starts of episodes.csv
 rolling_window = 4  # periods in the rolling mean
@@ -66,6 +67,7 @@ parameters = {
     "countries": countries,
     "freq": freq,
     "weekly_counts": weekly_counts,
+    "include_convoys": include_convoys,
     "weekly_campaign_view": weekly_campaign_view,
     "break_dates": break_dates,
     "rolling_window": rolling_window,
@@ -89,8 +91,9 @@ else:
     everything = an.load_data(data)
     data = an.filter_data(everything, start, end, countries)
     events = data.events
-    counts = an.event_counts(events, freq=freq, start=start, end=end, countries=countries)
-    by_country = an.event_counts(events, freq=freq, by="country", start=start, end=end, countries=countries)
+    selection = {"start": start, "end": end, "countries": countries, "include_convoys": include_convoys}
+    counts = an.event_counts(events, freq=freq, **selection)
+    by_country = an.event_counts(events, freq=freq, by="country", **selection)
     measure, measure_words, title = "attacks", "attack", "Trends: attacks and responses over time"
 measure_label = measure.replace("_", " ")
 show_header(title, parameters, manifest)

@@ -223,6 +223,7 @@ def test_notebook_trends__models_show_tables_or_say_why_not(log_run):
     assert shows_result(notebook, an.seasonal_decomposition(counts), "Seasonal-trend decomposition of attacks")
     assert shows_result(notebook, an.granger_causality(counts, lags=1), "Granger tests, both directions")
     assert "What these models can and cannot show" in "\n".join(c.source for c in notebook.cells)
+    assert "convoy attacks (target_kind = convoy" in page_text(notebook)  # the page says what it counted
 
 
 WEEKLY_PARAMETERS = {
