@@ -118,7 +118,7 @@ def parser() -> argparse.ArgumentParser:
         help="clean data/raw into data/processed",
         description="Read every event table in the raw folder (and each fetched store's current snapshot), clean "
         "and validate it, and write events.parquet, "
-        "casualties.parquet, quarantine.csv, unknown_names.csv, merges.csv, accounting.csv and manifest.json.",
+        "casualties.parquet, quarantine.csv, unknown_names.csv, merges.csv, accounting.csv, corrections_applied.csv and manifest.json.",
     )
     build_parser.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="raw folder (default: %(default)s)")
     build_parser.add_argument(
@@ -130,7 +130,7 @@ def parser() -> argparse.ArgumentParser:
     fetch_parser = commands.add_parser(
         "fetch", parents=[debug], help="pull ACLED or UCDP GED from their APIs into data/raw"
     )
-    add_fetch_arguments(fetch_parser)
+    add_fetch_arguments(fetch_parser, parents=(debug,))
     fetch_parser.set_defaults(handler=_fetch)
     extract_parser = commands.add_parser(
         "extract",

@@ -38,3 +38,17 @@ def test_export__data_events_to_excel_no_longer_fails_on_time_zones(load_log, tm
 def test_export__refuses_an_unknown_kind_of_path(load_log, tmp_path):
     with pytest.raises(an.ParameterError, match="use a .xlsx file or a folder"):
         an.export(load_log([log_row()]), tmp_path / "tables.json")
+
+
+def test_export__files_are_readable_like_any_file_the_user_makes(load_log, tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        data = load_log([log_row()])
+        workbook = an.export(data, tmp_path / "tables.xlsx")
+        folder = an.export(data, tmp_path / "tables")
+    finally:
+        os.umask(mask)
+    assert workbook.stat().st_mode & 0o777 == 0o644  # not 0600, as a temporary file is made
+    assert (folder / "events.csv").stat().st_mode & 0o777 == 0o644

@@ -377,6 +377,17 @@ def test_parse_document__date_line_near_the_top():
     assert (document.published, document.writer_zone) == (dt.date(2022, 1, 5), LOCAL)
 
 
+def test_parse_document__wire_dateline_dates_the_text_and_is_not_read_as_an_event():
+    story = (
+        "Made-up story\n\nBAGHDAD, March 14, 2024 (Made-Up Wire) - Two rockets struck Ain al-Asad air base on Tuesday."
+    )
+    document = parse_document(story)
+    assert document.published == dt.date(2024, 3, 14)
+    assert "BAGHDAD" not in document.text and len(document.text) == len(story)  # blanked in place: offsets hold
+    candidates = rows(document.text, published=document.published)
+    assert candidates[["date", "location", "kind"]].values.tolist() == [["2024-03-12", "Al-Asad Air Base", "attack"]]
+
+
 def test_read_document__refuses_a_text_without_a_publication_date(tmp_path):
     path = tmp_path / "article.txt"
     path.write_text("On Wednesday rockets landed at Conoco.\n", encoding="utf-8")

@@ -195,8 +195,9 @@ def test_report__a_second_custom_run_the_same_day_keeps_its_own_folder(tmp_path,
         result = run_report("--config", config, "--notebooks", notebooks, "--out", tmp_path / "out",
                             "--start", "2022-01-01", "--end", "2022-12-31", "--countries", "Syria")  # fmt: skip
         assert result.returncode == 0, result.stderr
-    runs = sorted(p.name for p in (tmp_path / "out" / "custom").iterdir() if p.is_dir() and not p.is_symlink())
+    set_dir = tmp_path / "out" / "custom-2022-01-01-to-2022-12-31-syria"  # named after its selection
+    runs = sorted(p.name for p in set_dir.iterdir() if p.is_dir() and not p.is_symlink())
     assert len(runs) == 2 and runs[1] == runs[0] + "-2"
-    assert (tmp_path / "out" / "custom" / "latest").resolve().name == runs[1]
-    index = (tmp_path / "out" / "custom" / runs[1] / "index.html").read_text()
+    assert (set_dir / "latest").resolve().name == runs[1]
+    index = (set_dir / runs[1] / "index.html").read_text()
     assert "Custom report: 1 Jan 2022 to 31 Dec 2022, Syria" in index and "start=" not in index

@@ -31,6 +31,12 @@ _DATE_LINE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})\b",
     re.IGNORECASE,
 )
+# A wire dateline opens the story: "BAGHDAD, March 14, 2024 (Reuters) - Rockets struck ..."; the text runs on.
+_WIRE_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?,\s*"
+    r"(?P<date>\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})"
+    r"\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]"
+)
 _EASTERN_SOURCES = re.compile(
     r"whitehouse\.(?:archives\.)?gov|defense\.gov|war\.gov|state\.gov|centcom\.mil|^\s*WASHINGTON\b", re.I | re.M
 )
@@ -158,13 +164,29 @@ def _meta_date(meta: dict[str, str]) -> tuple[dt.date, str] | None:
     return None
 
 
+def _blank_datelines(text: str) -> str:
+    """Blank a wire dateline ('BAGHDAD, March 14, 2024 (Reuters) -') in place: it says where and when the story was
+    filed, not where and when anything happened. Spaces keep every evidence offset pointing into the file.
+
+    >>> _blank_datelines("ERBIL, Iraq, 5 Jan 2024 (X) - Drones hit the base.").strip()
+    'Drones hit the base.'
+    """
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines[:12]):
+        if match := _WIRE_DATELINE.match(line):
+            lines[number] = " " * len(match[0]) + line[len(match[0]) :]
+    return "".join(lines)
+
+
 def _date_line(text: str) -> tuple[dt.date, str] | None:
-    """Return a date written on a line of its own (or as 'Published: ...') in the first lines of the text."""
+    """Return a date written on a line of its own, as 'Published: ...' or in a wire dateline, near the top."""
     for line in text.splitlines()[:12]:
         match = _DATE_LINE.match(line)
-        if match and len(line.strip()) <= len(match[0]) + 40:
+        if not (match and len(line.strip()) <= len(match[0]) + 40):
+            match = _WIRE_DATELINE.match(line)  # the story runs on after a wire dateline, however long
+        if match:
             try:
-                return parse_date(match["date"].replace(".", "")), f"date line {line.strip()!r}"
+                return parse_date(match["date"].replace(".", "")), f"date line {match[0].strip()!r}"
             except CellError:
                 continue
     return None
@@ -205,6 +227,7 @@ def parse_document(raw: str, *, path: Path | None = None, published: dt.date | N
                 "('on Wednesday', 'last night') cannot be resolved without it: pass --published YYYY-MM-DD",
             )
         published, basis = found
+    text = _blank_datelines(text)
     title = meta.get("title") or next((line.strip() for line in text.splitlines() if line.strip()), "")
     url = meta.get("source_url") or meta.get("og:url") or meta.get("canonical") or None
     issuer = _issuer(url, path)

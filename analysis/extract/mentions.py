@@ -202,7 +202,9 @@ def kind_of(sentence: str, start: int, end: int, trigger: str) -> str | None:
     if trigger.casefold().startswith("respond"):
         return "response"
     if is_strike_word:
-        if re.search(r"\b(?:drone|missile|rocket)\s+$", sentence[max(0, start - 10) : start], re.IGNORECASE):
+        # the weapon is the subject: 'a drone struck', 'two rockets struck'
+        weapon_before = r"\b(?:drones?|missiles?|rockets?|mortars?|projectiles?|shells?)\s+$"
+        if re.search(weapon_before, sentence[max(0, start - 14) : start], re.IGNORECASE):
             return "attack"
         if _ON_OUR_FORCES.match(sentence[end : end + 60]):
             return "attack"  # a strike on a coalition base

@@ -33,8 +33,8 @@ def _page_size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
-def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe the `fetch` subcommand and its two sources."""
+def add_fetch_arguments(parser: argparse.ArgumentParser, parents: tuple[argparse.ArgumentParser, ...] = ()) -> None:
+    """Describe the `fetch` subcommand and its two sources (each also taking the options of `parents`)."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.description = (
@@ -45,6 +45,7 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     sources = parser.add_subparsers(dest="source", required=True, metavar="{acled,ged}")
     acled = sources.add_parser(
         "acled",
+        parents=list(parents),
         help="ACLED events (OAuth: ACLED_USERNAME / ACLED_PASSWORD)",
         description="A full pull (--countries and --start) or an update of the store (--update).",
         epilog=EPILOG,
@@ -64,6 +65,7 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     acled.add_argument("--page-size", type=_page_size, help="rows per request, at most 5000 (default: 5000)")
     ged = sources.add_parser(
         "ged",
+        parents=list(parents),
         help="UCDP GED events of one version (UCDP_TOKEN)",
         description="Pull one GED version; moving the store to another version logs the ids added, changed, dropped.",
         epilog=EPILOG,

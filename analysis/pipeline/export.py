@@ -19,7 +19,7 @@ from analysis.core.errors import ParameterError
 from analysis.core.spec import TABLES
 from analysis.core.tables import EventData
 from analysis.core.text import neutralise_formulas
-from analysis.pipeline.storage import write_text_atomic
+from analysis.pipeline.storage import replaced_atomically, write_text_atomic
 
 DATA_TABLES = ("events", "casualties", "quarantine", "unknown_names", "merges", "accounting")
 
@@ -76,17 +76,6 @@ def export(data: EventData | None, path, *, tables: Mapping[str, pd.DataFrame] |
 
 def _write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
     """Write sheets to an .xlsx file beside the target, then move it into place (never a half-written workbook)."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path, suffix=".xlsx") as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)

@@ -134,6 +134,13 @@ def remove_leftover_staging(target: Path) -> list[Path]:
     return removed
 
 
+def current_umask() -> int:
+    """Return the process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_json(path: Path, payload: dict) -> None:
     """Write JSON with sorted keys and a trailing newline, atomically."""
     write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
@@ -146,17 +153,19 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 @contextmanager
-def replaced_atomically(path: Path) -> Iterator[Path]:
+def replaced_atomically(path: Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside path to write; on success rename it over path, else delete it.
 
-    Readers see the old file or the whole new one, never a part (os.replace is atomic on one file system).
+    Readers see the old file or the whole new one, never a part (os.replace is atomic on one file system). The
+    file gets the permissions of a file the user makes (a temporary file is private, 0600).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(handle)
     try:
         yield Path(temporary)
+        os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -67,7 +68,11 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="COUNTRY",
         help="custom report: countries (space- or comma-separated), e.g. Iraq Syria",
     )
-    chosen.add_argument("--name", default="custom", help="custom report: the set (folder) name (default: %(default)s)")
+    chosen.add_argument(
+        "--name",
+        default=None,
+        help="custom report: the set (folder) name (default: from the selection, e.g. custom-2023-10-17-to-2024-02-02-iraq)",
+    )
     chosen.add_argument("--pages", help="only these pages of the set, comma-separated (default: all its pages)")
     chosen.add_argument("--list", action="store_true", help="list the report sets and their pages, then exit")
     where = parser.add_argument_group("where")
@@ -112,10 +117,26 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _countries(values: list[str] | None) -> list[str] | None:
-    """Split country arguments given with spaces or commas."""
+    """Split country arguments given with spaces or commas, spelling the package's countries as it does ('iraq')."""
+    from analysis.core.spec import COUNTRY_TIMEZONES
+
     if not values:
         return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    spelled = {name.casefold(): name for name in COUNTRY_TIMEZONES}
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [spelled.get(part.casefold(), part) for part in parts]
+
+
+def custom_set_name(parameters: dict) -> str:
+    """Name a custom report's folder after its selection, so runs of different selections never mix.
+
+    >>> custom_set_name({"start": "2023-10-17", "countries": ["Iraq", "Syria"]})
+    'custom-from-2023-10-17-iraq-syria'
+    """
+    start, end = parameters.get("start"), parameters.get("end")
+    period = f"{start}-to-{end}" if start and end else f"from-{start}" if start else f"to-{end}" if end else ""
+    parts = [period, *(c.casefold() for c in parameters.get("countries") or [])]
+    return "-".join(["custom", *(re.sub(r"[^0-9a-z]+", "-", p.casefold()).strip("-") for p in parts if p)])
 
 
 def chosen_sets(args: argparse.Namespace, config) -> list:
@@ -130,7 +151,7 @@ def chosen_sets(args: argparse.Namespace, config) -> list:
     if args.keep_runs < 0:
         raise ParameterError(f"--keep-runs {args.keep_runs} must be 0 (keep all) or more")
     if custom:
-        sets = [custom_set(custom, config.default_pages, args.name)]
+        sets = [custom_set(custom, config.default_pages, args.name or custom_set_name(custom))]
     elif args.all_sets:
         sets = list(config.sets.values())
     else:

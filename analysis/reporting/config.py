@@ -207,6 +207,9 @@ def custom_set(parameters: Mapping[str, Any], pages: tuple[Page, ...], name: str
     """Make a set from command-line parameters (--start / --end / --countries) and the default pages."""
     if not SET_NAME_PATTERN.match(name):
         raise ParameterError(f"--name {name!r}: a set name is used as a folder name: letters, digits, _ - . only")
+    from analysis.core.selection import parse_period
+
+    parse_period(parameters.get("start"), parameters.get("end"))  # a date that is not one, before it is titled
     title = f"Custom report: {selection_title(parameters)}" if parameters else "Custom report"
     return ReportSet(name, title, dict(parameters), pages)
 

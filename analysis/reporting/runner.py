@@ -36,6 +36,7 @@ from analysis.core.errors import AnalysisError, ParameterError
 from analysis.core.versions import library_versions, version_changes
 from analysis.fetch.vintage import changes_text, run_stores, stores_behind, vintage_text
 from analysis.pipeline.fingerprint import data_fingerprint
+from analysis.pipeline.storage import current_umask, write_text_atomic
 from analysis.reporting import pages
 from analysis.reporting.config import ReportSet
 from analysis.reporting.parameters import notebook_parameters, parameter_problems
@@ -166,6 +167,25 @@ def resolve_data(report_sets: list[ReportSet], options: RunOptions, progress) ->
     return resolved
 
 
+def check_countries(report_sets: list[ReportSet], data: dict[str, tuple[str, str | None]]) -> None:
+    """Refuse, before any page runs, a set whose countries its built data do not know (a typo: 'Irak')."""
+    from analysis.core.selection import known_countries
+    from analysis.core.spec import COUNTRY_TIMEZONES
+
+    for report_set in report_sets:
+        data_path = data[report_set.name][1]
+        countries = report_set.parameters.get("countries")
+        if data_path is None or not countries:
+            continue  # a set with its own data: its pages check the names against those data
+        import pandas as pd
+
+        present = pd.read_parquet(Path(data_path) / "events.parquet", columns=["country"])["country"].dropna()
+        try:
+            known_countries(countries, set(present) | set(COUNTRY_TIMEZONES))
+        except ParameterError as error:
+            raise ParameterError(f"set {report_set.name!r}: {error}") from None
+
+
 def data_stores(report_set: ReportSet, options: RunOptions) -> list[dict]:
     """Return the fetched store snapshots behind a set's data (its own `data`, else the processed folder)."""
     source = report_set.parameters.get("data")
@@ -236,8 +256,7 @@ def _remove_tree(path: Path) -> None:
 
 def make_readable(folder: Path) -> None:
     """Give a staged run the permissions of files made normally (temporary files are private, 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
+    mask = current_umask()
     os.chmod(folder, 0o777 & ~mask)
     for path in Path(folder).rglob("*"):
         os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~mask)
@@ -289,7 +308,7 @@ def update_latest(set_dir: Path, run_name: str) -> None:
     except (OSError, NotImplementedError):
         temporary.unlink(missing_ok=True)
         target = pages.escape(f"{run_name}/index.html")
-        write_public(
+        write_text_atomic(
             set_dir / "latest.html",
             "<!DOCTYPE html><meta charset='utf-8'>"
             f"<meta http-equiv='refresh' content='0; url={target}'><a href='{target}'>latest run</a>\n",
@@ -306,24 +325,14 @@ def prune_runs(set_dir: Path, keep: int) -> list[Path]:
     return old
 
 
-def write_public(path: Path, text: str) -> None:
-    """Write a file atomically, readable like any file the user makes (not private like a temporary file)."""
-    from analysis.pipeline.storage import write_text_atomic
-
-    write_text_atomic(path, text)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def write_indexes(out_dir: Path, set_dir: Path) -> None:
     """Rewrite the list of a set's runs and the list of all sets."""
     generator = f"militia-response-analysis {__version__}"
-    write_public(
+    write_text_atomic(
         set_dir / "index.html",
         pages.document(f"{set_dir.name}: all runs", pages.history_body(set_dir), generator=generator),
     )
-    write_public(out_dir / "index.html", pages.document("Reports", pages.sets_body(out_dir), generator=generator))
+    write_text_atomic(out_dir / "index.html", pages.document("Reports", pages.sets_body(out_dir), generator=generator))
 
 
 def order_longest_first(jobs: list[PageJob], previous_seconds: dict[tuple[str, str], float]) -> list[PageJob]:
@@ -494,6 +503,7 @@ def run_reports(
     stagings: list[Path] = []  # removed at the end: published ones have moved, the others are half-made
     try:
         data = resolve_data(report_sets, options, progress)
+        check_countries(report_sets, data)
         day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
         results, plans, previous_seconds = [], [], {}
         for report_set in report_sets:
