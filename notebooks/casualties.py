@@ -25,6 +25,7 @@ freq = "M"  # period of the charts: "W" (weeks from Saturday), "M", "Q" or "Y"
 # %%
 import analysis as an
 from analysis.analyses.casualties import claim_coverage, period_name
+from analysis.core.spec import SIDES
 from analysis.notebook.page import (
     open_report,
     show_about,
@@ -97,8 +98,15 @@ else:
 # %%
 if coverage["claims"]:
     by_claimant = an.casualty_tally(data, by=["side", "outcome", "claimant"], exclude_claimants=exclude_claimants)
+    # the sides in the package's order (militia, US, coalition, ...), each claimant's largest figure first
+    side_order = {side: number for number, side in enumerate(SIDES)}
+    by_claimant = by_claimant.sort_values(
+        ["side", "outcome", "best"],
+        key=lambda c: c.map(side_order) if c.name == "side" else c,
+        ascending=[True, True, False],
+    )
     show_table(
-        format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant", max_rows=20
+        format_tally(by_claimant).drop(columns=["disputed incidents"]), caption="Totals by claimant", max_rows=40
     )
 else:
     show_text("No casualty claims in this selection.")
@@ -150,6 +158,7 @@ for outcome in ("killed", "wounded"):
         data, n=top_incidents, outcome=outcome, sides=["us"], exclude_claimants=exclude_claimants
     )
     if len(us_incidents):
-        show_table(format_tally(us_incidents), caption=f"Incidents with US personnel {outcome}", labels=INCIDENT_LABELS)
+        caption = f"The {count_text(len(us_incidents), 'incident')} with the most US personnel {outcome}"
+        show_table(format_tally(us_incidents), caption=caption, labels=INCIDENT_LABELS)
     else:
         show_text(f"No incident in this selection has a claim of US personnel {outcome}.")

@@ -56,11 +56,11 @@ show_findings(
             "unknown-names",
         ),
         Finding(
-            f"{len(official)} official tallies are set against the data; of the latest official count of attacks "
-            f"({describe(latest_attacks)}), the data hold {latest_attacks['share']:.0%}.",
+            f"{len(official)} official tallies (of attacks, strikes and US casualties) are set against the data; "
+            f"the latest count of attacks is {describe(latest_attacks)}.",
             "official",
         )
-        if (official["measure"] == "attacks_on_us_forces").any()
+        if latest_attacks is not None
         else None,
     )
 )

@@ -179,8 +179,9 @@ else:
 # ## Did the rate change at the break dates? <a id="breaks"></a>
 #
 # A **negative binomial count model** (an interrupted time series): the attack rate follows a trend, and may
-# jump at each break date (by default the first day of each period of the episode calendar inside the window:
-# 17 October 2023, when the surge began, and 5 February 2024, after the US strikes that answered Tower 22). The
+# jump at each break date (by default the first day of each period of the episode calendar,
+# `data/raw/reference/episodes.csv`, inside the window: for 2023-24, 17 October 2023, when the surge began, and
+# 5 February 2024, after the US strikes that answered Tower 22). The
 # table gives **rate ratios**: 1 means no change, 2 twice the rate, 0.5 half, each with a 95% interval. The model
 # refuses when the data hold too small a share of the attacks officials counted around a break.
 

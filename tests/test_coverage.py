@@ -69,7 +69,7 @@ def test_coverage_sentence__states_data_against_official_count(tmp_path):
     sentence = coverage_sentence(small_data(), "2023-10-01", "2023-12-31", official=official)
     assert sentence == (
         "This selection holds 3 of the about 4 attacks on US / coalition forces that Deputy Pentagon Press "
-        "Secretary counted in Iraq, Syria from 17 Oct 2023 to 21 Nov 2023 (75%)."
+        "Secretary counted in Iraq, Syria from 17 Oct 2023 to 21 Nov 2023 (about 75%)."
     )
     assert coverage_of_selection(small_data(), "2023-11-01", "2023-12-31", official=official).empty
 

@@ -18,7 +18,7 @@ from analysis.present.lags import (
     pairs_timeline_figure,
     summarise_time_to_response,
 )
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, log_row
 from tests.factories import attack, make_events, response
 
 
@@ -122,15 +122,27 @@ def test_pair_attacks_responses__clock_times_order_events_within_a_day():
     assert pairs.set_index("response_id")["lag_hours"].to_dict() == {"early": 23.0, "late": 2.0}
 
 
-def test_pair_attacks_responses__a_known_time_is_later_than_an_unknown_one_the_same_day():
+def test_pair_attacks_responses__an_untimed_attack_never_precedes_a_timed_strike_the_same_day():
     events = make_events(
         attack("untimed", "2024-01-05"),
-        attack("timed", "2024-01-05", time_utc="2024-01-05T07:00Z"),
-        response("r", "2024-01-05"),
+        attack("timed", "2024-01-05", time_utc="2024-01-05T01:00Z"),
+        response("r", "2024-01-05", time_utc="2024-01-05T01:30Z"),  # 04:30 in Baghdad
+        attack("untimed later", "2024-01-06"),
+        response("untimed r", "2024-01-06"),
     )
     pairs = an.pair_attacks_responses(events)
-    assert pair_set(pairs) == {("timed", "r")}
-    assert pd.isna(pairs["lag_hours"].iloc[0])  # the response has no clock time
+    # the untimed attack of 5 Jan may have come after the 04:30 strike; an untimed strike follows its day's attacks
+    assert pair_set(pairs) == {("timed", "r"), ("untimed later", "untimed r")}
+
+
+def test_pair_attacks_responses__a_strike_that_answers_no_attack_is_never_paired(load_log):
+    data = load_log([
+        log_row(id="a", date="2024-01-05"),
+        log_row(id="pre", kind="response", date="2024-01-06", responds_to="none"),  # pre-emptive
+        log_row(id="r", kind="response", date="2024-01-07"),
+    ])  # fmt: skip
+    assert data.events.set_index("event_id").at["log:pre", "responds_to"] == "none" and data.quarantine.empty
+    assert pair_set(an.pair_attacks_responses(data)) == {("log:a", "log:r")}
 
 
 def test_local_seconds_of_day__uses_the_country_zone():
@@ -139,10 +151,12 @@ def test_local_seconds_of_day__uses_the_country_zone():
         attack("b", "2024-01-05", country="Atlantis", time_utc="2024-01-05T16:20Z"),
         attack("c", "2024-01-05"),
     )
-    seconds = order_seconds(events, unknown_time="start") - order_seconds(
-        events.assign(event_time_utc=pd.NaT), unknown_time="start"
+    seconds = (
+        order_seconds(events, unknown_time="late")
+        - order_seconds(events.assign(event_time_utc=pd.NaT), unknown_time="late")
+        + (86400 - 2)
     )
-    assert seconds.tolist() == [19 * 3600 + 20 * 60, 16 * 3600 + 20 * 60, 0]  # Baghdad UTC+3; unknown zone: UTC
+    assert seconds.tolist() == [19 * 3600 + 20 * 60, 16 * 3600 + 20 * 60, 86400 - 2]  # Baghdad UTC+3; unknown zone: UTC
 
 
 def test_pair_attacks_responses__all_in_window_pairs_every_preceding_attack():
@@ -309,12 +323,14 @@ def brute_force_pairs(events: pd.DataFrame, window_days: int, strategy: str, sam
         candidates = []
         for _, a in attacks.iterrows():
             lag = (r["event_date"] - a["event_date"]).days
-            both_timed = pd.notna(a["event_time_utc"]) and pd.notna(r["event_time_utc"])
-            if lag < 0 or lag > window_days or (lag == 0 and both_timed and a["event_time_utc"] > r["event_time_utc"]):
+            attack_timed, response_timed = pd.notna(a["event_time_utc"]), pd.notna(r["event_time_utc"])
+            # the same day, a response with a clock time follows only attacks known to be earlier
+            later = response_timed and (not attack_timed or a["event_time_utc"] > r["event_time_utc"])
+            if lag < 0 or lag > window_days or (lag == 0 and later):
                 continue
             if same == "country" and a["country"] != r["country"]:
                 continue
-            moment = (a["event_date"], a["event_time_utc"].value if pd.notna(a["event_time_utc"]) else -1)
+            moment = (a["event_date"], a["event_time_utc"].value if attack_timed else float("inf"))  # untimed: late
             candidates.append((moment, a["event_id"]))
         if strategy == "all_in_window":
             found |= {(a, r["event_id"]) for _, a in candidates}
@@ -607,7 +623,10 @@ def test_shipped_log__every_source_named_link_pairs_with_its_attack_at_the_sourc
     }
     with open(PROJECT_DIR / "data" / "raw" / "incidents.csv", encoding="utf-8", newline="") as handle:
         named = {
-            (a.strip(), row["id"]) for row in csv.DictReader(handle) for a in row["responds_to"].split(";") if a.strip()
+            (a.strip(), row["id"])
+            for row in csv.DictReader(handle)
+            for a in row["responds_to"].split(";")
+            if a.strip() and a.strip() != "none"  # 'none': its sources say it answers no particular attack
         }
     assert set(found) == named  # every link in the log, and only those, is an explicit pair
     assert {k: found[k] for k in SOURCE_LAGS} == SOURCE_LAGS

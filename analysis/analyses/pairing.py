@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.core.errors import ParameterError, check_days
 from analysis.core.spec import COUNTRY_TIMEZONES
-from analysis.core.tables import events_of, split_ids
+from analysis.core.tables import answer_no_attack, events_of, split_ids
 
 # name -> what it does, in the words the pairs table and the reports use
 STRATEGIES = {
@@ -161,11 +161,13 @@ def local_seconds_of_day(events: pd.DataFrame) -> pd.Series:
 def order_seconds(events: pd.DataFrame, *, unknown_time: str) -> np.ndarray:
     """Return a sortable position in time (seconds) for each event: its local date plus its clock time.
 
-    Without a clock time an attack counts from the start of its day and a response from the end, so a
-    same-day attack is taken to precede a same-day response unless both times say otherwise.
+    An event without a clock time is placed at the end of its day: a response (unknown_time="end") at the last
+    second, an attack ("late") one second before. So an untimed attack is taken to precede an untimed response
+    of the same day (responses follow attacks), but never a response whose clock time is known: that its
+    order is unknown must not make a strike at 04:30 answer an attack reported later that day.
     """
     day_seconds = _date_column(events, "event_date").to_numpy("datetime64[s]").astype(np.int64)
-    fill = 0 if unknown_time == "start" else _SECONDS_PER_DAY - 1
+    fill = {"late": _SECONDS_PER_DAY - 2, "end": _SECONDS_PER_DAY - 1}[unknown_time]
     clock = local_seconds_of_day(events).fillna(fill).to_numpy().astype(np.int64)
     return day_seconds + np.clip(clock, 0, _SECONDS_PER_DAY - 1)
 
@@ -243,7 +245,7 @@ def inferred_links(
     codes, _ = pd.factorize(area.astype(object))
     attacks, responses = events.iloc[attack_rows], events.iloc[response_rows]
     attack_code, response_code = codes[attack_rows], codes[response_rows]
-    attack_seconds = order_seconds(attacks, unknown_time="start")
+    attack_seconds = order_seconds(attacks, unknown_time="late")
     response_seconds = order_seconds(responses, unknown_time="end")
     response_day = _date_column(responses, "event_date").to_numpy("datetime64[s]").astype(np.int64)
     origin = min(attack_seconds.min(), (response_day - window_days * _SECONDS_PER_DAY).min())
@@ -392,6 +394,8 @@ def pair_attacks_responses(
     explicit_attack_rows = event_ids.get_indexer(explicit["attack_id"])
     is_linked = np.zeros(len(events), dtype=bool)
     is_linked[explicit["response_row"].to_numpy()] = True
+    if "responds_to" in events:  # a strike its sources say answers no particular attack is never paired
+        is_linked |= answer_no_attack(events["responds_to"]).to_numpy()
     unlinked_rows = response_rows[~is_linked[response_rows] & is_dated[response_rows]]
     inferred_responses, inferred_attacks, in_window = inferred_links(
         events, attack_rows, unlinked_rows, window_days, strategy, area_of(events, same, theatres)

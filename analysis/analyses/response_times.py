@@ -312,8 +312,9 @@ def response_share(
 
     The share is answered / (answered + unanswered): attacks the data stopped following before the horizon are
     counted in ``still_open`` and left out, as in response_rates. Only groups / periods with an attack have a
-    row. Columns: [period_start], <by...>, attacks, answered_attacks, unanswered_attacks, still_open,
-    response_share, share_low, share_high.
+    row. Columns: [period_start], <by...>, attacks, answered_attacks, answered_by_source (answered by a strike a
+    source ties to the attack, not by inference), unanswered_attacks, still_open, response_share, share_low,
+    share_high.
     """
     from statsmodels.stats.proportion import proportion_confint
 
@@ -329,10 +330,11 @@ def response_share(
     keys = keys.assign(
         attacks=1,
         answered_attacks=ttr["is_answered"].astype(int),
+        answered_by_source=(ttr["is_answered"] & ttr["link"].eq("explicit").fillna(False)).astype(int),
         unanswered_attacks=ttr["censored_by"].eq("horizon").fillna(False).astype(int),
         still_open=ttr["censored_by"].eq("end of data").fillna(False).astype(int),
     )
-    measures = ["attacks", "answered_attacks", "unanswered_attacks", "still_open"]
+    measures = ["attacks", "answered_attacks", "answered_by_source", "unanswered_attacks", "still_open"]
     key_columns = [c for c in keys.columns if c not in measures]
     if key_columns:
         share = keys.groupby(key_columns, sort=True)[measures].sum().reset_index()

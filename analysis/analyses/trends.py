@@ -195,7 +195,7 @@ def seasonal_decomposition(
     notes = [
         f"STL (Cleveland et al., 1990) of {column} per {words} with a {period}-{words} season"
         f"{', fitted robustly so single extreme ' + words + 's do not bend the trend' if robust else ''}. "
-        f"The per-{words} parts are in result.series and in the chart.",
+        f"The chart shows the per-{words} parts.",
         "Strength is on a 0 to 1 scale (Wang, Smith and Hyndman, 2006): near 0 means that part explains little "
         f"beyond the remainder. lowest / highest are in {column} per {words} (the seasonal part is a deviation "
         "from the trend, so it goes below zero).",
@@ -253,6 +253,9 @@ def its_design(series: pd.DataFrame, freq: str, breaks: list[pd.Timestamp], slop
     return pd.DataFrame(design, index=series.index)
 
 
+MIN_EVENTS_PER_SEGMENT = 5  # events a segment needs before its rate means anything
+
+
 def _check_segments(series: pd.DataFrame, column: str, freq: str, breaks: list[pd.Timestamp], min_periods: int) -> None:
     """Refuse break dates outside the series, or segments too short or without any event.
 
@@ -279,10 +282,19 @@ def _check_segments(series: pd.DataFrame, column: str, freq: str, breaks: list[p
                 f"Only {_periods_text(len(part), freq)} lie {span}; the model needs at least {min_periods} in each "
                 f"segment to estimate its level. Move or drop the break at {nearest}."
             )
-        if part[column].sum() == 0:
+        total = part[column].sum()
+        if total == 0:
             raise _Refusal(
                 f"There are no {column} {span}, so the change in rate at that break is not estimable (the rate "
                 f"ratio would be zero or infinite). Drop or move the break at {nearest}, or widen the period."
+            )
+        if total < MIN_EVENTS_PER_SEGMENT:
+            # one or two events cannot set a level: the ratio to the next segment would be a number of no meaning
+            what = column.replace("_", " ")
+            lie = f"{what.removesuffix('s')} lies" if total == 1 else f"{what} lie"
+            raise _Refusal(
+                f"Only {int(total)} {lie} {span}; at least {MIN_EVENTS_PER_SEGMENT} are needed to set a rate "
+                f"to compare with. Drop or move the break at {nearest}, or widen the period."
             )
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis.core.arrays import is_in
 from analysis.core.errors import check_days
-from analysis.core.tables import MERGE_COLUMNS, EventData, conform, split_ids
+from analysis.core.tables import MERGE_COLUMNS, EventData, answers_no_attack, conform, split_ids
 from analysis.core.text import name_key
 
 SOURCE_PRIORITY = ("incident_log", "acled", "ged")
@@ -284,7 +284,11 @@ def merge_duplicates(
     events["responds_to"] = (
         events["responds_to"]
         .map(
-            lambda value: "; ".join(dict.fromkeys(kept_of.get(i, i) for i in split_ids(value))) or None,
+            lambda value: (
+                value
+                if answers_no_attack(value)
+                else "; ".join(dict.fromkeys(kept_of.get(i, i) for i in split_ids(value))) or None
+            ),
             na_action="ignore",
         )
         .astype("string")

@@ -138,7 +138,9 @@ EVENTS = TableSpec(
         _count("munitions", "number of rockets / drones / bombs when reported"),
         _text("intercepted", "`yes`, `no`, `partial`, or empty (not reported)", allowed=INTERCEPTED_VALUES),
         _text(
-            "responds_to", "for a response: the event_id(s) of the attack(s) a source says it answered, `; `-separated"
+            "responds_to",
+            "for a response: the event_id(s) of the attack(s) a source says it answered, `; `-separated; `none` when "
+            "its sources frame it as answering no particular attack (pre-emptive, a targeted killing): never paired",
         ),
         _text("claimed_by", "the group that claimed the attack, as the claim names it"),
         _text("sources", "citations (` | `-separated): outlet or issuer, date, title"),

@@ -41,9 +41,24 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
     return values.astype(dtype)
 
 
+# responds_to of a strike its sources frame as answering no particular attack (pre-emptive, a targeted killing):
+# it is never paired with an attack by inference.
+NO_ATTACK = "none"
+
+
+def answers_no_attack(value) -> bool:
+    """Tell whether a responds_to cell says the strike answers no particular attack ('none')."""
+    return isinstance(value, str) and value.strip().casefold() == NO_ATTACK
+
+
+def answer_no_attack(responds_to: pd.Series) -> pd.Series:
+    """Tell, for a responds_to column, which cells say the strike answers no particular attack (booleans)."""
+    return responds_to.astype("string").str.strip().str.casefold().eq(NO_ATTACK).fillna(False).astype(bool)
+
+
 def split_ids(value) -> list[str]:
-    """Split a ';'-separated id list (responds_to) into ids."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    """Split a ';'-separated id list (responds_to) into ids ('none' names no id)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or answers_no_attack(value):
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]
 

@@ -9,8 +9,9 @@ from analysis.core.calendar import PERIOD_WORDS
 
 # Headers in words for response_share tables (show_table(..., labels=SHARE_LABELS)).
 SHARE_LABELS = {
-    "period_start": "month",
+    "period_start": "from",
     "answered_attacks": "answered",
+    "answered_by_source": "of which tied by a source",
     "response_share": "share answered",
     "share_low": "interval from",
     "share_high": "interval to",

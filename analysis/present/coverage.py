@@ -45,8 +45,21 @@ def coverage_sentence(
         )
     return (
         f"This selection holds {held:,} of the {QUALIFIERS[figure['qualifier']]}{official:,} {what} that "
-        f"{figure['issuer']} counted in {countries} from {window} ({figure['share']:.0%})."
+        f"{figure['issuer']} counted in {countries} from {window} ({share_text(figure['share'], figure['qualifier'])})."
     )
+
+
+def share_text(share: float, qualifier: str) -> str:
+    """Write the data's share of an official figure with what its qualifier allows.
+
+    >>> share_text(0.83, "more_than"), share_text(0.83, "about"), share_text(1.2, "exact"), share_text(None, "exact")
+    ('at most 83%', 'about 83%', '120%, more than counted', '')
+    """
+    if share is None or pd.isna(share):
+        return ""
+    # 'more than 180' makes 149 at most 83% of them; 'about 180' about 83%
+    words = {"more_than": "at most ", "at_least": "at most ", "about": "about "}.get(qualifier, "")
+    return f"{words}{share:.0%}" + (", more than counted" if share > 1 else "")
 
 
 def describe(figure) -> str:

@@ -15,6 +15,7 @@ from analysis.analyses.response_times import ANSWER_RULE, response_share, time_t
 from analysis.analyses.sites import NO_SITE, site_summary
 from analysis.analyses.survival import median_time_to_response
 from analysis.core.calendar import PERIOD_WORDS, period_label, period_start
+from analysis.core.tables import events_of
 from analysis.present.text import count_text, day_text, interval_text, list_text
 
 
@@ -81,9 +82,12 @@ def answered_finding(events: pd.DataFrame, section: str = "", **rule) -> Finding
     row = share.iloc[0]
     decided = int(row["answered_attacks"] + row["unanswered_attacks"])
     horizon = rule.get("horizon_days", ANSWER_RULE.horizon_days)
+    by_source = int(row["answered_by_source"])
     return Finding(
         f"{int(row['answered_attacks']):,} of {decided:,} attacks ({row['response_share']:.0%}, 95% interval "
-        f"{row['share_low']:.0%} to {row['share_high']:.0%}) were answered by a US / coalition strike within {horizon} days.",
+        f"{row['share_low']:.0%} to {row['share_high']:.0%}) were answered by a US / coalition strike within "
+        f"{horizon} days: {by_source:,} by a strike a source ties to the attack, "
+        f"{int(row['answered_attacks']) - by_source:,} by the next strike, paired by inference.",
         section,
     )
 
@@ -111,21 +115,43 @@ def median_wait_finding(events, section: str = "", **rule) -> Finding | None:
 
 
 def us_casualties_finding(data, section: str = "") -> Finding | None:
-    """Give US killed and wounded, each as the range of the credible claims (conservative to maximal)."""
-    tally = casualty_tally(data, by=["side", "outcome"], claimant="conservative")
-    maximal = casualty_tally(data, by=["side", "outcome"], claimant="maximal")
-    us = tally[tally["side"] == "us"].set_index("outcome")
-    high = maximal[maximal["side"] == "us"].set_index("outcome")
+    """Give US killed and wounded in militia attacks, each as the range of the credible claims, and apart those
+    of other events (Iran's own missile attack on Al-Asad in January 2020 is not a militia attack)."""
+    by = ["side", "outcome", "role"]
+    tally, maximal = (casualty_tally(data, by=by, claimant=claimant) for claimant in ("conservative", "maximal"))
+    us = tally[tally["side"] == "us"].set_index(["role", "outcome"])
+    high = maximal[maximal["side"] == "us"].set_index(["role", "outcome"])
     if us.empty:
         return Finding("No US casualties are reported in this selection.", section)
     parts = []
     for outcome in ("killed", "wounded"):
-        if outcome in us.index:
-            low_text = range_text(us.at[outcome, "low"], us.at[outcome, "best"], us.at[outcome, "high"])
-            high_best = high.at[outcome, "best"] if outcome in high.index else us.at[outcome, "best"]
-            spread = f" (up to {int(high_best)} in the highest claims)" if high_best != us.at[outcome, "best"] else ""
-            parts.append(f"{low_text} {outcome}{spread}")
-    return Finding("US personnel: " + " and ".join(parts) + ", in the lowest credible claim per incident.", section)
+        if ("attack", outcome) in us.index:
+            row = us.loc[("attack", outcome)]
+            high_best = high.at[("attack", outcome), "best"] if ("attack", outcome) in high.index else row["best"]
+            spread = f" (up to {int(high_best)} in the highest claims)" if high_best != row["best"] else ""
+            parts.append(f"{range_text(row['low'], row['best'], row['high'])} {outcome}{spread}")
+    text = "US personnel in militia attacks: " + (" and ".join(parts) or "none reported")
+    text += ", in the lowest credible claim per incident."
+    others = us[us.index.get_level_values("role") != "attack"]
+    others = others[others["best"].fillna(0) > 0]
+    if len(others):
+        listed = " and ".join(
+            f"{range_text(row['low'], row['best'], row['high'])} {outcome}" for (_, outcome), row in others.iterrows()
+        )
+        text += f" Events that are not militia attacks add {listed}{_largest_other_event(data)}."
+    return Finding(text, section)
+
+
+def _largest_other_event(data) -> str:
+    """Name the non-attack event with the most US casualties: ', most at Al-Asad Air Base on 8 Jan 2020'."""
+    events = events_of(data)
+    per_event = casualty_tally(data, by=["event_id", "side"], claimant="conservative")
+    per_event = per_event[per_event["side"].eq("us")].merge(events[["event_id", "role", "location", "event_date"]])
+    per_event = per_event[per_event["role"].ne("attack")].sort_values("best", ascending=False, kind="stable")
+    if per_event.empty:
+        return ""
+    top = per_event.iloc[0]
+    return f", most of them at {top['location']} on {day_text(top['event_date'])}"
 
 
 def deadliest_finding(data, section: str = "") -> Finding | None:
@@ -157,7 +183,7 @@ def rate_change_finding(result, section: str = "", freq: str = "W", measure: str
     """Turn an interrupted time series into a sentence: the rate ratio at each break with its interval."""
     rate = {"W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly"}[freq]
     if not result.ok:
-        return Finding(result.refusal, section)
+        return None  # its section says why no model was fitted: a refusal is not a finding
     levels = result.table[result.table["term"].str.startswith("level_")]
     parts = [
         f"at {day_text(term.removeprefix('level_'))} the {rate} {measure} rate changed by a factor of "

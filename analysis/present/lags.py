@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.analyses.pairing import events_table
 from analysis.analyses.response_times import first_pairs, late_explicit_answers
+from analysis.core.tables import answer_no_attack
 from analysis.present.style import ROLE_STYLES, finish
 
 
@@ -29,14 +30,23 @@ def pairing_summary(events, pairs: pd.DataFrame) -> str:
     explicit = set(pairs.loc[pairs["link"].eq("explicit"), "response_id"])
     inferred = set(pairs.loc[pairs["link"].eq("inferred"), "response_id"])
     missing = pairs.loc[~pairs["is_attack_in_data"].astype(bool), "attack_id"].nunique()
-    alone = len(responses) - len(explicit | inferred)
+    unanswering = (
+        int(answer_no_attack(events.loc[responses.index, "responds_to"]).sum()) if "responds_to" in events else 0
+    )
+    alone = len(responses) - len(explicit | inferred) - unanswering
     basis = pairs.loc[pairs["link"].eq("inferred"), "link_basis"]
     text = (
         f"Of {_count(len(responses), 'response', 'responses')}, "
         f"{_count(len(explicit), 'is tied by a source to the attack it answers', 'are tied by a source to the attacks they answer')}; "
         f"{_count(len(inferred), 'more was', 'more were')} paired by inference "
-        f"({basis.iloc[0] if len(basis) else 'no inferred pair'}); {_count(alone, 'has', 'have')} no attack to "
-        "pair with."
+        f"({basis.iloc[0] if len(basis) else 'no inferred pair'}); "
+        + (
+            f"{_count(unanswering, 'is', 'are')} framed by their sources as answering no particular attack "
+            "(pre-emptive strikes, targeted killings) and never paired; "
+            if unanswering
+            else ""
+        )
+        + f"{_count(alone, 'has', 'have')} no attack to pair with."
     )
     if missing:
         text += (

@@ -158,17 +158,18 @@ OFFICIAL_LABELS = {"statement_date": "stated", "official_count": "official figur
 
 def readable_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
     """The official-coverage table for reading: dates as days, the qualifier with the figure, shares in percent."""
-    from analysis.cleaning.official_counts import QUALIFIERS
+    from analysis.cleaning.official_counts import MEASURES, QUALIFIERS
+    from analysis.present.coverage import share_text
 
     shown = pd.DataFrame({
         "statement_date": coverage["statement_date"].dt.strftime("%Y-%m-%d"),
         "issuer": coverage["issuer"],
-        "measure": coverage["measure"].str.replace("_", " "),
+        "measure": coverage["measure"].map(MEASURES).fillna(coverage["measure"]),
         "window": coverage["window_start"].dt.strftime("%Y-%m-%d") + " to " + coverage["window_end"].dt.strftime("%Y-%m-%d"),
         "countries": coverage["countries"],
         "official_count": [f"{QUALIFIERS[q]}{c}" for q, c in zip(coverage["qualifier"], coverage["official_count"])],
         "data_count": coverage["data_count"],
-        "share": coverage["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"),
+        "share": [share_text(v, q) for v, q in zip(coverage["share"], coverage["qualifier"])],
         "source": coverage["source"],
     })  # fmt: skip
     return shown.reset_index(drop=True)

@@ -38,13 +38,17 @@ def site_findings(summary: pd.DataFrame, section: str = "") -> list[Finding]:
         out.append(Finding(
             f"US casualties were heaviest at {top['site']}: {int(top['us_killed'])} killed and {int(top['us_wounded'])} "
             f"wounded in the lowest credible claims, in {count_text(int(top['attacks']), 'attack')}.", section))  # fmt: skip
-    known = named[named["attacks_with_interception_known"] >= 5]
-    if len(known):
-        share = known["intercepted_attacks"] / known["attacks_with_interception_known"]
-        best = known.assign(share=share).sort_values("share", ascending=False).iloc[0]
+    # Sources report an outcome mostly when an attack is stopped, so a share of 'outcomes reported' is near 100%
+    # everywhere: name the site with the most interceptions, as a count.
+    intercepted = named[named["intercepted_attacks"] > 0].sort_values(
+        ["intercepted_attacks", "attacks"], ascending=False, kind="stable"
+    )
+    if len(intercepted):
+        best = intercepted.iloc[0]
         out.append(Finding(
-            f"Interceptions were reported most often at {best['site']}: {int(best['intercepted_attacks'])} of the "
-            f"{int(best['attacks_with_interception_known'])} attacks whose outcome was reported.", section))  # fmt: skip
+            f"Most interceptions were reported at {best['site']}: {int(best['intercepted_attacks'])} of its "
+            f"{count_text(int(best['attacks']), 'attack')} were stopped in whole or in part. Sources seldom say when an "
+            "attack was not stopped, so this is a count, not a rate.", section))  # fmt: skip
     answered = named[named["attacks_followed"] >= 5].sort_values("answered_share", ascending=False)
     if len(answered):
         top = answered.iloc[0]

@@ -42,6 +42,23 @@ def readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def readable_number(value: float) -> str:
+    """Write a decimal for reading: whole numbers whole, about three significant digits, never 1e-17.
+
+    >>> [readable_number(v) for v in (0.0, 19.5, 1223.7, 0.0667, 5.55e-17, -0.25, 2.0)]
+    ['0', '19.5', '1,224', '0.067', '<0.001', '-0.25', '2']
+    """
+    if value != value:  # NaN: blank, as na_rep would
+        return ""
+    size = abs(value)
+    if size == int(size) and size < 1e15:
+        return f"{value:,.0f}"
+    if size < 0.001:
+        return "<0.001" if value > 0 else ">-0.001"
+    decimals = 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:,.0f}"
+
+
 def readable_header(name) -> str:
     """Write a column name as words: underscores become spaces ('lag_days' -> 'lag days')."""
     return str(name).replace("_", " ")
@@ -96,7 +113,9 @@ def html_table(
     shown = readable_cells(frame.head(max_rows))
     if not isinstance(shown.columns, pd.MultiIndex):
         shown.columns = headers
-    table = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="data-table")
+    table = shown.to_html(
+        index=False, escape=True, na_rep="", border=0, classes="data-table", float_format=readable_number
+    )
     table = f"<div class='table-scroll'>{table}</div>"
     more = (
         f"<p class='more-rows'><em>{len(frame) - max_rows:,} more rows not shown.</em></p>"

@@ -60,6 +60,23 @@ def versions_text(versions: Mapping[str, str]) -> str:
     return ", ".join(f"{name} {version}" for name, version in versions.items())
 
 
+def time_text(stamp: str) -> str:
+    """Write an ISO time as the pages do ('2026-12-07 09:41 UTC'); anything else as it is.
+
+    >>> time_text("2026-12-07T09:41:12+00:00"), time_text("not a time")
+    ('2026-12-07 09:41 UTC', 'not a time')
+    """
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def provenance_rows(facts: Mapping[str, Any]) -> dict[str, str]:
     """Return the facts rows (as HTML) that say which data, package and library versions and time made a page or run."""
     rows = {
@@ -68,7 +85,7 @@ def provenance_rows(facts: Mapping[str, Any]) -> dict[str, str]:
     }
     if facts.get("versions"):  # runs made before versions were recorded have none
         rows["Computed with_html"] = f"<code class='library-versions'>{escape(versions_text(facts['versions']))}</code>"
-    rows["Made_html"] = f"<time datetime='{escape(facts['made_at'])}'>{escape(facts['made_at'])}</time>"
+    rows["Made_html"] = f"<time datetime='{escape(facts['made_at'])}'>{escape(time_text(facts['made_at']))}</time>"
     return rows
 
 
@@ -280,7 +297,7 @@ def _run_row(folder: str, run: Mapping[str, Any]) -> str:
     return (
         f"<tr><td><a href='{escape(folder)}/index.html'>{escape(run['run_date'])}</a></td>"
         f"<td class='{css_class}'>{escape(status)}</td><td><code>{escape(run['data_fingerprint'])}</code></td>"
-        f"<td>{escape(run['made_at'])}</td></tr>"
+        f"<td>{escape(time_text(run['made_at']))}</td></tr>"
     )
 
 
@@ -310,7 +327,7 @@ def sets_body(out_dir: Path) -> str:
         rows.append(
             f"<tr><td><a href='{escape(set_dir.name)}/latest/index.html'>{escape(latest['set_title'])}</a></td>"
             f"<td>{escape(latest['run_date'])}</td><td class='{'status-ok' if not failed else 'status-failed'}'>"
-            f"{escape(status)}</td><td><a href='{escape(set_dir.name)}/index.html'>{len(runs)} run(s)</a></td></tr>"
+            f"{escape(status)}</td><td><a href='{escape(set_dir.name)}/index.html'>{len(runs)} {'run' if len(runs) == 1 else 'runs'}</a></td></tr>"
         )
     return (
         "<h1>Reports</h1><table><thead><tr><th>Report set</th><th>Latest run</th><th>Status</th>"

@@ -15,9 +15,11 @@ from analysis.core.spec import COUNTRY_TIMEZONES, DATE_PRECISIONS, ROLES, SIDES,
 from analysis.core.tables import (
     CASUALTY_COLUMNS,
     EVENT_COLUMNS,
+    NO_ATTACK,
     QUARANTINE_COLUMNS,
     UNKNOWN_NAME_COLUMNS,
     EventData,
+    answers_no_attack,
     conform,
     split_ids,
 )
@@ -223,7 +225,8 @@ def read_incident_log(raw: pd.DataFrame, path: Path, reference: Reference) -> Ev
             "munitions": munitions.map(lambda c: c.best if c is not None else None),
             "intercepted": intercepted,
             "responds_to": text["responds_to"].map(
-                lambda v: "; ".join(ID_PREFIX + i for i in split_ids(v)) or None, na_action="ignore"
+                lambda v: NO_ATTACK if answers_no_attack(v) else "; ".join(ID_PREFIX + i for i in split_ids(v)) or None,
+                na_action="ignore",
             ),
             "claimed_by": text["claimed_by"],
             "sources": text["source"],
