@@ -253,7 +253,7 @@ def its_design(series: pd.DataFrame, freq: str, breaks: list[pd.Timestamp], slop
     return pd.DataFrame(design, index=series.index)
 
 
-MIN_EVENTS_PER_SEGMENT = 5  # events a segment needs before its rate means anything
+MIN_EVENTS_PER_SEGMENT = 5  # events a segment before a break needs to set a rate the next one is compared with
 
 
 def _check_segments(series: pd.DataFrame, column: str, freq: str, breaks: list[pd.Timestamp], min_periods: int) -> None:
@@ -288,8 +288,9 @@ def _check_segments(series: pd.DataFrame, column: str, freq: str, breaks: list[p
                 f"There are no {column} {span}, so the change in rate at that break is not estimable (the rate "
                 f"ratio would be zero or infinite). Drop or move the break at {nearest}, or widen the period."
             )
-        if total < MIN_EVENTS_PER_SEGMENT:
-            # one or two events cannot set a level: the ratio to the next segment would be a number of no meaning
+        if total < MIN_EVENTS_PER_SEGMENT and number < len(breaks):
+            # a baseline of one or two events cannot set a level: the ratio to the next segment would mean nothing
+            # (after the last break few events are a finding, a lull, and the interval says how sure it is)
             what = column.replace("_", " ")
             lie = f"{what.removesuffix('s')} lies" if total == 1 else f"{what} lie"
             raise _Refusal(
