@@ -15,6 +15,7 @@ from analysis.analyses.response_times import ANSWER_RULE, response_share, time_t
 from analysis.analyses.sites import NO_SITE, site_summary
 from analysis.analyses.survival import median_time_to_response
 from analysis.core.calendar import PERIOD_WORDS, period_label, period_start
+from analysis.core.arrays import is_in
 from analysis.core.tables import events_of
 from analysis.present.text import count_text, day_text, interval_text, list_text
 
@@ -117,6 +118,7 @@ def median_wait_finding(events, section: str = "", **rule) -> Finding | None:
 def us_casualties_finding(data, section: str = "") -> Finding | None:
     """Give US killed and wounded in militia attacks, each as the range of the credible claims, and apart those
     of other events (Iran's own missile attack on Al-Asad in January 2020 is not a militia attack)."""
+    data = _us_claims_only(data)
     by = ["side", "outcome", "role"]
     tally, maximal = (casualty_tally(data, by=by, claimant=claimant) for claimant in ("conservative", "maximal"))
     us = tally[tally["side"] == "us"].set_index(["role", "outcome"])
@@ -140,6 +142,14 @@ def us_casualties_finding(data, section: str = "") -> Finding | None:
         )
         text += f" Events that are not militia attacks add {listed}{_largest_other_event(data)}."
     return Finding(text, section)
+
+
+def _us_claims_only(data):
+    """Keep the US casualty claims and their events: the same US figures, without tallying a million rows."""
+    from dataclasses import replace
+
+    us = data.casualties[data.casualties["side"].eq("us").fillna(False)]
+    return replace(data, events=data.events[is_in(data.events["event_id"], us["event_id"])], casualties=us)
 
 
 def _largest_other_event(data) -> str:
