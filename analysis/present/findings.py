@@ -14,8 +14,8 @@ from analysis.analyses.claims import range_text
 from analysis.analyses.response_times import ANSWER_RULE, response_share, time_to_response
 from analysis.analyses.sites import NO_SITE, site_summary
 from analysis.analyses.survival import median_time_to_response
-from analysis.core.calendar import PERIOD_WORDS, period_label, period_start
 from analysis.core.arrays import is_in
+from analysis.core.calendar import PERIOD_WORDS, period_label, period_start
 from analysis.core.tables import events_of
 from analysis.present.text import count_text, day_text, interval_text, list_text
 
