@@ -12,6 +12,7 @@ import pytest
 import analysis as an
 from analysis.analyses.counts import counts_from_weekly
 from tests.conftest import PROJECT_DIR
+from tests.factories import WEEKLY_HEADER
 
 pytestmark = pytest.mark.notebooks
 
@@ -20,21 +21,6 @@ SAMPLE = PROJECT_DIR / "tests" / "data" / "acled_weekly_sample.csv"
 
 # ---------------------------------------------------------------- the synthetic ACLED weekly sample
 
-ACLED_WEEKLY_COLUMNS = [
-    "WEEK",
-    "REGION",
-    "COUNTRY",
-    "ADMIN1",
-    "EVENT_TYPE",
-    "SUB_EVENT_TYPE",
-    "EVENTS",
-    "FATALITIES",
-    "POPULATION_EXPOSURE",
-    "DISORDER_TYPE",
-    "ID",
-    "CENTROID_LATITUDE",
-    "CENTROID_LONGITUDE",
-]
 SAMPLE_ADMIN1 = [  # country, admin1, id, centroid latitude, longitude, activity scale
     ("Iraq", "Al Anbar", 1001, 32.89, 42.01, 1.0),
     ("Iraq", "Erbil", 1002, 36.35, 44.18, 0.6),
@@ -82,7 +68,7 @@ def acled_weekly_sample(seed: int = 2024) -> pd.DataFrame:
                             longitude,
                         ]
                     )
-    table = pd.DataFrame(rows, columns=ACLED_WEEKLY_COLUMNS)
+    table = pd.DataFrame(rows, columns=WEEKLY_HEADER)
     return table.sort_values(["WEEK", "COUNTRY", "ADMIN1", "SUB_EVENT_TYPE"], kind="stable")
 
 
